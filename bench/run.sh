@@ -1,0 +1,564 @@
+#!/usr/bin/env bash
+# fanguard benchmark: what an open costs with no listener, with fanguardd, and with ClamAV's
+# clamd + clamonacc, all in one run on one fresh tmpfs. See bench/README.md.
+#
+#   bench/run.sh [--smoke] [--build DIR] [--out FILE] [--no-clamav] [--keep] [--layout L]
+#
+#   --smoke      ~10 s: small counts, no Python workload, clamonacc only if already installed.
+#                Exits non-zero if fanguardd does not start, does not deny EICAR, or any
+#                measured open fails. Prints only (writes no results file).
+#   --build DIR  fanguard build tree (default: the repo's build/, built first if missing;
+#                env FANGUARD_BUILD works too)
+#   --out FILE   results file of a full run (default: bench/results/latest.txt)
+#   --no-clamav  skip clamd + clamonacc
+#   --keep       keep the scratch folder (logs, configs) after the run
+#   --layout L   how fanguardd runs its plugins: shared (default: one sandboxed scanner process
+#                for all three), per-plugin (a scanner process each) or thread (inside the daemon)
+#
+# Runs as root. It re-executes itself inside `unshare --mount --propagation private`, mounts a
+# fresh tmpfs there and marks (fanguardd and clamonacc alike) nothing but that tmpfs. Every
+# daemon runs under `timeout -s KILL`; only the PIDs started here are ever signalled.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/.." && pwd)
+
+SMOKE=0
+WITH_CLAMAV=1
+KEEP=0
+LAYOUT=shared
+BUILD=${FANGUARD_BUILD:-$SRC/build}
+OUT=""
+ARGS=("$@")
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) SMOKE=1 ;;
+	--no-clamav) WITH_CLAMAV=0 ;;
+	--keep) KEEP=1 ;;
+	--build) BUILD=${2:?--build needs a folder}; shift ;;
+	--out) OUT=${2:?--out needs a file}; shift ;;
+	--layout) LAYOUT=${2:?--layout needs shared, per-plugin or thread}; shift ;;
+	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd || echo "$BUILD")
+case $LAYOUT in
+shared) SCAN_OPTS="" ; OWN=0 ;;
+per-plugin) SCAN_OPTS="" ; OWN=1 ;;
+thread) SCAN_OPTS='isolation = "thread"' ; OWN=0 ;;
+*) echo "bench: --layout must be shared, per-plugin or thread" >&2; exit 2 ;;
+esac
+[ -n "$OUT" ] || OUT="$HERE/results/latest.txt"
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { printf '%s\n' "$*"; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (fanotify needs CAP_SYS_ADMIN)"
+
+# ---- outside the namespace: tools and binaries --------------------------------------------
+if [ "${FG_BENCH_IN_NS:-}" != 1 ]; then
+	for tool in unshare timeout mount umount python3 tar find pgrep cc; do
+		command -v "$tool" >/dev/null || die "missing tool: $tool"
+	done
+	if [ "$WITH_CLAMAV" = 1 ] && ! { command -v clamd && command -v clamonacc; } >/dev/null; then
+		if [ "$SMOKE" = 1 ]; then
+			say "bench: clamd/clamonacc not installed; --smoke skips them"
+		else
+			say "bench: installing clamav-daemon (clamd, clamonacc) with apt-get"
+			if apt-get install -y clamav-daemon >/dev/null 2>&1 ||
+				{ apt-get update >/dev/null 2>&1 && apt-get install -y clamav-daemon >/dev/null 2>&1; }; then
+				# the package may start the system's clamd: this benchmark runs its own
+				if [ -d /run/systemd/system ]; then
+					systemctl disable --now clamav-daemon.socket clamav-daemon.service \
+						clamav-clamonacc.service >/dev/null 2>&1 || true
+				fi
+			else
+				say "bench: could not install clamav-daemon; clamonacc figures will be missing"
+			fi
+		fi
+	fi
+	for p in clamd clamonacc; do
+		if pgrep -x "$p" >/dev/null; then
+			say "bench: WARNING: a $p this script did not start is running (PID $(pgrep -x "$p" | tr '\n' ' ')); stop it for clean figures"
+		fi
+	done
+	if [ ! -x "$BUILD/sbin/fanguardd" ]; then
+		say "bench: no $BUILD/sbin/fanguardd; building"
+		bash "$SRC/scripts/build.sh" "$BUILD" >/dev/null || die "build failed"
+	fi
+	exec unshare --mount --propagation private -- \
+		env FG_BENCH_IN_NS=1 FG_BENCH_PARENT_NS="$(readlink /proc/self/ns/mnt)" \
+		bash "$HERE/run.sh" "${ARGS[@]}"
+fi
+
+# ---- inside the private mount namespace ------------------------------------------------
+MYNS=$(readlink /proc/self/ns/mnt)
+[ "$MYNS" != "$(readlink /proc/1/ns/mnt)" ] && [ "$MYNS" != "${FG_BENCH_PARENT_NS:-}" ] ||
+	die "not in a private mount namespace; refusing to mark anything"
+
+EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+EICAR_NAME=zz-eicar.com
+FANGUARDD="$BUILD/sbin/fanguardd"
+[ -x "$FANGUARDD" ] || die "no $FANGUARDD (build with scripts/build.sh $BUILD)"
+
+if [ "$SMOKE" = 1 ]; then
+	N_SMALL=200 N_LARGE=10 N_PAR=200 WORKLOAD=0
+else
+	N_SMALL=2000 N_LARGE=200 N_PAR=2000 WORKLOAD=1
+fi
+N_SAME=8
+OB_TIMEOUT=180     # seconds for one measuring command
+DAEMON_TIMEOUT=900 # seconds any daemon may live
+
+LISTENERS=(none fanguardd)
+HAVE_CLAMAV=0
+CLAMD_USER=clamav
+if [ "$WITH_CLAMAV" = 1 ] && command -v clamd >/dev/null && command -v clamonacc >/dev/null; then
+	if id -u "$CLAMD_USER" >/dev/null 2>&1; then
+		HAVE_CLAMAV=1
+		LISTENERS+=(clamonacc)
+	else
+		say "bench: no user $CLAMD_USER for clamd; skipping clamd + clamonacc"
+	fi
+fi
+
+WORK=$(mktemp -d /tmp/fg-bench.XXXXXX)
+MNT="$WORK/mnt"
+FG_TPID="" CLAMD_TPID="" ONACC_TPID=""
+
+# Stops what we started: clamonacc before clamd (clamonacc holds the fanotify group; without
+# clamd its scans would wait for their timeout), then unmounts our tmpfs.
+stop_pid() { # TIMEOUT_PID SECONDS [NAME]: TERM, wait, then KILL. timeout(1) forwards TERM to its
+	# child; for KILL the child's PID is taken first, while it is still timeout's child.
+	local pid=$1 secs=$2 name=${3:-} i children
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	children=$(pgrep -P "$pid" 2>/dev/null || true)
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < secs * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		# shellcheck disable=SC2086 # a list of PIDs
+		kill -KILL $children "$pid" 2>/dev/null || true
+		[ -z "$name" ] || NOTE[$name]+="did not exit within ${secs} s of SIGTERM (killed); "
+		say "  $name${name:+: }did not exit within ${secs} s of SIGTERM; killed"
+	fi
+	wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+	local rc=$?
+	stop_pid "$ONACC_TPID" 5
+	stop_pid "$CLAMD_TPID" 10
+	stop_pid "$FG_TPID" 10
+	if mountpoint -q "$MNT" 2>/dev/null; then umount "$MNT" || umount -l "$MNT" || true; fi
+	if [ "$KEEP" = 1 ]; then echo "bench: scratch kept in $WORK"; else rm -rf "$WORK"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir "$MNT"
+mount -t tmpfs -o size=4g,mode=0755 fg-bench "$MNT"
+
+OB="$BUILD/bench/fg_openbench"
+if [ ! -x "$OB" ] || [ "$HERE/openbench.c" -nt "$OB" ]; then
+	OB="$WORK/fg_openbench"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -pthread \
+		"$HERE/openbench.c" -o "$OB" || die "cannot compile bench/openbench.c"
+fi
+
+declare -A RAW=() VALID=() RSS=() NOTE=()
+FAILED=0
+kv() { sed -nE "s/^(.* )?$2=([^ ]*).*/\\2/p" <<<"$1"; }
+
+# ob KEY ARGS...: one fg_openbench measurement, kept in RAW[KEY]; a failure is counted.
+ob() {
+	local key=$1 out rc=0
+	shift
+	out=$(timeout -s KILL "$OB_TIMEOUT" "$OB" "$@" 2>"$WORK/ob.err") || rc=$?
+	RAW[$key]=$out
+	printf '  %-28s %s\n' "$key" "$out"
+	if [ "$rc" -ne 0 ]; then
+		say "  !! $key failed (status $rc): $(head -c 400 "$WORK/ob.err")"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# ---- data: everything is created before any listener starts -----------------------------
+# Debian's own Python and its standard library (not a pyenv or venv one first on PATH)
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=$(command -v python3)
+PY_SRC=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+copy_stdlib() {
+	mkdir -p "$1"
+	tar -C "$PY_SRC" --exclude=__pycache__ --exclude=site-packages --exclude=dist-packages -cf - . |
+		tar -C "$1" -xf -
+}
+say "bench: creating test files on a fresh tmpfs ($MNT)"
+for L in "${LISTENERS[@]}"; do
+	d="$MNT/$L"
+	mkdir "$d"
+	"$OB" mkfiles "$d/small" "$N_SMALL" 4096
+	"$OB" mkfiles "$d/large" "$N_LARGE" 1048576
+	"$OB" mkfiles "$d/par2" "$N_PAR" 4096
+	"$OB" mkfiles "$d/par4" "$N_PAR" 4096
+	"$OB" mkfiles "$d/same" 1 1048576
+	printf 'clean\n' >"$d/clean.txt"
+	if [ "$WORKLOAD" = 1 ]; then
+		copy_stdlib "$d/py_read"
+		copy_stdlib "$d/py_comp"
+		find "$d/py_read" -type f >"$WORK/$L.pylist"
+	fi
+	# An EICAR file in every folder: a listener counts as blocking only once all are denied
+	# (clamonacc marks folder by folder, asynchronously, after it starts).
+	find "$d" -type d -print0 | while IFS= read -r -d '' dir; do printf '%s' "$EICAR" >"$dir/$EICAR_NAME"; done
+done
+PY_FILES=0
+if [ "$WORKLOAD" = 1 ]; then PY_FILES=$(wc -l <"$WORK/none.pylist"); fi
+
+# ---- listeners ------------------------------------------------------------------------
+start_fanguardd() {
+	local conf="$WORK/fanguard.conf" i
+	cat >"$conf" <<CONF
+watch {
+  paths = {"$MNT"}
+  events = {"open", "exec", "close_write"}
+  max_file_size = 26214400
+}
+verdict {
+  policy = "any-deny"
+  timeout_ms = 5000
+  on_timeout = "allow"
+  on_error = "allow"
+}
+log { level = "info" }
+control { socket = "$WORK/control.sock" }
+scan { $SCAN_OPTS }
+plugin clamav { database = {"$SRC/conf/signatures"} $( [ "$OWN" = 1 ] && echo 'scanner = "clamav"') }
+plugin yara   { rules = {"$SRC/conf/rules"} $( [ "$OWN" = 1 ] && echo 'scanner = "yara"') }
+plugin hash   { blocklist = {"$SRC/conf/hashes/blocklist.sha256"} $( [ "$OWN" = 1 ] && echo 'scanner = "hash"') }
+CONF
+	: >"$WORK/fanguardd.log"
+	timeout -s KILL "$DAEMON_TIMEOUT" "$FANGUARDD" -c "$conf" >>"$WORK/fanguardd.log" 2>&1 &
+	FG_TPID=$!
+	for ((i = 0; i < 1200; i++)); do
+		grep -q ' ready: ' "$WORK/fanguardd.log" && return 0
+		kill -0 "$FG_TPID" 2>/dev/null || break
+		sleep 0.05
+	done
+	say "!! fanguardd did not start:"
+	tail -n 20 "$WORK/fanguardd.log" | sed 's/^/   /'
+	return 1
+}
+fanguardd_pids() { # the daemon and its scanner processes
+	local main
+	main=$(pgrep -P "$FG_TPID" -x fanguardd | head -n 1 || true)
+	[ -n "$main" ] || return 0
+	echo "$main"
+	pgrep -P "$main" || true
+}
+stop_fanguardd() {
+	local rc=0
+	kill -TERM "$FG_TPID" 2>/dev/null || true
+	wait "$FG_TPID" || rc=$?
+	FG_TPID=""
+	if [ "$rc" -ne 0 ]; then
+		NOTE[fanguardd]+="exited with status $rc after SIGTERM; "
+		FAILED=$((FAILED + 1))
+	fi
+	NOTE[counters]=$(grep -E '\]: events [0-9]+:' "$WORK/fanguardd.log" | tail -n 1 | sed -E 's/^.*\]: //' || true)
+}
+
+start_clamonacc() {
+	local cw="$WORK/clamav" i
+	mkdir -p "$cw/db" "$cw/tmp"
+	# the very same ClamAV signature file fanguardd's clamav plugin loads
+	find "$SRC/conf/signatures" -maxdepth 1 -type f -exec cp {} "$cw/db/" \;
+	# clamd runs as the clamav user, as Debian's own clamd.conf has it
+	chmod 0711 "$WORK"
+	chown -R "$CLAMD_USER" "$cw"
+	cat >"$cw/clamd.conf" <<CONF
+Foreground yes
+User $CLAMD_USER
+LocalSocket $cw/clamd.sock
+LocalSocketMode 600
+DatabaseDirectory $cw/db
+TemporaryDirectory $cw/tmp
+PidFile $cw/clamd.pid
+LogTime yes
+# on-access: clamonacc reads these from clamd's config.
+# Prevention (deny) needs OnAccessIncludePath: with OnAccessMountPath clamonacc cannot block.
+OnAccessIncludePath $MNT
+OnAccessPrevention yes
+# clamonacc refuses to start without a UID exclusion; exclude clamd's user (recommended
+# against scan loops), not root: the benchmark runs as root and must be scanned.
+OnAccessExcludeUname $CLAMD_USER
+OnAccessExcludeRootUID no
+OnAccessMaxFileSize 25M
+CONF
+	: >"$WORK/clamd.log"
+	: >"$WORK/clamonacc.log"
+	timeout -s KILL "$DAEMON_TIMEOUT" clamd --config-file="$cw/clamd.conf" >>"$WORK/clamd.log" 2>&1 &
+	CLAMD_TPID=$!
+	for ((i = 0; i < 600; i++)); do
+		[ -S "$cw/clamd.sock" ] && clamdscan --config-file="$cw/clamd.conf" --ping 1 >/dev/null 2>&1 && break
+		kill -0 "$CLAMD_TPID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if ! clamdscan --config-file="$cw/clamd.conf" --ping 1 >/dev/null 2>&1; then
+		say "!! clamd did not start:"
+		tail -n 20 "$WORK/clamd.log" | sed 's/^/   /'
+		return 1
+	fi
+	# --fdpass: clamd scans the descriptor of the fanotify event and never opens the file
+	# itself (clamd runs as root here: an open of its own would raise another event).
+	timeout -s KILL "$DAEMON_TIMEOUT" clamonacc --foreground --fdpass \
+		--config-file="$cw/clamd.conf" --log="$WORK/clamonacc.log" >>"$WORK/clamonacc.out" 2>&1 &
+	ONACC_TPID=$!
+	sleep 0.2
+	kill -0 "$ONACC_TPID" 2>/dev/null || {
+		say "!! clamonacc did not start:"
+		tail -n 20 "$WORK/clamonacc.log" "$WORK/clamonacc.out" | sed 's/^/   /'
+		return 1
+	}
+}
+stop_clamonacc() {
+	stop_pid "$ONACC_TPID" 5 clamonacc
+	ONACC_TPID=""
+	stop_pid "$CLAMD_TPID" 10 clamd
+	CLAMD_TPID=""
+}
+
+# Every EICAR file of this listener's sets must fail with EPERM (waiting up to 30 s for a
+# listener to place its marks), and a clean file must open. "none" must open them all.
+verify_blocking() {
+	local L=$1 want=EPERM f got i n
+	local -a left still
+	[ "$L" = none ] && want=ok
+	mapfile -t left < <(find "$MNT/$L" -name "$EICAR_NAME")
+	n=${#left[@]}
+	for ((i = 0; i < 300; i++)); do
+		still=()
+		for f in "${left[@]}"; do
+			got=$(timeout -s KILL 30 "$OB" probe "$f" || true)
+			[ "$got" = "$want" ] || still+=("$f")
+		done
+		left=("${still[@]+"${still[@]}"}")
+		if [ ${#left[@]} -eq 0 ] || [ "$want" = ok ]; then break; fi
+		sleep 0.1
+	done
+	if [ ${#left[@]} -gt 0 ]; then
+		say "!! $L is NOT blocking: ${#left[@]} of $n EICAR file(s) not answered with $want (e.g. ${left[0]}); its figures are NOT valid"
+		return 1
+	fi
+	got=$(timeout -s KILL 30 "$OB" probe "$MNT/$L/clean.txt" || true)
+	if [ "$got" != ok ]; then
+		say "!! $L: a clean file did not open ($got); its figures are NOT valid"
+		return 1
+	fi
+	if [ "$L" != none ]; then
+		say "  verified: EICAR denied with EPERM in all $n folders, a clean file opens"
+	fi
+	return 0
+}
+
+rss_kb() { # sum of VmRSS (kB) of the PIDs given
+	local sum=0 p v
+	for p in "$@"; do
+		v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+		sum=$((sum + ${v:-0}))
+	done
+	echo "$sum"
+}
+
+measure() {
+	local L=$1 d="$MNT/$1" t0 t1 rc
+	ob "$L.small_cold" seq "$d/small" "$N_SMALL"
+	ob "$L.small_warm" seq "$d/small" "$N_SMALL"
+	ob "$L.large_cold" seq "$d/large" "$N_LARGE"
+	ob "$L.large_warm" seq "$d/large" "$N_LARGE"
+	ob "$L.par2" par "$d/par2" "$N_PAR" 2
+	ob "$L.par4" par "$d/par4" "$N_PAR" 4
+	ob "$L.same" same "$d/same/f0" "$N_SAME"
+	if [ "$WORKLOAD" = 1 ]; then
+		ob "$L.py_read" list "$WORK/$L.pylist"
+		rc=0
+		t0=$(date +%s%N)
+		timeout -s KILL 300 env -u PYTHONDONTWRITEBYTECODE "$PYTHON" -m compileall -q "$d/py_comp" \
+			>"$WORK/$L.compileall.log" 2>&1 || rc=$?
+		t1=$(date +%s%N)
+		RAW[$L.py_comp]="compileall status=$rc pyc=$(find "$d/py_comp" -name '*.pyc' | wc -l) total_ms=$(((t1 - t0) / 1000000))"
+		printf '  %-28s %s\n' "$L.py_comp" "${RAW[$L.py_comp]}"
+		# a listener must not change the outcome: same status, same number of .pyc files
+		if [ "$L" != none ] && { [ "$(kv "${RAW[$L.py_comp]}" status)" != "$(kv "${RAW[none.py_comp]:-}" status)" ] ||
+			[ "$(kv "${RAW[$L.py_comp]}" pyc)" != "$(kv "${RAW[none.py_comp]:-}" pyc)" ]; }; then
+			say "  !! compileall under $L differs from no listener: $(head -c 400 "$WORK/$L.compileall.log")"
+			FAILED=$((FAILED + 1))
+		fi
+	fi
+}
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+say "bench: $(date -u '+%F %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs; N small=$N_SMALL large=$N_LARGE par=$N_PAR"
+for L in "${LISTENERS[@]}"; do
+	say "== $L"
+	case $L in
+	none) ;;
+	fanguardd)
+		if ! start_fanguardd; then
+			FAILED=$((FAILED + 1))
+			VALID[$L]=0
+			NOTE[$L]+="did not start; "
+			continue
+		fi
+		;;
+	clamonacc)
+		if ! start_clamonacc; then
+			VALID[$L]=0
+			NOTE[$L]+="did not start; "
+			stop_clamonacc
+			continue
+		fi
+		;;
+	esac
+	if verify_blocking "$L"; then VALID[$L]=1; else VALID[$L]=0; NOTE[$L]+="not blocking; "; fi
+	measure "$L"
+	case $L in
+	fanguardd)
+		mapfile -t pids < <(fanguardd_pids)
+		RSS[$L]=$(rss_kb "${pids[@]}")
+		RSS[$L.main]=$(rss_kb "${pids[0]:-}")
+		RSS[$L.procs]=${#pids[@]}
+		stop_fanguardd
+		;;
+	clamonacc)
+		# shellcheck disable=SC2046 # one PID or none
+		RSS[$L.clamd]=$(rss_kb $(pgrep -P "$CLAMD_TPID" -x clamd || true))
+		# shellcheck disable=SC2046
+		RSS[$L.onacc]=$(rss_kb $(pgrep -P "$ONACC_TPID" -x clamonacc || true))
+		RSS[$L]=$((${RSS[$L.clamd]} + ${RSS[$L.onacc]}))
+		stop_clamonacc
+		;;
+	esac
+done
+
+# ---- report ---------------------------------------------------------------------------
+# cell METRIC_VALUE BASE_VALUE DIRECTION: "value (ratio×)"; ratio = how many times slower than
+# no listener (times: value/base; throughput: base/value).
+ratio() {
+	awk -v v="$1" -v b="$2" -v dir="$3" 'BEGIN {
+		if (v == "" || b == "" || v + 0 <= 0 || b + 0 <= 0) { print ""; exit }
+		r = (dir == "up") ? b / v : v / b
+		f = (r >= 100) ? "%.0fx" : ((r >= 10) ? "%.1fx" : "%.2fx")
+		printf f, r }'
+}
+fmt() { # number formatting: keep it short
+	awk -v v="$1" 'BEGIN { if (v == "") { print "-"; exit }
+		if (v + 0 >= 1000) printf "%.0f", v; else if (v + 0 >= 100) printf "%.0f", v; else printf "%.1f", v }'
+}
+ROWS=()
+row() { # LABEL KEY FIELD [up]
+	local label=$1 key=$2 field=$3 dir=${4:-down} line L v b cell
+	line=$(printf '%-40s' "$label")
+	b=$(kv "${RAW[none.$key]:-}" "$field")
+	for L in "${LISTENERS[@]}"; do
+		v=$(kv "${RAW[$L.$key]:-}" "$field")
+		cell=$(fmt "$v")
+		if [ "$L" != none ] && [ -n "$v" ]; then
+			cell="$cell ($(ratio "$v" "$b" "$dir"))"
+			[ "${VALID[$L]:-0}" = 1 ] || cell="$cell INVALID"
+		fi
+		line+=$(printf '%-22s' "$cell")
+	done
+	ROWS+=("$line")
+}
+header=$(printf '%-40s' "metric")
+for L in "${LISTENERS[@]}"; do
+	case $L in
+	none) header+=$(printf '%-22s' "no listener") ;;
+	fanguardd) header+=$(printf '%-22s' "fanguardd") ;;
+	clamonacc) header+=$(printf '%-22s' "clamd+clamonacc") ;;
+	esac
+done
+ROWS+=("$header")
+for pass in cold warm; do
+	row "4 KiB x$N_SMALL $pass: p50 us" "small_$pass" p50_us
+	row "4 KiB x$N_SMALL $pass: p99 us" "small_$pass" p99_us
+	row "4 KiB x$N_SMALL $pass: total ms" "small_$pass" total_ms
+done
+for pass in cold warm; do
+	row "1 MiB x$N_LARGE $pass: p50 us" "large_$pass" p50_us
+	row "1 MiB x$N_LARGE $pass: p99 us" "large_$pass" p99_us
+	row "1 MiB x$N_LARGE $pass: total ms" "large_$pass" total_ms
+done
+row "2 readers, 4 KiB cold: files/s" par2 files_per_s up
+row "4 readers, 4 KiB cold: files/s" par4 files_per_s up
+row "$N_SAME openers, 1 new 1 MiB file: max us" same max_us
+if [ "$WORKLOAD" = 1 ]; then
+	row "stdlib read ($PY_FILES files): total ms" py_read total_ms
+	row "stdlib read: p99 us" py_read p99_us
+	row "compileall stdlib: total ms" py_comp total_ms
+fi
+rssline=$(printf '%-40s%-22s' "RSS after the run (MiB)" "-")
+for L in "${LISTENERS[@]}"; do
+	case $L in
+	fanguardd) rssline+=$(printf '%-22s' "$(awk -v k="${RSS[$L]:-0}" 'BEGIN{printf "%.1f", k/1024}') (${RSS[$L.procs]:-0} procs)") ;;
+	clamonacc) rssline+=$(printf '%-22s' "$(awk -v k="${RSS[$L]:-0}" 'BEGIN{if (k > 0) printf "%.1f", k/1024; else print "-"}')") ;;
+	esac
+done
+ROWS+=("$rssline")
+
+{
+	say ""
+	say "fanguard open benchmark: $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r)"
+	say "load average at start: $LOAD_START (other work on the machine skews the figures)"
+	say "fanguardd: $FANGUARDD (built $(date -u -r "$FANGUARDD" '+%F %H:%M UTC'); source tree $SRC at $(git -C "$SRC" describe --always --dirty 2>/dev/null || echo unknown))"
+	say "fanguardd plugin layout: $LAYOUT (--layout)"
+	[ "$HAVE_CLAMAV" = 1 ] && say "clamd: $(clamd --version 2>/dev/null | head -n 1)"
+	say "Signatures: fanguardd clamav=conf/signatures, yara=conf/rules, hash=conf/hashes; clamd=conf/signatures/*.ndb"
+	say "Ratios in parentheses: times slower than no listener. Files are fresh (never opened) for each"
+	say "listener's cold pass; warm = the same files opened again."
+	say ""
+	printf '%s\n' "${ROWS[@]}"
+	say ""
+	for L in "${LISTENERS[@]}"; do
+		[ "$L" != none ] || continue
+		if [ "${VALID[$L]:-0}" = 1 ]; then
+			say "$L: blocking verified (EICAR denied with EPERM in every folder)${NOTE[$L]:+; ${NOTE[$L]}}"
+		else
+			say "$L: NOT VALID: ${NOTE[$L]:-}"
+		fi
+	done
+	if [ "${RSS[fanguardd.procs]:-0}" -gt 0 ]; then
+		say "RSS fanguardd: monitor $((${RSS[fanguardd.main]} / 1024)) MiB + $((${RSS[fanguardd.procs]} - 1)) scanner process(es) = $((${RSS[fanguardd]} / 1024)) MiB"
+	fi
+	if [ "${RSS[clamonacc]:-0}" -gt 0 ]; then
+		say "RSS clamd $((${RSS[clamonacc.clamd]} / 1024)) MiB + clamonacc $((${RSS[clamonacc.onacc]} / 1024)) MiB"
+	fi
+	if [ -n "${NOTE[counters]:-}" ]; then
+		say "fanguardd counters at exit: ${NOTE[counters]}"
+		grep -E 'latency: ' "$WORK/fanguardd.log" | sed -E 's/^.*\]: latency: /  latency: /' || true
+	fi
+	say ""
+	say "raw:"
+	for k in $(printf '%s\n' "${!RAW[@]}" | sort); do printf '  %-24s %s\n' "$k" "${RAW[$k]}"; done
+} >"$WORK/report.txt"
+cat "$WORK/report.txt"
+
+if [ "$SMOKE" = 0 ]; then
+	mkdir -p "$(dirname "$OUT")"
+	cp "$WORK/report.txt" "$OUT"
+	say "bench: results written to $OUT"
+fi
+if [ "$FAILED" -gt 0 ]; then
+	say "bench: $FAILED measurement(s) failed"
+	exit 1
+fi
+if [ "$SMOKE" = 1 ] && [ "${VALID[fanguardd]:-0}" != 1 ]; then
+	say "bench: fanguardd did not block EICAR"
+	exit 1
+fi
+exit 0

@@ -1,0 +1,302 @@
+#include "control.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build_paths.h"
+#include "log.h"
+#include "monitor.h"
+#include "pipeline.h"
+#include "runtime.h"
+#include "textbuf.h"
+#include "trust.h"
+
+#define ANSWER_MAX (64 * 1024)
+
+struct control {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int listen_fd, stop_fd;
+	pthread_t thread;
+	const struct runtime *rt;
+	struct monitor *monitor;
+	struct pipeline *pipeline;
+	char plugins[1024];
+	time_t started;
+	char *answer;
+};
+
+static void status(struct control *c, struct textbuf *tb)
+{
+	const struct fg_config *cfg = &c->rt->cfg;
+	long up = (long)(time(NULL) - c->started);
+
+	tb_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
+		  (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
+	tb_printf(tb, "config: %s\n", cfg->path);
+	for (size_t i = 0; i < cfg->n_watch; i++)
+		tb_printf(tb, "watching: %s\n", cfg->watch[i]);
+	for (size_t i = 0; i < cfg->n_exclude; i++)
+		tb_printf(tb, "excluding: %s\n", cfg->exclude[i]);
+	tb_printf(tb, "plugins: %s\n", c->plugins);
+	tb_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
+		  verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
+		  verdict_decision_name(cfg->on_timeout), verdict_decision_name(cfg->verdict.on_error));
+	tb_printf(tb, "signature generation: %u (reloads done)\n",
+		  pipeline_generation(c->pipeline));
+	monitor_format_stats(c->monitor, tb);
+}
+
+/* One client: one command line, one answer. */
+static void serve_client(struct control *c, int fd)
+{
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
+	struct timeval tv = { .tv_sec = 2 };
+	struct textbuf tb;
+	char cmd[64];
+	ssize_t n;
+	size_t off = 0;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	tb_init(&tb, c->answer, ANSWER_MAX);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != 0) {
+		tb_printf(&tb, "error: permission denied: the control socket answers root only\n");
+		log_warning("control socket: refused a client with uid %ld (root only)",
+			    len == sizeof(peer) ? (long)peer.uid : -1L);
+		goto reply;
+	}
+	n = recv(fd, cmd, sizeof(cmd) - 1, 0);
+	if (n <= 0) {
+		tb_printf(&tb, "error: no command\n");
+		goto reply;
+	}
+	cmd[n] = '\0';
+	cmd[strcspn(cmd, "\r\n")] = '\0';
+	if (strcmp(cmd, "status") == 0) {
+		tb_printf(&tb, "ok\n");
+		status(c, &tb);
+	} else if (strcmp(cmd, "stats") == 0) {
+		tb_printf(&tb, "ok\n");
+		monitor_format_prometheus(c->monitor, &tb);
+	} else if (strcmp(cmd, "reload") == 0) {
+		log_info("control socket: reload requested");
+		if (pipeline_reload(c->pipeline) == 0)
+			tb_printf(&tb, "ok\nreload started (signature generation %u); the log says when "
+				  "it is done or why it failed\n", pipeline_generation(c->pipeline));
+		else
+			tb_printf(&tb, "error: reloading needs scan { isolation = \"process\" }\n");
+	} else {
+		tb_printf(&tb, "error: unknown command '%s' (status, stats, reload)\n", cmd);
+	}
+reply:
+	while (off < tb.len && (n = send(fd, tb.buf + off, tb.len - off, MSG_NOSIGNAL)) > 0)
+		off += (size_t)n;
+	close(fd);
+}
+
+static void *control_main(void *arg)
+{
+	struct control *c = arg;
+
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = c->listen_fd, .events = POLLIN },
+			{ .fd = c->stop_fd, .events = POLLIN },
+		};
+		int fd;
+
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents)
+			break;
+		if (!(fds[0].revents & POLLIN))
+			continue;
+		fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			serve_client(c, fd);
+	}
+	return NULL;
+}
+
+/* Another daemon answering on path means we must not take it over. */
+static bool socket_in_use(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool live;
+
+	if (fd < 0)
+		return false;
+	live = connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) == 0;
+	close(fd);
+	return live;
+}
+
+static int listen_on(struct control *c, char *err, size_t errlen)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char dir[sizeof(c->path)], *slash;
+	struct stat st;
+	mode_t old_mask;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", c->path);
+	snprintf(dir, sizeof(dir), "%s", c->path);
+	if ((slash = strrchr(dir, '/')) && slash != dir)
+		*slash = '\0';
+	/* the folder is ours (0700) or must be one root alone can change */
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "control socket %s: cannot create %s: %s", c->path, dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (trust_check("control socket folder", dir, err, errlen) != 0)
+		return -1;
+	if (lstat(c->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "control socket %s: exists and is not a socket", c->path);
+			return -1;
+		}
+		if (socket_in_use(&addr)) {
+			snprintf(err, errlen, "control socket %s: another fanguardd answers there",
+				 c->path);
+			return -1;
+		}
+		unlink(c->path); /* left by a daemon that died */
+	}
+	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->listen_fd < 0) {
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
+		return -1;
+	}
+	old_mask = umask(0177); /* the socket is created 0600 */
+	if (bind(c->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		umask(old_mask);
+		snprintf(err, errlen, "control socket %s: %s", c->path, strerror(errno));
+		return -1;
+	}
+	umask(old_mask);
+	if (listen(c->listen_fd, 16) != 0) {
+		snprintf(err, errlen, "control socket %s: listen: %s", c->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct control *control_start(const char *path, const struct runtime *rt, struct monitor *m,
+			      struct pipeline *p, const char *plugins, char *err, size_t errlen)
+{
+	struct control *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->answer = malloc(ANSWER_MAX))) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (strlen(path) >= sizeof(c->path)) {
+		snprintf(err, errlen, "control socket path too long: %s", path);
+		free(c->answer);
+		free(c);
+		return NULL;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(c->plugins, sizeof(c->plugins), "%s", plugins);
+	c->rt = rt;
+	c->monitor = m;
+	c->pipeline = p;
+	c->started = time(NULL);
+	c->listen_fd = -1;
+	c->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (c->stop_fd < 0 || listen_on(c, err, errlen) != 0 ||
+	    pthread_create(&c->thread, NULL, control_main, c) != 0) {
+		if (!err[0])
+			snprintf(err, errlen, "control socket: %s", strerror(errno));
+		if (c->listen_fd >= 0) {
+			close(c->listen_fd);
+			unlink(c->path);
+		}
+		if (c->stop_fd >= 0)
+			close(c->stop_fd);
+		free(c->answer);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void control_stop(struct control *c)
+{
+	uint64_t one = 1;
+
+	if (!c)
+		return;
+	if (write(c->stop_fd, &one, sizeof(one)) < 0)
+		log_error("control socket: stop: %s", strerror(errno));
+	pthread_join(c->thread, NULL);
+	close(c->listen_fd);
+	close(c->stop_fd);
+	unlink(c->path);
+	free(c->answer);
+	free(c);
+}
+
+int control_request(const char *path, const char *command, FILE *out, char *err, size_t errlen)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char buf[4096], first[8] = "";
+	size_t have_first = 0;
+	ssize_t n;
+	int fd;
+
+	if (!path[0]) {
+		snprintf(err, errlen, "the control socket is turned off in the configuration");
+		return -1;
+	}
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		snprintf(err, errlen, "cannot reach fanguardd at %s: %s (is it running?)", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s\n", command);
+	if (send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0) {
+		snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* the first line is "ok" or "error: ..."; the rest is the answer */
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		size_t skip = 0;
+		if (have_first < 3) {
+			while (skip < (size_t)n && have_first < 3)
+				first[have_first++] = buf[skip++];
+			if (have_first == 3 && strncmp(first, "ok\n", 3) != 0) {
+				fwrite(first, 1, have_first, stderr);
+				fwrite(buf + skip, 1, (size_t)n - skip, stderr);
+				continue;
+			}
+		}
+		if (strncmp(first, "ok\n", 3) == 0)
+			fwrite(buf + skip, 1, (size_t)n - skip, out);
+		else
+			fwrite(buf + skip, 1, (size_t)n - skip, stderr);
+	}
+	close(fd);
+	if (strncmp(first, "ok\n", 3) != 0) {
+		snprintf(err, errlen, "fanguardd refused the request");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * The event log: detections, denies, errors and timeouts as JSON lines, one
+ * object per line, for a SIEM. The schema is in docs/events.md; fields are
+ * only ever added. Writes are single appends, safe from any thread.
+ */
+#ifndef FANGUARD_EVENTLOG_H
+#define FANGUARD_EVENTLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "fanguard/plugin.h"
+
+struct event_record {
+	const char *event;        /* "deny", "detected", "allowed_despite_detection", "error", "timeout" */
+	const char *kind;         /* "open", "exec", "close_write" */
+	const char *path;
+	const unsigned char *sha256; /* 32 bytes or NULL */
+	const char *verdict;      /* "deny" or "allow": what the kernel was told */
+	const char *action;       /* "denied", "allowed", "logged" (close_write cannot deny) */
+	const char *reason;       /* why: "detected", "on_error", "on_timeout", "cache", ... */
+	size_t n_findings;
+	const char *const *plugins;  /* per finding: plugin name */
+	const char *const *threats;  /* per finding: threat name or error message */
+	pid_t pid;
+	long uid;
+	const char *exe;
+};
+
+/* Opens (creating 0600, never through a symlink) the file, or stdout for "-"; "" turns it off. */
+int eventlog_open(const char *path, char *err, size_t errlen);
+void eventlog_close(void);
+bool eventlog_enabled(void);
+void eventlog_write(const struct event_record *r);
+/* JSON string body of s (no quotes): escapes, invalid UTF-8 bytes as \u00XX. Exposed for tests. */
+size_t eventlog_escape(const char *s, char *out, size_t size);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * The scan pipeline. The interface is deliberately narrow and asynchronous —
+ * submit (id, fd), later take (id, decision) — with two implementations behind
+ * it: scanner processes (one per plugin, unprivileged and sandboxed; the
+ * default) and threads inside the daemon.
+ */
+#ifndef FANGUARD_PIPELINE_H
+#define FANGUARD_PIPELINE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+
+struct fg_config;
+struct textbuf;
+
+struct scan_request {
+	uint64_t id;             /* 0: nobody waits for the answer (close_write) */
+	int fd;                  /* owned by the pipeline once submitted */
+	enum fg_event_kind kind;
+	pid_t pid;
+	uint64_t submitted_ns;   /* hist_now_ns() when queued, for the queue-wait histogram */
+	struct stat st;
+	char path[PATH_MAX];
+};
+
+#define SCAN_THREATS_MAX 256
+
+struct scan_completion {
+	uint64_t id;
+	enum fg_decision decision;
+	bool cacheable;                  /* every plugin gave a real verdict: it may be remembered */
+	uint64_t answered_ns;            /* when the pipeline answered it itself; 0: it did not */
+	char threats[SCAN_THREATS_MAX];  /* for denies: "clamav: X; yara: Y" */
+};
+
+struct pipeline;
+
+/* Scan threads in this process, each with its own plugin contexts (engine's plugins started). */
+struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned workers,
+					unsigned max_queue, char *err, size_t errlen);
+/*
+ * One scanner process per plugin of engine (opened, not started: each process
+ * starts its own), each with `workers` threads. Waits until every scanner is
+ * ready or has failed; a failure stops start-up with the scanner's message.
+ */
+struct pipeline *pipeline_start_processes(const struct engine *engine, const struct fg_config *cfg,
+					  unsigned workers, char *err, size_t errlen);
+
+/* "clamav 1.0 (12 signatures), ..." as the scanner processes reported them. */
+void pipeline_describe_scanners(struct pipeline *p, char *buf, size_t size);
+
+/* Queues a request; on success the fd belongs to the pipeline. -1 when full. */
+int pipeline_submit(struct pipeline *p, const struct scan_request *req);
+/*
+ * Lets the pipeline deliver a verdict the moment it is known, before the
+ * completion reaches the reader; answer returns false if the event was
+ * answered already. cacheable: every plugin gave a real verdict. Called from
+ * pipeline threads. Set before the first submit.
+ */
+typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum fg_decision decision,
+				   bool cacheable);
+void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *ctx);
+/* Readable (eventfd) when completions are waiting. */
+int pipeline_completion_fd(const struct pipeline *p);
+/* Moves up to max completions into out; returns how many. */
+size_t pipeline_take_completions(struct pipeline *p, struct scan_completion *out, size_t max);
+/*
+ * Reloads signatures and rules without a gap: new scanners load them while the
+ * old ones keep scanning, then take over. Asynchronous; failures are logged and
+ * leave the old data in use. Returns -1 if this pipeline cannot reload.
+ */
+int pipeline_reload(struct pipeline *p);
+/* Changes each time new signatures take over: verdicts cached before are void. */
+unsigned pipeline_generation(struct pipeline *p);
+/* The per-stage latency histograms and, for processes, the scanners' state: lines of text. */
+void pipeline_format_stats(struct pipeline *p, struct textbuf *tb);
+/* The per-stage latencies in Prometheus' text format. */
+void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb);
+/*
+ * Stops the pipeline: queued requests are dropped (their fds closed), running
+ * scans are waited for up to wait_ms. Returns -1 if a scan thread is still
+ * stuck, in which case p is deliberately leaked.
+ */
+int pipeline_stop(struct pipeline *p, unsigned wait_ms);
+
+#endif

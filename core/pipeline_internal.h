@@ -1,0 +1,55 @@
+/* What the two pipeline implementations share: completions, early answers, logs, statistics. */
+#ifndef FANGUARD_PIPELINE_INTERNAL_H
+#define FANGUARD_PIPELINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "histogram.h"
+#include "pipeline.h"
+
+struct pipeline_ops {
+	int (*submit)(struct pipeline *p, const struct scan_request *req);
+	void (*format_stats)(struct pipeline *p, struct textbuf *tb);
+	void (*reload)(struct pipeline *p); /* NULL: not supported */
+	int (*stop)(struct pipeline *p, unsigned wait_ms);
+};
+
+struct stage_stats {
+	struct histogram queue_wait, read, sha256, scan;
+	struct histogram plugin[ENGINE_MAX_PLUGINS];
+};
+
+/* The first member of each implementation's struct. */
+struct pipeline {
+	const struct pipeline_ops *ops;
+	const struct engine *engine;
+	unsigned cap;                  /* requests outstanding + completions unread, at most */
+	pthread_mutex_t done_lock;
+	struct scan_completion *done;  /* ring of cap completions */
+	unsigned done_head, done_count;
+	unsigned outstanding;          /* submitted, not yet completed */
+	int efd;
+	pipeline_answer_fn answer;
+	void *answer_ctx;
+	struct stage_stats stats;
+	_Atomic unsigned generation;   /* bumped when new signatures take over */
+};
+
+int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
+		       unsigned cap, char *err, size_t errlen);
+void pipeline_base_free(struct pipeline *p);
+/* Reserves room for one more request; false when the pipeline is full. */
+bool pipeline_reserve(struct pipeline *p);
+/* Gives back a reservation whose request was never queued. */
+void pipeline_unreserve(struct pipeline *p);
+/*
+ * A scan of req ended with out: answers the kernel through the answerer,
+ * logs detections and errors, records the stage times and queues the
+ * completion for the reader (if anyone waits for it).
+ */
+void pipeline_finish(struct pipeline *p, const struct scan_request *req,
+		     const struct scan_outcome *out, uint64_t scan_ns);
+const char *pipeline_kind_name(enum fg_event_kind kind);
+
+#endif

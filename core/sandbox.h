@@ -1,0 +1,33 @@
+/*
+ * Confining a scanner process: an unprivileged user, no capabilities, no new
+ * privileges, and a seccomp filter that allows what scanning needs.
+ */
+#ifndef FANGUARD_SANDBOX_H
+#define FANGUARD_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sandbox_user {
+	uid_t uid;
+	gid_t gid;
+	bool drop; /* false when not running as root: nothing to drop */
+};
+
+/* Looks up a user name (or a number). -1 with a message if there is no such user. */
+int sandbox_resolve_user(const char *name, struct sandbox_user *u, char *err, size_t errlen);
+/*
+ * Becomes u, keeping only CAP_DAC_READ_SEARCH, so that signature files
+ * readable only by root can still be loaded while whatever the plugin creates
+ * (temporary folders) already belongs to u.
+ */
+int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen);
+/*
+ * Drops every capability, sets no_new_privs and, if asked, installs the
+ * seccomp filter. All of these hold for the calling thread and the threads
+ * it creates afterwards: call it before starting any thread.
+ */
+int sandbox_lock_down(bool seccomp, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * Refusing files that someone other than root could have changed, the way
+ * sshd's StrictModes does: fanguardd runs as root and executes plugin code
+ * and follows its config, so neither may be writable by anyone else.
+ */
+#ifndef FANGUARD_TRUST_H
+#define FANGUARD_TRUST_H
+
+#include <stddef.h>
+
+/*
+ * When running as root: path and every folder above it must belong to root
+ * and not be writable by group or others (a sticky folder such as /tmp is
+ * fine). -1 with a message naming the culprit otherwise; always 0 for others.
+ */
+int trust_check(const char *what, const char *path, char *err, size_t errlen);
+
+#endif

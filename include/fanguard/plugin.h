@@ -1,0 +1,179 @@
+/*
+ * fanguard scanner plugin ABI.
+ *
+ * A plugin is a shared object that exports one symbol, FG_PLUGIN_ENTRY_SYMBOL,
+ * a function returning a pointer to a constant struct fg_plugin. The host reads
+ * abi_major first and refuses the plugin when it differs from its own; it reads
+ * struct_size to know which appended fields the plugin was built with.
+ *
+ * Compatibility promise: within one major version fields are only ever appended
+ * to the structs below; none is removed, reordered or retyped.
+ *
+ * This header includes only standard headers; a plugin needs nothing else from
+ * fanguard. Build plugins with -fvisibility=hidden and mark the entry with
+ * FG_PLUGIN_EXPORT.
+ */
+#ifndef FANGUARD_PLUGIN_H
+#define FANGUARD_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ABI version: a different major is refused; a newer minor only appends. */
+#define FG_PLUGIN_ABI_MAJOR 1
+#define FG_PLUGIN_ABI_MINOR 0
+
+/* The one symbol the host looks up with dlsym(). */
+#define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
+
+#define FG_PLUGIN_EXPORT __attribute__((visibility("default")))
+
+/* Size of the host buffer that receives a threat name or an error message. */
+#define FG_THREAT_MAX 256
+
+/* What a plugin says about one file. */
+enum fg_verdict {
+	FG_VERDICT_CLEAN = 0,    /* nothing found */
+	FG_VERDICT_DETECTED = 1, /* threat found; name in result->threat */
+	FG_VERDICT_ERROR = 2,    /* could not decide; message in result->threat */
+	FG_VERDICT_TRUSTED = 3,  /* known good: overrides every detection (allowlists) */
+};
+
+/* Why the file is being scanned. */
+enum fg_event_kind {
+	FG_EVENT_OPEN = 1,        /* a process is opening the file (permission event) */
+	FG_EVENT_EXEC = 2,        /* a process is executing the file (permission event) */
+	FG_EVENT_CLOSE_WRITE = 3, /* the file was closed after writing (notification) */
+	FG_EVENT_ON_DEMAND = 4,   /* `fanguard scan` or another explicit request */
+};
+
+/* Option value types a plugin can declare. */
+enum fg_option_type {
+	FG_OPT_BOOL = 1,        /* default "true" or "false" */
+	FG_OPT_INT = 2,         /* default a decimal integer, e.g. "30" */
+	FG_OPT_STRING = 3,      /* default a string, or NULL for unset */
+	FG_OPT_STRING_LIST = 4, /* default in config syntax, e.g. "{\"a\", \"b\"}", or NULL */
+	FG_OPT_PATH_LIST = 5,   /* as STRING_LIST; relative items resolve against the config folder */
+};
+
+/* One option of `plugin NAME { ... }`. Arrays end with an entry whose name is NULL. */
+struct fg_option_spec {
+	const char *name;         /* key in the config file */
+	enum fg_option_type type; /* value type, checked by the config parser */
+	const char *default_value;/* textual default (see enum fg_option_type), or NULL */
+	const char *help;         /* one line, shown in errors and documentation */
+};
+
+/* Opaque handle to the parsed options of one plugin section. */
+struct fg_options;
+
+/* Log levels for fg_host_api.log. */
+enum fg_log_level {
+	FG_LOG_ERROR = 3,
+	FG_LOG_WARNING = 4,
+	FG_LOG_INFO = 6,
+	FG_LOG_DEBUG = 7,
+};
+
+/* Services the host offers a plugin; passed to init and valid until fini. */
+struct fg_host_api {
+	uint32_t struct_size; /* sizeof(struct fg_host_api) as the host was built */
+	/* Log a line attributed to the plugin; never blocks on I/O. */
+	void (*log)(const struct fg_options *opts, enum fg_log_level level, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	/* Read declared options; the name must be one the plugin declared. */
+	int (*opt_bool)(const struct fg_options *opts, const char *name);
+	long long (*opt_int)(const struct fg_options *opts, const char *name);
+	const char *(*opt_string)(const struct fg_options *opts, const char *name); /* NULL if unset */
+	size_t (*opt_list_count)(const struct fg_options *opts, const char *name);
+	const char *(*opt_list_item)(const struct fg_options *opts, const char *name, size_t index);
+	/* File and line where the option was set, for error messages; "" and 0 if defaulted. */
+	const char *(*opt_origin)(const struct fg_options *opts, const char *name, unsigned *line);
+};
+
+/* The file being scanned. Valid only during the scan call. */
+struct fg_scan_object {
+	uint32_t struct_size;       /* sizeof(struct fg_scan_object) as the host was built */
+	int fd;                     /* open read-only descriptor; read with pread, never close */
+	const char *path;           /* informational only: never reopen the file by path */
+	const unsigned char *data;  /* the whole file mapped read-only, or NULL if not mapped */
+	size_t size;                /* bytes at data (the file size when data is NULL) */
+	const struct stat *st;      /* fstat() of fd taken before the scan */
+	pid_t pid;                  /* process that caused the event, 0 for on-demand scans */
+	enum fg_event_kind kind;    /* why the file is being scanned */
+	const unsigned char *sha256;/* 32-byte SHA-256 of the content if FG_PLUGIN_NEEDS_SHA256, else NULL */
+};
+
+/* Where a plugin writes its answer. */
+struct fg_scan_result {
+	uint32_t struct_size; /* sizeof(struct fg_scan_result) as the host was built */
+	char *threat;         /* host buffer: threat name (DETECTED) or error message (ERROR) */
+	size_t threat_size;   /* capacity of threat, at least FG_THREAT_MAX */
+};
+
+/* Plugin flags. */
+#define FG_PLUGIN_NEEDS_SHA256 (1u << 0) /* host computes the content digest once for all plugins */
+
+/*
+ * The descriptor. Callbacks return 0 on success and -1 on failure with a
+ * message in err (err_size bytes, always at least FG_THREAT_MAX).
+ *
+ * Threading: init, reload and fini are called from one thread with no scan in
+ * progress. scan is called concurrently from many threads, each with its own
+ * thread context; state must be read-only during scans or protected by the
+ * plugin.
+ */
+struct fg_plugin {
+	uint32_t abi_major;   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */
+	uint32_t abi_minor;   /* FG_PLUGIN_ABI_MINOR the plugin was built with */
+	uint32_t struct_size; /* sizeof(struct fg_plugin) the plugin was built with */
+	uint32_t flags;       /* FG_PLUGIN_* flags */
+	const char *name;     /* short name, matches `plugin NAME` in the config */
+	const char *version;  /* plugin's own version string */
+	const char *description; /* one line for status output */
+	const struct fg_option_spec *options; /* declared options, NULL-name terminated, or NULL */
+
+	/* Load signatures/rules from the options; *state is passed to every other call. */
+	int (*init)(const struct fg_host_api *host, const struct fg_options *opts, void **state,
+		    char *err, size_t err_size);
+	/* Optional: create and destroy per-thread scan context (e.g. a YARA scanner). */
+	int (*thread_init)(void *state, void **thread_ctx, char *err, size_t err_size);
+	void (*thread_fini)(void *state, void *thread_ctx);
+	/* Decide about one file; writes result->threat for DETECTED and ERROR. */
+	enum fg_verdict (*scan)(void *state, void *thread_ctx, const struct fg_scan_object *obj,
+				struct fg_scan_result *result);
+	/* Optional: reload signatures in place; on failure the old ones stay in use. */
+	int (*reload)(void *state, char *err, size_t err_size);
+	/* Release everything init created. */
+	void (*fini)(void *state);
+	/* Optional: number of signatures/rules/entries loaded, for status output. */
+	uint64_t (*signature_count)(void *state);
+};
+
+/* Fills the version fields; use as the first line of the descriptor initializer. */
+#define FG_PLUGIN_HEADER                                                               \
+	.abi_major = FG_PLUGIN_ABI_MAJOR, .abi_minor = FG_PLUGIN_ABI_MINOR,            \
+	.struct_size = sizeof(struct fg_plugin)
+
+/* Type of the entry function. */
+typedef const struct fg_plugin *(*fg_plugin_entry_fn)(void);
+
+/* Declares the entry function returning the given descriptor. */
+#define FG_PLUGIN_DEFINE(descriptor)                                                   \
+	FG_PLUGIN_EXPORT const struct fg_plugin *fanguard_plugin_entry(void);          \
+	FG_PLUGIN_EXPORT const struct fg_plugin *fanguard_plugin_entry(void)           \
+	{                                                                              \
+		return &(descriptor);                                                  \
+	}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FANGUARD_PLUGIN_H */

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what fanguard needs to build and test on Debian 12 (run as root).
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libclamav-dev libyara-dev libconfuse-dev libssl-dev
+	util-linux mount coreutils diffutils procps clang libclang-rt-14-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing ${missing[*]}; run as root (or with sudo)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

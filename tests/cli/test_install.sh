@@ -1,0 +1,36 @@
+# `cmake --install` into a fresh prefix gives a working daemon and CLI that find their installed
+# plugins and config with no path anywhere: no FANGUARD_* variables, run from another directory.
+. "$(dirname "$0")/lib.sh"
+prefix="$WORK/prefix"
+cmake --install "$FANGUARD_BUILD" --prefix "$prefix" >"$WORK/install.log" 2>&1 ||
+	{ cat "$WORK/install.log" >&2; fail "cmake --install failed"; }
+for f in sbin/fanguardd bin/fanguard include/fanguard/plugin.h etc/fanguard/fanguard.conf \
+	lib/systemd/system/fanguardd.service; do
+	[ -f "$prefix/$f" ] || fail "missing $f after install"
+done
+plugins=$(find "$prefix" -path '*/fanguard/plugins/*.so' -printf '%f\n' | sort | tr '\n' ' ')
+[ "$plugins" = "clamav.so hash.so yara.so " ] || fail "installed plugins: '$plugins'"
+grep -q 'path *=' "$prefix/etc/fanguard/fanguard.conf" && fail "installed config names a plugin path"
+
+grep -qx "ExecStart=$prefix/sbin/fanguardd -c $prefix/etc/fanguard/fanguard.conf" \
+	"$prefix/lib/systemd/system/fanguardd.service" || fail "the unit does not start the installed daemon"
+grep -qx "Type=notify" "$prefix/lib/systemd/system/fanguardd.service" || fail "unit is not Type=notify"
+if command -v systemd-analyze >/dev/null; then
+	# only the man page may be missing in a test prefix
+	systemd-analyze verify "$prefix/lib/systemd/system/fanguardd.service" 2>&1 |
+		grep -v "man fanguardd\|^$" >"$WORK/verify" || true
+	[ ! -s "$WORK/verify" ] || { cat "$WORK/verify" >&2; fail "systemd-analyze verify complained"; }
+fi
+
+unset FANGUARD_PLUGIN_DIR FANGUARD_CONFIG
+cd /
+"$prefix/sbin/fanguardd" -t >"$WORK/out" 2>&1 || fail "installed fanguardd -t failed"
+expect_out "fanguard.conf: configuration OK"
+expect_out "plugin clamav .* loaded from $prefix/"
+
+printf '%s' "$EICAR" >"$WORK/eicar.com"
+FANGUARD="$prefix/bin/fanguard" expect_scan 1 "$WORK/eicar.com"
+expect_out "^$WORK/eicar.com: clamav:Fanguard.EICAR-Test-File.UNOFFICIAL FOUND$"
+expect_out "^$WORK/eicar.com: yara:Fanguard_EICAR_Test_File FOUND$"
+expect_out "^$WORK/eicar.com: hash:Hash.Blocklist.eicar.com FOUND$"
+pass

@@ -1,0 +1,147 @@
+/*
+ * fg_probe: the end-to-end tests' way to touch files and report exactly what
+ * the kernel said, as one word on stdout.
+ *   fg_probe open FILE       "ok" (exit 0) or the errno name (exit 3 for EPERM, 4 otherwise)
+ *   fg_probe exec FILE ARG.. runs FILE; prints the errno name if execve fails
+ *   fg_probe mmapwrite FILE OFFSET TEXT
+ *                            writes TEXT at OFFSET through a shared mapping (no write(2),
+ *                            so the kernel sees no modification until close)
+ *   fg_probe openlist LIST   opens and reads every file named in LIST (one per line) and
+ *                            prints "ok N eperm N other N max_ms N"
+ *   fg_probe notify-listen SOCKET N SECONDS
+ *                            binds a datagram socket (as systemd's NOTIFY_SOCKET) and prints
+ *                            the first N messages received within SECONDS, one per line
+ *   fg_probe truncate FILE SIZE
+ *                            truncate(2) by path: unlike truncate(1) it opens nothing
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <time.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int report_errno(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	printf("%s\n", name ? name : "EUNKNOWN");
+	return err == EPERM ? 3 : 4;
+}
+
+int main(int argc, char **argv)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	if (argc >= 3 && strcmp(argv[1], "open") == 0) {
+		fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return report_errno(errno);
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			;
+		if (n < 0)
+			return report_errno(errno);
+		close(fd);
+		printf("ok\n");
+		return 0;
+	}
+	if (argc >= 3 && strcmp(argv[1], "exec") == 0) {
+		fflush(stdout);
+		execv(argv[2], argv + 2);
+		return report_errno(errno);
+	}
+	if (argc == 5 && strcmp(argv[1], "mmapwrite") == 0) {
+		size_t off = strtoul(argv[3], NULL, 10), len = strlen(argv[4]);
+		struct stat st;
+		char *map;
+
+		fd = open(argv[2], O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return report_errno(errno);
+		if (fstat(fd, &st) != 0 || off + len > (size_t)st.st_size) {
+			fprintf(stderr, "fg_probe: %s too small for offset %zu\n", argv[2], off);
+			return 2;
+		}
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (map == MAP_FAILED)
+			return report_errno(errno);
+		memcpy(map + off, argv[4], len);
+		munmap(map, (size_t)st.st_size);
+		close(fd);
+		printf("ok\n");
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "openlist") == 0) {
+		unsigned long ok = 0, eperm = 0, other = 0;
+		double max_ms = 0;
+		char path[4096];
+		FILE *list = fopen(argv[2], "r");
+
+		if (!list)
+			return report_errno(errno);
+		while (fgets(path, sizeof(path), list)) {
+			struct timespec a, b;
+			double ms;
+
+			path[strcspn(path, "\n")] = '\0';
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				while ((n = read(fd, buf, sizeof(buf))) > 0)
+					;
+				close(fd);
+			}
+			clock_gettime(CLOCK_MONOTONIC, &b);
+			ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+			if (ms > max_ms)
+				max_ms = ms;
+			if (fd >= 0)
+				ok++;
+			else if (errno == EPERM)
+				eperm++;
+			else
+				other++;
+		}
+		fclose(list);
+		printf("ok %lu eperm %lu other %lu max_ms %.0f\n", ok, eperm, other, max_ms);
+		return 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "notify-listen") == 0) {
+		struct sockaddr_un addr = { .sun_family = AF_UNIX };
+		struct timeval tv = { .tv_sec = atoi(argv[4]) };
+		int want = atoi(argv[3]);
+
+		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+		snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", argv[2]);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
+			return report_errno(errno);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		printf("listening\n");
+		fflush(stdout);
+		for (int i = 0; i < want && (n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0; i++) {
+			buf[n] = '\0';
+			printf("%s\n", buf);
+			fflush(stdout);
+		}
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "truncate") == 0) {
+		if (truncate(argv[2], (off_t)strtoull(argv[3], NULL, 10)) != 0)
+			return report_errno(errno);
+		printf("ok\n");
+		return 0;
+	}
+	fprintf(stderr, "usage: fg_probe open FILE | fg_probe exec FILE [ARG...] | "
+			"fg_probe mmapwrite FILE OFFSET TEXT | fg_probe truncate FILE SIZE\n");
+	return 2;
+}

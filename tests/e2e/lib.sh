@@ -1,0 +1,180 @@
+# Shared helpers for the end-to-end tests. Each test runs as
+#   unshare --mount --propagation private -- bash test_X.sh
+# so the tmpfs it mounts, and the fanotify marks on it, exist only in its own
+# mount namespace and vanish with it. Daemons run under `timeout` and only the
+# PIDs started here are ever signalled.
+set -euo pipefail
+
+: "${FANGUARD_BUILD:?set by CTest}" "${FANGUARD_SRC:?set by CTest}" "${FG_PROBE:?set by CTest}"
+FANGUARDD="$FANGUARD_BUILD/sbin/fanguardd"
+FANGUARD="$FANGUARD_BUILD/bin/fanguard"
+DATA="$FANGUARD_SRC/tests/data"
+TEST_NAME=$(basename "$0" .sh)
+EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+DAEMON_PID=""
+DAEMON_LOG=""
+
+fg_in_private_namespace() {
+	# Our mount namespace must differ from PID 1's, or a mark could reach the host.
+	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ]
+}
+
+fg_cleanup() {
+	local rc=$?
+	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -TERM "$DAEMON_PID" 2>/dev/null || true
+		wait "$DAEMON_PID" 2>/dev/null || true
+	fi
+	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
+		umount "$MNT" || true
+	fi
+	[ -n "${WORK:-}" ] && [ -z "${FG_KEEP_WORK:-}" ] && rm -rf "$WORK"
+	exit "$rc"
+}
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	if [ -n "$DAEMON_LOG" ] && [ -f "$DAEMON_LOG" ]; then
+		echo "---- daemon log ----" >&2
+		tail -n 60 "$DAEMON_LOG" >&2
+	fi
+	exit 1
+}
+
+pass() {
+	echo "PASS: $TEST_NAME"
+}
+
+# Sets WORK (scratch, unmarked) and MNT (a fresh tmpfs, the only thing ever marked).
+fg_setup() {
+	fg_in_private_namespace || fail "not in a private mount namespace; refusing to mark anything"
+	WORK=$(mktemp -d /tmp/fanguard-e2e.XXXXXX)
+	trap fg_cleanup EXIT
+	MNT="$WORK/mnt"
+	mkdir "$MNT"
+	mount -t tmpfs -o size=64m,mode=0755 fanguard-test "$MNT"
+	DAEMON_LOG="$WORK/daemon.log"
+}
+
+# Writes a config watching $MNT to $1. Variables: POLICY EVENTS EXCLUDE TIMEOUT_MS ON_TIMEOUT
+# ON_ERROR MAX_SIZE; remaining arguments are plugin blocks (see fg_plugin_block).
+fg_write_config() {
+	local file=$1
+	shift
+	{
+		cat <<CONF
+watch {
+  paths = {"$MNT"}
+  exclude = {${EXCLUDE:-}}
+  events = {${EVENTS:-"open", "exec", "close_write"}}
+  max_file_size = ${MAX_SIZE:-10485760}
+}
+verdict {
+  policy = "${POLICY:-any-deny}"
+  timeout_ms = ${TIMEOUT_MS:-10000}
+  on_timeout = "${ON_TIMEOUT:-allow}"
+  on_error = "${ON_ERROR:-allow}"
+}
+scan { workers = ${WORKERS:-2} cache_size = ${CACHE_SIZE:-65536} }
+log { level = "info" }
+control { socket = "$WORK/control.sock" }
+CONF
+		for block in "$@"; do
+			fg_plugin_block "$block"
+		done
+	} >"$file"
+}
+
+fg_plugin_block() {
+	case $1 in
+	clamav) echo "plugin clamav { database = {\"$DATA/clamav\"} }" ;;
+	yara) echo "plugin yara { rules = {\"$DATA/yara/rules\"} }" ;;
+	hash) echo "plugin hash { blocklist = {\"$WORK/blocklist.sha256\"} }" ;;
+	marker) echo "plugin marker { path = \"$FANGUARD_TEST_PLUGIN_DIR/marker.so\" }" ;;
+	sleepy) echo "plugin sleepy { path = \"$FANGUARD_TEST_PLUGIN_DIR/sleepy.so\" delay_ms = ${SLEEP_MS:-20000} touch = ${SLEEP_TOUCH:-false} }" ;;
+	*) fail "unknown plugin block $1" ;;
+	esac
+}
+
+# Starts fanguardd on config $1 and waits for its ready line (or its exit).
+fg_start() {
+	: >"$DAEMON_LOG"
+	timeout -s KILL 170 "$FANGUARDD" -c "$1" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	for _ in $(seq 1 600); do
+		if grep -q ' ready: ' "$DAEMON_LOG"; then
+			# DAEMON_PID is timeout(1), which forwards TERM but not USR1
+			FANGUARDD_PID=$(pgrep -P "$DAEMON_PID" -x fanguardd)
+			return 0
+		fi
+		kill -0 "$DAEMON_PID" 2>/dev/null || fail "fanguardd exited before ready"
+		sleep 0.05
+	done
+	fail "fanguardd not ready after 30 s"
+}
+
+# Stops the daemon we started with SIGTERM and checks it exited cleanly.
+fg_stop() {
+	local rc=0
+	kill -TERM "$DAEMON_PID"
+	wait "$DAEMON_PID" || rc=$?
+	DAEMON_PID=""
+	[ "$rc" -eq 0 ] || fail "fanguardd exited with status $rc after SIGTERM"
+	grep -q 'stopped' "$DAEMON_LOG" || fail "no 'stopped' line after SIGTERM"
+}
+
+# Asks the running daemon for its counters (SIGUSR1) and sets EV_TOTAL, EV_CACHED, EV_SCANNED,
+# EV_JOINED from the "events N: ..." line it logs.
+fg_counts() {
+	local before line
+	before=$(grep -c '\]: events [0-9]*:' "$DAEMON_LOG" || true)
+	kill -USR1 "$FANGUARDD_PID"
+	for _ in $(seq 1 200); do
+		[ "$(grep -c '\]: events [0-9]*:' "$DAEMON_LOG" || true)" -gt "$before" ] && break
+		sleep 0.05
+	done
+	line=$(grep '\]: events [0-9]*:' "$DAEMON_LOG" | tail -n 1)
+	[ -n "$line" ] || fail "no counters after SIGUSR1"
+	EV_TOTAL=$(sed -E 's/.*\]: events ([0-9]+):.*/\1/' <<<"$line")
+	EV_CACHED=$(sed -E 's/.* ([0-9]+) from the verdict cache.*/\1/' <<<"$line")
+	EV_SCANNED=$(sed -E 's/.* ([0-9]+) scanned,.*/\1/' <<<"$line")
+	EV_JOINED=$(sed -E 's/.* ([0-9]+) waited on a scan.*/\1/' <<<"$line")
+}
+
+# Waits (bounded) until the daemon log matches an extended regex.
+fg_wait_log() {
+	for _ in $(seq 1 200); do
+		grep -Eq -- "$1" "$DAEMON_LOG" && return 0
+		sleep 0.05
+	done
+	fail "log never matched: $1"
+}
+
+# Asserts fg_probe's answer for `open` of a file: "ok" or an errno name such as EPERM.
+expect_open() {
+	local want=$1 file=$2 got
+	got=$("$FG_PROBE" open "$file" || true)
+	[ "$got" = "$want" ] || fail "open $file: expected $want, got '$got'"
+}
+
+# The log is written by a thread of its own: a line may land just after the answer it explains.
+expect_log() {
+	for _ in $(seq 1 100); do
+		grep -Eq -- "$1" "$DAEMON_LOG" && return 0
+		sleep 0.05
+	done
+	fail "log lacks: $1"
+}
+
+expect_no_log() {
+	if grep -Eq -- "$1" "$DAEMON_LOG"; then
+		fail "log unexpectedly has: $1"
+	fi
+}
+
+# Writes its arguments to a file (on the watched mount, the creating open scans an empty file).
+fg_put() {
+	local dest=$1
+	shift
+	printf '%s' "$@" >"$dest"
+}

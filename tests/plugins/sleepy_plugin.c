@@ -1,0 +1,69 @@
+/*
+ * A plugin that takes too long: each scan sleeps `delay_ms`. Used to prove
+ * that every event is answered by the deadline whatever a plugin does. With
+ * `touch = true` it then reads every byte it was given, so a file truncated
+ * during the sleep faults (SIGBUS) inside the plugin.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <fanguard/plugin.h>
+
+static const struct fg_option_spec sleepy_options[] = {
+	{ "delay_ms", FG_OPT_INT, "10000", "how long each scan sleeps" },
+	{ "touch", FG_OPT_BOOL, "false", "read every byte of the file after sleeping" },
+	{ NULL, 0, NULL, NULL },
+};
+
+struct sleepy {
+	long long delay_ms;
+	bool touch;
+};
+
+static int sleepy_init(const struct fg_host_api *host, const struct fg_options *opts, void **state,
+		       char *err, size_t err_size)
+{
+	struct sleepy *st = malloc(sizeof(*st));
+
+	if (!st)
+		return -1;
+	st->delay_ms = host->opt_int(opts, "delay_ms");
+	st->touch = host->opt_bool(opts, "touch");
+	*state = st;
+	return 0;
+}
+
+static enum fg_verdict sleepy_scan(void *state, void *thread_ctx, const struct fg_scan_object *obj,
+				   struct fg_scan_result *result)
+{
+	const struct sleepy *st = state;
+	long long ms = st->delay_ms;
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	volatile unsigned char sum = 0;
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	if (st->touch && obj->data)
+		for (size_t i = 0; i < obj->size; i += 512)
+			sum += obj->data[i];
+	return FG_VERDICT_CLEAN;
+}
+
+static void sleepy_fini(void *state)
+{
+	free(state);
+}
+
+static const struct fg_plugin sleepy_plugin = {
+	FG_PLUGIN_HEADER,
+	.name = "sleepy",
+	.version = "1.0",
+	.description = "test plugin: sleeps in every scan",
+	.options = sleepy_options,
+	.init = sleepy_init,
+	.scan = sleepy_scan,
+	.fini = sleepy_fini,
+};
+
+FG_PLUGIN_DEFINE(sleepy_plugin)
