@@ -70,13 +70,16 @@ static void serve_client(struct control *c, int fd)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	tb_init(&tb, c->answer, ANSWER_MAX);
+	/* Read the command before any answer, even a refusal: closing with unread
+	 * bytes queued makes the client's send or recv fail with EPIPE/ECONNRESET
+	 * instead of showing it our reason. */
+	n = recv(fd, cmd, sizeof(cmd) - 1, 0);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != 0) {
 		tb_printf(&tb, "error: permission denied: the control socket answers root only\n");
 		log_warning("control socket: refused a client with uid %ld (root only)",
 			    len == sizeof(peer) ? (long)peer.uid : -1L);
 		goto reply;
 	}
-	n = recv(fd, cmd, sizeof(cmd) - 1, 0);
 	if (n <= 0) {
 		tb_printf(&tb, "error: no command\n");
 		goto reply;
@@ -271,7 +274,9 @@ int control_request(const char *path, const char *command, FILE *out, char *err,
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s\n", command);
-	if (send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0) {
+	/* A failed send is not the end: the daemon may already have written why
+	 * (a refusal), and that reason is worth more than EPIPE. */
+	if (send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) {
 		snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
