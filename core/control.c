@@ -18,6 +18,7 @@
 #include "monitor.h"
 #include "pipeline.h"
 #include "runtime.h"
+#include "scan_service.h"
 #include "textbuf.h"
 #include "trust.h"
 
@@ -33,6 +34,7 @@ struct control {
 	char plugins[1024];
 	time_t started;
 	char *answer;
+	struct scan_service *scans;
 };
 
 static void status(struct control *c, struct textbuf *tb)
@@ -47,6 +49,14 @@ static void status(struct control *c, struct textbuf *tb)
 		tb_printf(tb, "watching: %s\n", cfg->watch[i]);
 	for (size_t i = 0; i < cfg->n_exclude; i++)
 		tb_printf(tb, "excluding: %s\n", cfg->exclude[i]);
+	for (size_t i = 0; i < cfg->n_exclude_glob; i++)
+		tb_printf(tb, "excluding: %s\n", cfg->exclude_glob[i].text);
+	for (size_t i = 0; i < cfg->exclude_exe.n_prefix; i++)
+		tb_printf(tb, "excluding programs: %s\n", cfg->exclude_exe.prefix[i]);
+	for (size_t i = 0; i < cfg->exclude_exe.n_glob; i++)
+		tb_printf(tb, "excluding programs: %s\n", cfg->exclude_exe.glob[i].text);
+	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
+		tb_printf(tb, "excluding uid: %u\n", (unsigned)cfg->exclude_uid[i]);
 	tb_printf(tb, "plugins: %s\n", c->plugins);
 	tb_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
 		  verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
@@ -92,6 +102,11 @@ static void serve_client(struct control *c, int fd)
 	} else if (strcmp(cmd, "stats") == 0) {
 		tb_printf(&tb, "ok\n");
 		monitor_format_prometheus(c->monitor, &tb);
+	} else if (strcmp(cmd, "scan") == 0) {
+		if (c->scans && scan_service_take(c->scans, fd, peer.pid))
+			return; /* the session thread owns fd now */
+		tb_printf(&tb, "error: %s\n", c->scans ? "too many scans at once; try again later"
+							 : "this daemon cannot scan on demand");
 	} else if (strcmp(cmd, "reload") == 0) {
 		log_info("control socket: reload requested");
 		if (pipeline_reload(c->pipeline) == 0)
@@ -100,7 +115,7 @@ static void serve_client(struct control *c, int fd)
 		else
 			tb_printf(&tb, "error: reloading needs scan { isolation = \"process\" }\n");
 	} else {
-		tb_printf(&tb, "error: unknown command '%s' (status, stats, reload)\n", cmd);
+		tb_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n", cmd);
 	}
 reply:
 	while (off < tb.len && (n = send(fd, tb.buf + off, tb.len - off, MSG_NOSIGNAL)) > 0)
@@ -217,6 +232,7 @@ struct control *control_start(const char *path, const struct runtime *rt, struct
 	c->monitor = m;
 	c->pipeline = p;
 	c->started = time(NULL);
+	c->scans = scan_service_start(p, &rt->engine, &rt->cfg);
 	c->listen_fd = -1;
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (c->stop_fd < 0 || listen_on(c, err, errlen) != 0 ||
@@ -245,6 +261,7 @@ void control_stop(struct control *c)
 	if (write(c->stop_fd, &one, sizeof(one)) < 0)
 		log_error("control socket: stop: %s", strerror(errno));
 	pthread_join(c->thread, NULL);
+	scan_service_stop(c->scans);
 	close(c->listen_fd);
 	close(c->stop_fd);
 	unlink(c->path);

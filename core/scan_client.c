@@ -1,0 +1,110 @@
+#include "scan_client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "scan_service.h"
+
+/* Reads up to and including '\n' byte by byte: answers are short and must not be over-read. */
+static ssize_t read_line(int conn, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		ssize_t n = recv(conn, buf + len, 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		if (buf[len++] == '\n')
+			break;
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+int scan_client_connect(const char *socket_path, char *err, size_t errlen)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char line[512];
+	int conn;
+
+	if (!socket_path[0]) {
+		snprintf(err, errlen, "the control socket is turned off in the configuration");
+		return -1;
+	}
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
+	conn = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (conn < 0 || connect(conn, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		snprintf(err, errlen, "cannot reach fanguardd at %s: %s (is it running?)", socket_path,
+			 strerror(errno));
+		if (conn >= 0)
+			close(conn);
+		return -1;
+	}
+	if (send(conn, "scan\n", 5, MSG_NOSIGNAL) != 5 || read_line(conn, line, sizeof(line)) < 0) {
+		snprintf(err, errlen, "fanguardd at %s closed the connection", socket_path);
+		close(conn);
+		return -1;
+	}
+	if (strcmp(line, "ok\n") != 0) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(err, errlen, "fanguardd refused to scan: %s", line);
+		close(conn);
+		return -1;
+	}
+	return conn;
+}
+
+/* Copies field number `which` (tab-separated) of line into out. */
+static void field(const char *line, int which, char *out, size_t size)
+{
+	const char *start = line;
+	size_t len;
+
+	for (int i = 0; i < which && start; i++)
+		if ((start = strchr(start, '\t')))
+			start++;
+	if (!start) {
+		out[0] = '\0';
+		return;
+	}
+	len = strcspn(start, "\t\n");
+	snprintf(out, size, "%.*s", (int)len, start);
+}
+
+int scan_client_scan(int conn, int fd, const char *path, struct daemon_answer *a, char *err,
+		     size_t errlen)
+{
+	struct scan_item_header h;
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char line[sizeof(*a) + 8];
+	size_t path_len = strnlen(path, SCAN_ITEM_PATH_MAX);
+	struct iovec iov[2] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = (void *)path, .iov_len = path_len },
+	};
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	ssize_t want = (ssize_t)(sizeof(h) + path_len);
+
+	h.path_len = (uint32_t)path_len;
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(conn, &msg, MSG_NOSIGNAL) != want || read_line(conn, line, sizeof(line)) < 0) {
+		snprintf(err, errlen, "the connection to fanguardd broke: %s",
+			 errno ? strerror(errno) : "closed");
+		return -1;
+	}
+	field(line, 0, a->result, sizeof(a->result));
+	field(line, 1, a->detections, sizeof(a->detections));
+	field(line, 2, a->errors, sizeof(a->errors));
+	return 0;
+}
