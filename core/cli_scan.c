@@ -381,6 +381,10 @@ int cli_scan(int argc, char **argv)
 	if (run.move &&
 	    (run.quarantine_fd = quarantine_open(run.rt.cfg.quarantine_dir, err, sizeof(err))) < 0) {
 		fprintf(stderr, "fanguard: %s\n", err);
+		if (run.daemon)
+			config_free(&run.rt.cfg);
+		else
+			runtime_unload(&run.rt);
 		return SCAN_EXIT_ERROR;
 	}
 	report_init(&run.report, json, infected_only, progress);

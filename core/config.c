@@ -4,6 +4,7 @@
 #include <confuse.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "conftext.h"
 #include "log.h"
 #include "pathmatch.h"
+#include "quarantine.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 #define CONFIG_MAX_PLUGINS 16
@@ -147,6 +149,12 @@ static int validate_int_range(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_on_close_write(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const choices[] = { "log", "quarantine", NULL };
+	return check_choice(cfg, opt, choices);
+}
+
 static int validate_isolation(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "process", "thread", NULL };
@@ -172,11 +180,70 @@ static int validate_watch_paths(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* Entries with glob characters must compile; plain ones keep prefix semantics. */
+static int validate_exclude_patterns(cfg_t *cfg, cfg_opt_t *opt)
+{
+	char reason[256];
+	struct path_glob g;
+
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i);
+
+		if (!path_has_glob(v))
+			continue;
+		if (path_glob_compile(v, &g, reason, sizeof(reason)) != 0) {
+			cfg_error(cfg, "option '%s': bad pattern \"%s\": %s", opt->name, v, reason);
+			return -1;
+		}
+		path_glob_free(&g);
+	}
+	return 0;
+}
+
+/* A user name (looked up now, so a typo stops start-up) or a numeric uid. */
+static int parse_uid(const char *v, uid_t *uid)
+{
+	struct passwd *pw = getpwnam(v);
+	unsigned long long id;
+	char *end;
+
+	if (pw) {
+		*uid = pw->pw_uid;
+		return 0;
+	}
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	id = strtoull(v, &end, 10);
+	if (*end || errno || id >= (uid_t)-1)
+		return -1;
+	*uid = (uid_t)id;
+	return 0;
+}
+
+static int validate_exclude_uid(cfg_t *cfg, cfg_opt_t *opt)
+{
+	uid_t uid;
+
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i);
+
+		if (parse_uid(v, &uid) != 0) {
+			cfg_error(cfg, "option '%s': \"%s\" is neither a known user nor a uid", opt->name,
+				  v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---- schema ---- */
 
 static cfg_opt_t watch_opts[] = {
 	CFG_STR_LIST("paths", "{}", CFGF_NONE),
 	CFG_STR_LIST("exclude", "{}", CFGF_NONE),
+	CFG_STR_LIST("exclude_exe", "{}", CFGF_NONE),
+	CFG_STR_LIST("exclude_uid", "{}", CFGF_NONE),
 	CFG_STR_LIST("events", "{open, exec, close_write}", CFGF_NONE),
 	CFG_INT("max_file_size", 26214400, CFGF_NONE),
 	CFG_STR("__unknown", NULL, CFGF_NONE),
@@ -212,6 +279,13 @@ static cfg_opt_t control_opts[] = {
 	CFG_END(),
 };
 
+static cfg_opt_t quarantine_opts[] = {
+	CFG_STR("dir", QUARANTINE_DEFAULT_DIR, CFGF_NONE),
+	CFG_STR("on_close_write", "log", CFGF_NONE),
+	CFG_STR("__unknown", NULL, CFGF_NONE),
+	CFG_END(),
+};
+
 static cfg_opt_t log_opts[] = {
 	CFG_STR("level", "info", CFGF_NONE),
 	CFG_BOOL("syslog", cfg_false, CFGF_NONE),
@@ -226,7 +300,7 @@ static cfg_opt_t log_opts[] = {
 struct schema {
 	cfg_opt_t *plugin_opts; /* heap: fixed + declared options + __unknown + end */
 	size_t n_plugin_opts;
-	cfg_opt_t root[8];
+	cfg_opt_t root[16];
 };
 
 /*
@@ -321,6 +395,7 @@ static cfg_t *schema_instantiate(struct schema *s, bool lenient)
 		CFG_SEC("scan", scan_opts, CFGF_NONE),
 		CFG_SEC("log", log_opts, CFGF_NONE),
 		CFG_SEC("control", control_opts, CFGF_NONE),
+		CFG_SEC("quarantine", quarantine_opts, CFGF_NONE),
 		CFG_SEC("plugin", s->plugin_opts, CFGF_TITLE | CFGF_MULTI | CFGF_NO_TITLE_DUPES),
 		CFG_STR("__unknown", NULL, CFGF_NONE),
 		CFG_END(),
@@ -336,11 +411,15 @@ static cfg_t *schema_instantiate(struct schema *s, bool lenient)
 	if (!lenient) {
 		cfg_set_validate_func(cfg, "watch|paths", validate_watch_paths);
 		cfg_set_validate_func(cfg, "watch|events", validate_events);
+		cfg_set_validate_func(cfg, "watch|exclude", validate_exclude_patterns);
+		cfg_set_validate_func(cfg, "watch|exclude_exe", validate_exclude_patterns);
+		cfg_set_validate_func(cfg, "watch|exclude_uid", validate_exclude_uid);
 		cfg_set_validate_func(cfg, "verdict|policy", validate_policy);
 		cfg_set_validate_func(cfg, "verdict|on_timeout", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|on_error", validate_decision);
 		cfg_set_validate_func(cfg, "scan|isolation", validate_isolation);
 		cfg_set_validate_func(cfg, "log|level", validate_log_level);
+		cfg_set_validate_func(cfg, "quarantine|on_close_write", validate_on_close_write);
 		for (size_t i = 0; i < sizeof(int_ranges) / sizeof(int_ranges[0]); i++)
 			cfg_set_validate_func(cfg, int_ranges[i].key, validate_int_range);
 	}
@@ -446,6 +525,26 @@ static bool valid_plugin_name(const char *name)
 	return true;
 }
 
+/*
+ * A plugin that needs the network (clamd) gets a scanner process of its own
+ * unless its section names one, so that only its sandbox allows sockets.
+ */
+static int own_scanner_for_network(struct plugin *p, const struct conftext_section *text)
+{
+	char *own;
+
+	if (!(p->desc.flags & FG_PLUGIN_NEEDS_NETWORK))
+		return 0;
+	for (size_t k = 0; text && k < text->n_keys; k++)
+		if (strcmp(text->keys[k].name, "scanner") == 0)
+			return 0;
+	if (!(own = strdup(p->name)))
+		return -1;
+	free(p->scanner);
+	p->scanner = own;
+	return 0;
+}
+
 /* Pass one: which plugins are enabled and where their shared objects are. */
 static int open_enabled_plugins(cfg_t *lenient, const struct conftext_section *secs, size_t n_secs,
 				const char *plugin_dir, struct fg_config *out)
@@ -496,6 +595,8 @@ static int open_enabled_plugins(cfg_t *lenient, const struct conftext_section *s
 			fail_at(line, "%s", msg);
 			return -1;
 		}
+		if (own_scanner_for_network(p, text) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -592,6 +693,87 @@ static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char **
 	return 0;
 }
 
+/* Plain entries like copy_path_list (canonical if they exist), globs compiled (checked before). */
+static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
+{
+	unsigned n = cfg_size(sec, name);
+	char resolved[PATH_MAX], canonical[PATH_MAX], reason[256];
+
+	out->prefix = calloc(n ? n : 1, sizeof(*out->prefix));
+	out->glob = calloc(n ? n : 1, sizeof(*out->glob));
+	if (!out->prefix || !out->glob)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		const char *v = cfg_getnstr(sec, name, i);
+
+		if (path_has_glob(v)) {
+			if (path_glob_compile(v, &out->glob[out->n_glob], reason, sizeof(reason)) != 0) {
+				fail_at(0, "option '%s': bad pattern \"%s\": %s", name, v, reason);
+				return -1;
+			}
+			out->n_glob++;
+			continue;
+		}
+		resolve_path(v, resolved, sizeof(resolved));
+		if (!realpath(resolved, canonical) &&
+		    path_normalize(resolved, canonical, sizeof(canonical)) != 0) {
+			fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
+			return -1;
+		}
+		if (!(out->prefix[out->n_prefix++] = strdup(canonical)))
+			return -1;
+	}
+	return 0;
+}
+
+static int copy_exclusions(cfg_t *watch, struct fg_config *out)
+{
+	struct path_set exclude = { 0 };
+	int rc = copy_path_set(watch, "exclude", &exclude);
+
+	/* handed over whatever happened: config_free releases a half-filled set */
+	out->exclude = exclude.prefix;
+	out->n_exclude = exclude.n_prefix;
+	out->exclude_glob = exclude.glob;
+	out->n_exclude_glob = exclude.n_glob;
+	if (rc != 0 || copy_path_set(watch, "exclude_exe", &out->exclude_exe) != 0)
+		return -1;
+	out->exclude_uid = calloc(cfg_size(watch, "exclude_uid") + 1, sizeof(uid_t));
+	if (!out->exclude_uid)
+		return -1;
+	for (unsigned i = 0; i < cfg_size(watch, "exclude_uid"); i++)
+		if (parse_uid(cfg_getnstr(watch, "exclude_uid", i),
+			      &out->exclude_uid[out->n_exclude_uid++]) != 0)
+			return -1; /* validated already: only a lookup failing now gets here */
+	return 0;
+}
+
+/* The folder as event paths will show it (canonical), whether or not it exists yet. */
+static int copy_quarantine_options(cfg_t *sec, struct fg_config *out)
+{
+	char resolved[PATH_MAX], canonical[PATH_MAX];
+
+	if (!cfg_getstr(sec, "dir")[0]) {
+		fail_at(0, "quarantine { dir } must not be empty");
+		return -1;
+	}
+	resolve_path(cfg_getstr(sec, "dir"), resolved, sizeof(resolved));
+	if (!realpath(resolved, canonical) &&
+	    path_normalize(resolved, canonical, sizeof(canonical)) != 0) {
+		fail_at(0, "quarantine { dir }: %s: %s", resolved, strerror(errno));
+		return -1;
+	}
+	if (!(out->quarantine_dir = strdup(canonical)))
+		return -1;
+	out->quarantine_on_close_write = strcmp(cfg_getstr(sec, "on_close_write"), "quarantine") == 0;
+	if (out->quarantine_on_close_write && !(out->events & CONFIG_EVENT_CLOSE_WRITE)) {
+		fail_at(0, "quarantine { on_close_write = \"quarantine\" } needs \"close_write\" in "
+			"watch { events }");
+		return -1;
+	}
+	return 0;
+}
+
 static int copy_core_options(cfg_t *cfg, struct fg_config *out)
 {
 	char resolved_socket[PATH_MAX];
@@ -599,7 +781,7 @@ static int copy_core_options(cfg_t *cfg, struct fg_config *out)
 	cfg_t *scan = cfg_getsec(cfg, "scan"), *log = cfg_getsec(cfg, "log");
 
 	if (copy_path_list(watch, "paths", true, &out->watch, &out->n_watch) < 0 ||
-	    copy_path_list(watch, "exclude", false, &out->exclude, &out->n_exclude) < 0)
+	    copy_exclusions(watch, out) < 0)
 		return -1;
 	for (unsigned i = 0; i < cfg_size(watch, "events"); i++) {
 		const char *ev = cfg_getnstr(watch, "events", i);
@@ -641,7 +823,7 @@ static int copy_core_options(cfg_t *cfg, struct fg_config *out)
 		if (!(out->event_log = strdup(resolved)))
 			return -1;
 	}
-	return 0;
+	return copy_quarantine_options(cfg_getsec(cfg, "quarantine"), out);
 }
 
 /* Pass two: the whole file, strictly, with the enabled plugins' options known. */
@@ -773,11 +955,17 @@ void config_free(struct fg_config *cfg)
 		plugin_close(&cfg->plugins[i]);
 	free(cfg->watch);
 	free(cfg->exclude);
+	for (size_t i = 0; i < cfg->n_exclude_glob; i++)
+		path_glob_free(&cfg->exclude_glob[i]);
+	free(cfg->exclude_glob);
+	path_set_free(&cfg->exclude_exe);
+	free(cfg->exclude_uid);
 	free(cfg->plugins);
 	free(cfg->path);
 	free(cfg->scan_user);
 	free(cfg->control_socket);
 	free(cfg->event_log);
+	free(cfg->quarantine_dir);
 	free(cfg->dir);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -8,7 +8,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
+#include "pathmatch.h"
 #include "plugin_host.h"
 #include "verdict.h"
 
@@ -29,6 +31,11 @@ struct fg_config {
 	size_t n_watch;
 	char **exclude;             /* normalized absolute paths */
 	size_t n_exclude;
+	struct path_glob *exclude_glob; /* exclude entries holding * ? [ : patterns */
+	size_t n_exclude_glob;
+	struct path_set exclude_exe;    /* programs whose events are allowed unscanned */
+	uid_t *exclude_uid;             /* users whose events are allowed unscanned */
+	size_t n_exclude_uid;
 	unsigned events;            /* CONFIG_EVENT_* */
 	unsigned long long max_file_size;
 	struct verdict_policy verdict;
@@ -47,6 +54,8 @@ struct fg_config {
 	char *control_socket;       /* absolute path; "" turns the control socket off */
 	bool log_syslog;
 	char *event_log;            /* JSON lines of detections: a file, "-" for stdout, "" off */
+	char *quarantine_dir;       /* canonical absolute path; never scanned */
+	bool quarantine_on_close_write; /* close_write detections are moved into quarantine */
 	struct plugin *plugins;     /* enabled plugins, opened, not started */
 	size_t n_plugins;
 	size_t n_disabled;

@@ -269,12 +269,9 @@ void control_stop(struct control *c)
 	free(c);
 }
 
-int control_request(const char *path, const char *command, FILE *out, char *err, size_t errlen)
+int control_connect(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char buf[4096], first[8] = "";
-	size_t have_first = 0;
-	ssize_t n;
 	int fd;
 
 	if (!path[0]) {
@@ -290,6 +287,18 @@ int control_request(const char *path, const char *command, FILE *out, char *err,
 			close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int control_request(const char *path, const char *command, FILE *out, char *err, size_t errlen)
+{
+	char buf[4096], first[8] = "";
+	size_t have_first = 0;
+	ssize_t n;
+	int fd = control_connect(path, err, errlen);
+
+	if (fd < 0)
+		return -1;
 	snprintf(buf, sizeof(buf), "%s\n", command);
 	/* A failed send is not the end: the daemon may already have written why
 	 * (a refusal), and that reason is worth more than EPIPE. */

@@ -19,6 +19,8 @@ struct control *control_start(const char *path, const struct runtime *rt, struct
 			      struct pipeline *p, const char *plugins, char *err, size_t errlen);
 void control_stop(struct control *c);
 
+/* Client side: a connection to the daemon at path, or -1 with the reason in err. */
+int control_connect(const char *path, char *err, size_t errlen);
 /* Client side: sends command, writes the answer to out; 0 when the daemon said ok. */
 int control_request(const char *path, const char *command, FILE *out, char *err, size_t errlen);
 

@@ -132,6 +132,10 @@ void eventlog_write(const struct event_record *r)
 	}
 	tb_printf(&tb, "],\"pid\":%d,\"uid\":%ld", (int)r->pid, r->uid);
 	string_field(&tb, "exe", r->exe);
+	if (r->quarantine_id)
+		string_field(&tb, "quarantine_id", r->quarantine_id);
+	if (r->quarantine_error)
+		string_field(&tb, "quarantine_error", r->quarantine_error);
 	tb_printf(&tb, "}");
 	line[tb.len++] = '\n';
 	/* one append per event: lines from several threads never interleave */

@@ -18,7 +18,8 @@ struct event_record {
 	const char *path;
 	const unsigned char *sha256; /* 32 bytes or NULL */
 	const char *verdict;      /* "deny" or "allow": what the kernel was told */
-	const char *action;       /* "denied", "allowed", "logged" (close_write cannot deny) */
+	const char *action;       /* "denied", "allowed", "logged" (close_write cannot deny),
+				     "quarantined", "quarantine-failed" */
 	const char *reason;       /* why: "detected", "on_error", "on_timeout", "cache", ... */
 	size_t n_findings;
 	const char *const *plugins;  /* per finding: plugin name */
@@ -26,6 +27,8 @@ struct event_record {
 	pid_t pid;
 	long uid;
 	const char *exe;
+	const char *quarantine_id;    /* action "quarantined": the item's ID; else NULL */
+	const char *quarantine_error; /* action "quarantine-failed": why; else NULL */
 };
 
 /* Opens (creating 0600, never through a symlink) the file, or stdout for "-"; "" turns it off. */

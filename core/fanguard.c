@@ -4,6 +4,8 @@
 
 #include "build_paths.h"
 #include "cli_control.h"
+#include "cli_plugin_test.h"
+#include "cli_quarantine.h"
 #include "cli_scan.h"
 #include "fanguard/plugin.h"
 
@@ -11,11 +13,17 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: fanguard COMMAND [ARGS]\n"
 		     "commands:\n"
-		     "  scan [-c FILE] [-i] PATH...  scan files and directories with the configured plugins\n"
+		     "  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
+		     "                               scan files and directories with the configured plugins\n"
+		     "                               (--daemon: let the running fanguardd scan them)\n"
 		     "  status [-c FILE]             the running daemon: plugins, counters, latencies\n"
 		     "  reload [-c FILE]             make the running daemon load new signatures and rules\n"
 		     "  stats [-c FILE] [--prometheus]\n"
 		     "                               the daemon's metrics in Prometheus' text format\n"
+		     "  plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
+		     "                               load one plugin alone and scan FILEs with it\n"
+		     "  quarantine [-c FILE] list | restore ID | delete ID\n"
+		     "                               files moved into quarantine (scan --move, the daemon)\n"
 		     "  version                      print the version\n"
 		     "run `fanguard COMMAND -h` for a command's options\n");
 }
@@ -31,6 +39,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
 	    strcmp(argv[1], "stats") == 0)
 		return cli_control(argc - 1, argv + 1);
+	if (strcmp(argv[1], "quarantine") == 0)
+		return cli_quarantine(argc - 1, argv + 1);
+	if (strcmp(argv[1], "plugin-test") == 0)
+		return cli_plugin_test(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("fanguard %s (plugin ABI %d.%d)\n", FANGUARD_VERSION, FG_PLUGIN_ABI_MAJOR,
 		       FG_PLUGIN_ABI_MINOR);

@@ -17,6 +17,7 @@
 #include "eventlog.h"
 #include "monitor.h"
 #include "pipeline.h"
+#include "quarantine_worker.h"
 #include "runtime.h"
 #include "scanner.h"
 #include "sdnotify.h"
@@ -93,6 +94,7 @@ static int serve(struct runtime *rt)
 	struct pipeline *pipeline;
 	struct monitor *monitor;
 	struct control *control = NULL;
+	struct quarantine_worker *quarantine = NULL;
 	unsigned workers = worker_count(&rt->cfg);
 	int sfd, rc;
 
@@ -125,10 +127,21 @@ static int serve(struct runtime *rt)
 		log_error("%s", err);
 		return 1;
 	}
+	/* before the first event: detections after close_write go to the quarantine thread */
+	if (rt->cfg.quarantine_on_close_write) {
+		quarantine = quarantine_worker_start(rt->cfg.quarantine_dir, err, sizeof(err));
+		if (!quarantine) {
+			log_error("%s", err);
+			pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+			return 1;
+		}
+		pipeline_set_detection_handler(pipeline, quarantine_worker_take, quarantine);
+	}
 	monitor = monitor_create(&rt->cfg, pipeline, err, sizeof(err));
 	if (!monitor) {
 		log_error("%s", err);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+		quarantine_worker_stop(quarantine);
 		return 1;
 	}
 	if (rt->cfg.isolate)
@@ -142,6 +155,7 @@ static int serve(struct runtime *rt)
 		monitor_destroy(monitor);
 		close(sfd);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+		quarantine_worker_stop(quarantine);
 		return 1;
 	}
 	log_notice("ready: watching %zu path(s) on %u mount mark(s); plugins: %s; policy %s, "
@@ -165,6 +179,8 @@ static int serve(struct runtime *rt)
 		log_stop();
 		_exit(rc == 0 ? 0 : 1);
 	}
+	/* after the pipeline: no scan can hand over a detection any more; what is queued is moved */
+	quarantine_worker_stop(quarantine);
 	return rc == 0 ? 0 : 1;
 }
 

@@ -63,6 +63,8 @@ struct counters {
 	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
 		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
 		joined;
+	/* part of allowed_inline: watch.exclude*, and our own processes */
+	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };
 
 /* Limits a repeating log line to one per second, counting what it held back. */
@@ -691,6 +693,51 @@ static void forget_written(struct monitor *m, const struct fanotify_event_metada
 		unignore_inode(m, ev->fd);
 }
 
+static bool path_excluded(const struct fg_config *cfg, const char *path)
+{
+	for (size_t i = 0; i < cfg->n_exclude; i++)
+		if (path_is_under(path, cfg->exclude[i]))
+			return true;
+	return path_globs_match(cfg->exclude_glob, cfg->n_exclude_glob, path);
+}
+
+static bool uid_excluded(const struct fg_config *cfg, uid_t uid)
+{
+	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
+		if (cfg->exclude_uid[i] == uid)
+			return true;
+	return false;
+}
+
+/*
+ * watch.exclude_exe and exclude_uid: the opener's executable and uids, read
+ * from /proc only when such exclusions exist. The opener is blocked in open()
+ * until we answer, so its pid passes to no other process unless it dies, and
+ * then the answer reaches no one. The uid must be excluded as both real
+ * and effective uid: a set-uid program started by anyone else, or a root
+ * daemon that only switched its effective uid, is scanned.
+ */
+static bool process_excluded(struct monitor *m, pid_t pid, const char *path)
+{
+	const struct fg_config *cfg = m->cfg;
+	char exe[PATH_MAX];
+	uid_t real, effective;
+
+	if (cfg->exclude_exe.n_prefix + cfg->exclude_exe.n_glob > 0 &&
+	    procinfo_exe(pid, exe, sizeof(exe)) > 0 && path_set_match(&cfg->exclude_exe, exe)) {
+		m->n.excluded_exe++;
+		log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
+		return true;
+	}
+	if (cfg->n_exclude_uid > 0 && procinfo_uids(pid, &real, &effective) == 0 &&
+	    uid_excluded(cfg, real) && uid_excluded(cfg, effective)) {
+		m->n.excluded_uid++;
+		log_debug("excluded: %s by pid %d (uid %u)", path, (int)pid, (unsigned)real);
+		return true;
+	}
+	return false;
+}
+
 static void handle_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 			 struct scan_request *req)
 {
@@ -702,8 +749,14 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	unsigned long suppressed;
 
 	m->n.events++;
-	/* Our own accesses would wait on ourselves. */
-	if (ev->pid == m->self || fstat(ev->fd, &req->st) != 0 || !S_ISREG(req->st.st_mode)) {
+	/* Our own accesses, and our scanners', would wait on ourselves. */
+	if (ev->pid == m->self || pipeline_is_helper_pid(m->pipeline, ev->pid)) {
+		m->n.own++;
+		m->n.allowed_inline++;
+		answer_now(m, ev, DECISION_ALLOW);
+		return;
+	}
+	if (fstat(ev->fd, &req->st) != 0 || !S_ISREG(req->st.st_mode)) {
 		m->n.allowed_inline++;
 		answer_now(m, ev, DECISION_ALLOW);
 		return;
@@ -724,8 +777,21 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 		return;
 	}
 	req->path[n] = '\0';
-	if (!path_is_watched(req->path, m->cfg->watch, m->cfg->n_watch, m->cfg->exclude,
-			     m->cfg->n_exclude)) {
+	/*
+	 * The quarantine is never scanned (a restore reads it back), and gets no
+	 * ignore mark either: the mark would follow a restored inode.
+	 */
+	if (path_is_under(req->path, m->cfg->quarantine_dir)) {
+		m->n.allowed_inline++;
+		answer_now(m, ev, DECISION_ALLOW);
+		return;
+	}
+	if (!path_is_watched(req->path, m->cfg->watch, m->cfg->n_watch, NULL, 0)) {
+		allow_unscanned(m, ev, &req->st);
+		return;
+	}
+	if (path_excluded(m->cfg, req->path)) {
+		m->n.excluded_path++;
 		allow_unscanned(m, ev, &req->st);
 		return;
 	}
@@ -735,6 +801,12 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 			log_info("not scanned, larger than max_file_size (%llu bytes): %s (+%lu more)",
 				 m->cfg->max_file_size, req->path, suppressed);
 		allow_unscanned(m, ev, &req->st);
+		return;
+	}
+	/* no ignore mark here: the same file opened by anyone else must still be scanned */
+	if (process_excluded(m, ev->pid, req->path)) {
+		m->n.allowed_inline++;
+		answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
 	req->pid = ev->pid;
@@ -822,6 +894,9 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		  "%llu queue-full, %llu kernel overflows, %llu in flight\n",
 		  m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
 		  m->n.overflows, (unsigned long long)(m->tail - m->head));
+	tb_printf(tb, "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
+		  "fanguard's own processes\n",
+		  m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own);
 	tb_printf(tb, "cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "
 		  "%llu ignore marks placed (%llu refused, %llu flushes)\n",
 		  monitor_cache_mode(m), m->cache.size, c->hits, c->misses, c->stale, c->evictions,
@@ -844,6 +919,13 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	tb_printf(tb, "fanguard_events_total{outcome=\"close_write\"} %llu\n", m->n.close_write);
 	tb_printf(tb, "fanguard_events_total{outcome=\"too_large\"} %llu\n", m->n.too_large);
 	tb_printf(tb, "fanguard_events_total{outcome=\"queue_full\"} %llu\n", m->n.overloaded);
+	tb_printf(tb, "# HELP fanguard_excluded_total Events answered unscanned by an exclusion, "
+		      "by kind (own: fanguard's own processes).\n"
+		      "# TYPE fanguard_excluded_total counter\n");
+	tb_printf(tb, "fanguard_excluded_total{by=\"path\"} %llu\n", m->n.excluded_path);
+	tb_printf(tb, "fanguard_excluded_total{by=\"exe\"} %llu\n", m->n.excluded_exe);
+	tb_printf(tb, "fanguard_excluded_total{by=\"uid\"} %llu\n", m->n.excluded_uid);
+	tb_printf(tb, "fanguard_excluded_total{by=\"own\"} %llu\n", m->n.own);
 	tb_printf(tb, "# HELP fanguard_answers_total Answers to scanned permission events.\n"
 		      "# TYPE fanguard_answers_total counter\n");
 	tb_printf(tb, "fanguard_answers_total{answer=\"allow\"} %llu\n", m->n.allowed);

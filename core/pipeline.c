@@ -68,9 +68,10 @@ void pipeline_unreserve(struct pipeline *p)
 }
 
 /* Detections and errors as event-log findings; the event names what decided. */
-static void write_event(const struct engine *e, const struct scan_request *req,
+static void write_event(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out, const struct procinfo *who)
 {
+	const struct engine *e = p->engine;
 	const char *plugins[ENGINE_MAX_PLUGINS], *threats[ENGINE_MAX_PLUGINS];
 	struct event_record r = {
 		.kind = pipeline_kind_name(req->kind), .path = req->path,
@@ -89,7 +90,11 @@ static void write_event(const struct engine *e, const struct scan_request *req,
 		plugins[r.n_findings] = e->plugins[i].name;
 		threats[r.n_findings++] = out->votes[i].threat;
 	}
-	if (req->kind == FG_EVENT_CLOSE_WRITE) {
+	if (req->kind == FG_EVENT_ON_DEMAND) {
+		r.event = detected ? "detected" : "error";
+		r.action = "reported"; /* to the `fanguard scan --daemon` that asked */
+		r.verdict = "none";
+	} else if (req->kind == FG_EVENT_CLOSE_WRITE) {
 		r.event = detected ? "detected" : "error";
 		r.action = "logged";
 		r.verdict = "none";
@@ -101,12 +106,18 @@ static void write_event(const struct engine *e, const struct scan_request *req,
 		r.action = "allowed";
 	}
 	r.reason = out->reason == REASON_ERROR ? "on_error" : verdict_reason_name(out->reason);
+	/* a malicious file already written: whoever acts on it (quarantine) logs it when done */
+	if (req->kind == FG_EVENT_CLOSE_WRITE && detected && out->decision == DECISION_DENY &&
+	    out->reason == REASON_DETECTED && p->on_detection &&
+	    p->on_detection(p->detection_ctx, req, out, &r))
+		return;
 	eventlog_write(&r);
 }
 
-static void log_outcome(const struct engine *e, const struct scan_request *req,
+static void log_outcome(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out)
 {
+	const struct engine *e = p->engine;
 	struct procinfo who;
 	char detections[1024], errors[1024];
 	const char *kind = pipeline_kind_name(req->kind);
@@ -118,10 +129,13 @@ static void log_outcome(const struct engine *e, const struct scan_request *req,
 	if (!detections[0] && !errors[0] && out->decision == DECISION_ALLOW)
 		return;
 	procinfo_read(req->pid, &who);
-	write_event(e, req, out, &who);
+	write_event(p, req, out, &who);
 	if (!detections[0] && out->decision == DECISION_ALLOW)
 		return;
-	if (req->kind == FG_EVENT_CLOSE_WRITE)
+	if (req->kind == FG_EVENT_ON_DEMAND)
+		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s", (int)req->pid,
+			    who.uid, who.exe, req->path, detections[0] ? detections : errors);
+	else if (req->kind == FG_EVENT_CLOSE_WRITE)
 		log_warning("DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
 			    "write already happened)", req->path, (int)req->pid, who.uid, who.exe,
 			    detections);
@@ -165,7 +179,16 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req,
 	uint64_t one = 1;
 
 	/* logged while the process still waits: its pid cannot have been reused yet */
-	log_outcome(p->engine, req, out);
+	log_outcome(p, req, out);
+	if (req->kind == FG_EVENT_ON_DEMAND) {
+		record_stages(&p->stats, p->engine, out, scan_ns);
+		if (p->ondemand)
+			p->ondemand(p->ondemand_ctx, req, out);
+		pthread_mutex_lock(&p->done_lock);
+		p->outstanding--;
+		pthread_mutex_unlock(&p->done_lock);
+		return;
+	}
 	done.cacheable = outcome_cacheable(out);
 	done.answered_ns = 0;
 	if (req->id && p->answer &&
@@ -199,6 +222,18 @@ void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *
 {
 	p->answer = answer;
 	p->answer_ctx = ctx;
+}
+
+void pipeline_set_detection_handler(struct pipeline *p, pipeline_detection_fn fn, void *ctx)
+{
+	p->on_detection = fn;
+	p->detection_ctx = ctx;
+}
+
+void pipeline_set_ondemand(struct pipeline *p, pipeline_ondemand_fn done, void *ctx)
+{
+	p->ondemand = done;
+	p->ondemand_ctx = ctx;
 }
 
 int pipeline_completion_fd(const struct pipeline *p)
@@ -290,6 +325,27 @@ int pipeline_reload(struct pipeline *p)
 		return -1;
 	p->ops->reload(p);
 	return 0;
+}
+
+void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid)
+{
+	if (slot >= PIPELINE_MAX_HELPERS)
+		return;
+	if (pid > 0 && atomic_load(&p->n_helper_slots) <= slot)
+		atomic_store(&p->n_helper_slots, (unsigned)slot + 1);
+	atomic_store(&p->helper_pid[slot], pid);
+}
+
+bool pipeline_is_helper_pid(struct pipeline *p, pid_t pid)
+{
+	unsigned n = atomic_load_explicit(&p->n_helper_slots, memory_order_relaxed);
+
+	if (pid <= 0)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (atomic_load_explicit(&p->helper_pid[i], memory_order_relaxed) == pid)
+			return true;
+	return false;
 }
 
 unsigned pipeline_generation(struct pipeline *p)

@@ -64,6 +64,31 @@ int pipeline_submit(struct pipeline *p, const struct scan_request *req);
 typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum fg_decision decision,
 				   bool cacheable);
 void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *ctx);
+/*
+ * Requests of kind FG_EVENT_ON_DEMAND (`fanguard scan --daemon`) end here with
+ * the whole outcome instead of in the completion queue: nobody in the kernel
+ * waits for them. Called from pipeline threads. Set before the first submit.
+ */
+typedef void (*pipeline_ondemand_fn)(void *ctx, const struct scan_request *req,
+				     const struct scan_outcome *out);
+void pipeline_set_ondemand(struct pipeline *p, pipeline_ondemand_fn done, void *ctx);
+/*
+ * A close_write whose file the policy finds malicious, handed over before its
+ * event is logged: the handler acts on the file (quarantine), writes the event
+ * r (valid during the call only) itself and returns true; false: logged as
+ * usual. Called from pipeline threads: it must not block. Set before the
+ * first submit.
+ */
+struct event_record;
+typedef bool (*pipeline_detection_fn)(void *ctx, const struct scan_request *req,
+				      const struct scan_outcome *out, const struct event_record *r);
+void pipeline_set_detection_handler(struct pipeline *p, pipeline_detection_fn fn, void *ctx);
+/*
+ * True if pid is one of the pipeline's scanner processes: an open of theirs
+ * (a plugin's own file, libclamav's temporary files) must not wait on a scan.
+ * A few loads and compares; safe from any thread.
+ */
+bool pipeline_is_helper_pid(struct pipeline *p, pid_t pid);
 /* Readable (eventfd) when completions are waiting. */
 int pipeline_completion_fd(const struct pipeline *p);
 /* Moves up to max completions into out; returns how many. */

@@ -15,6 +15,9 @@ struct pipeline_ops {
 	int (*stop)(struct pipeline *p, unsigned wait_ms);
 };
 
+/* Scanner processes alive at once at most: one per group, its reload candidate and a retiring one. */
+#define PIPELINE_MAX_HELPERS (3 * ENGINE_MAX_PLUGINS)
+
 struct stage_stats {
 	struct histogram queue_wait, read, sha256, scan;
 	struct histogram plugin[ENGINE_MAX_PLUGINS];
@@ -32,8 +35,15 @@ struct pipeline {
 	int efd;
 	pipeline_answer_fn answer;
 	void *answer_ctx;
+	pipeline_ondemand_fn ondemand;
+	void *ondemand_ctx;
+	pipeline_detection_fn on_detection;
+	void *detection_ctx;
 	struct stage_stats stats;
 	_Atomic unsigned generation;   /* bumped when new signatures take over */
+	/* the scanner processes' pids by pool slot (0: none), read by the monitor for every event */
+	_Atomic pid_t helper_pid[PIPELINE_MAX_HELPERS];
+	_Atomic unsigned n_helper_slots; /* slots ever used: the monitor looks no further */
 };
 
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
@@ -43,6 +53,8 @@ void pipeline_base_free(struct pipeline *p);
 bool pipeline_reserve(struct pipeline *p);
 /* Gives back a reservation whose request was never queued. */
 void pipeline_unreserve(struct pipeline *p);
+/* Publishes (pid > 0) or withdraws (0) the pid of the scanner process in pool slot slot. */
+void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid);
 /*
  * A scan of req ended with out: answers the kernel through the answerer,
  * logs detections and errors, records the stage times and queues the

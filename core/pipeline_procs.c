@@ -81,7 +81,7 @@ struct proc_pipeline {
 	const struct fg_config *cfg;
 	char exe[PATH_MAX];
 	pthread_mutex_t lock;    /* pending and scanner state */
-	struct scanner pool[3 * ENGINE_MAX_PLUGINS]; /* epoll points into it: entries never move */
+	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
 	struct scanner *sc[ENGINE_MAX_PLUGINS];      /* the active scanner of each group */
 	struct scanner *cand[ENGINE_MAX_PLUGINS];    /* during a reload, its replacement */
 	size_t n;                /* groups */
@@ -162,6 +162,8 @@ static int spawn(struct proc_pipeline *p, struct scanner *s, char *err, size_t e
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	s->proc = ++p->next_proc;
 	s->pid = pid;
+	/* from now on the monitor waves its opens through (before this, they are scanned) */
+	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), pid);
 	s->sock = sv[0];
 	s->state = SC_STARTING;
 	s->started_ns = hist_now_ns();
@@ -341,6 +343,8 @@ static void reap(struct proc_pipeline *p, struct scanner *s, char *status_text, 
 	s->sock = -1;
 	if (s->role != ROLE_RETIRING)
 		kill(s->pid, SIGKILL); /* a closed socket with a live process is stuck or broken */
+	/* withdrawn before the reap: after it the pid may belong to anyone */
+	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	describe_status(status, status_text, size);
@@ -787,6 +791,7 @@ static void stop_scanners(struct proc_pipeline *p, unsigned wait_ms)
 		struct scanner *s = &p->pool[j];
 		if (!s->pid)
 			continue;
+		pipeline_set_helper_pid(&p->base, j, 0);
 		while (waitpid(s->pid, &status, WNOHANG) == 0 && hist_now_ns() < deadline)
 			usleep(2000);
 		if (waitpid(s->pid, &status, WNOHANG) == 0) {
@@ -861,6 +866,7 @@ static int wait_for_scanners(struct proc_pipeline *p, char *err, size_t errlen)
 			msg->failed.message[sizeof(msg->failed.message) - 1] = '\0';
 			snprintf(err, errlen, "%s", msg->failed.message);
 		} else {
+			pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
 			waitpid(s->pid, &status, 0);
 			s->pid = 0;
 			snprintf(err, errlen, "scanner %s ", s->name);

@@ -12,7 +12,37 @@
 /* The smallest descriptor we accept: everything up to and including fini. */
 #define DESC_MIN_SIZE (offsetof(struct fg_plugin, fini) + sizeof(((struct fg_plugin *)0)->fini))
 
+static int open_descriptor(struct plugin *p, bool adopt_name, char *err, size_t errlen);
+
 int plugin_open(struct plugin *p, char *err, size_t errlen)
+{
+	return open_descriptor(p, false, err, errlen);
+}
+
+/* Until the descriptor is read, messages name the plugin by its file: "dir/future.so" -> "future". */
+int plugin_open_file(struct plugin *p, const char *so_path, char *err, size_t errlen)
+{
+	const char *base = strrchr(so_path, '/') ? strrchr(so_path, '/') + 1 : so_path;
+	size_t len = strlen(base);
+
+	memset(p, 0, sizeof(*p));
+	if (len > 3 && strcmp(base + len - 3, ".so") == 0)
+		len -= 3;
+	p->name = strndup(base, len);
+	p->so_path = strdup(so_path);
+	if (!p->name || !p->so_path) {
+		snprintf(err, errlen, "%s: out of memory", so_path);
+		plugin_close(p);
+		return -1;
+	}
+	if (open_descriptor(p, true, err, errlen) != 0) {
+		plugin_close(p);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_descriptor(struct plugin *p, bool adopt_name, char *err, size_t errlen)
 {
 	fg_plugin_entry_fn entry;
 	const struct fg_plugin *d;
@@ -55,6 +85,15 @@ int plugin_open(struct plugin *p, char *err, size_t errlen)
 	/* Fields appended after the plugin was built read as zero. */
 	memset(&p->desc, 0, sizeof(p->desc));
 	memcpy(&p->desc, d, d->struct_size < sizeof(p->desc) ? d->struct_size : sizeof(p->desc));
+	if (adopt_name && p->desc.name && p->desc.name[0]) {
+		char *name = strdup(p->desc.name);
+		if (!name) {
+			snprintf(err, errlen, "plugin '%s': out of memory", p->name);
+			goto fail;
+		}
+		free(p->name);
+		p->name = name;
+	}
 	if (!p->desc.name || strcmp(p->desc.name, p->name) != 0) {
 		snprintf(err, errlen, "plugin '%s': %s contains plugin '%s'", p->name, p->so_path,
 			 p->desc.name ? p->desc.name : "(unnamed)");

@@ -22,6 +22,11 @@ struct plugin {
 
 /* dlopen()s p->so_path and checks the descriptor; p->name must be set. */
 int plugin_open(struct plugin *p, char *err, size_t errlen);
+/*
+ * Opens a plugin by its file alone (`fanguard plugin-test`): p is filled in and
+ * takes the descriptor's name. Checks as plugin_open; on failure p is left empty.
+ */
+int plugin_open_file(struct plugin *p, const char *so_path, char *err, size_t errlen);
 /* Calls the plugin's init with p->opts. */
 int plugin_start(struct plugin *p, char *err, size_t errlen);
 /* fini (if started), dlclose, frees everything p owns. */

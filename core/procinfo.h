@@ -1,4 +1,4 @@
-/* Who caused an event: the uid and executable of a pid, read from /proc for logs. */
+/* Who caused an event: the uid and executable of a pid, read from /proc for logs and exclusions. */
 #ifndef FANGUARD_PROCINFO_H
 #define FANGUARD_PROCINFO_H
 
@@ -11,5 +11,16 @@ struct procinfo {
 };
 
 void procinfo_read(pid_t pid, struct procinfo *out);
+
+/*
+ * The executable of pid (readlink of /proc/PID/exe) into buf. Returns its
+ * length, or -1 if the process is gone or its executable was deleted or
+ * replaced since it started (the kernel then appends " (deleted)": the path no
+ * longer names the program that runs).
+ */
+int procinfo_exe(pid_t pid, char *buf, size_t size);
+
+/* The real and effective uid of pid from /proc/PID/status; -1 if the process is gone. */
+int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective);
 
 #endif

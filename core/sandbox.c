@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -87,7 +88,8 @@ int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen)
 /*
  * What a scanner needs after start-up: I/O on descriptors it was given, memory,
  * time, threads, and libclamav's per-scan temporary files. No socket(),
- * connect(), execve(), ptrace(), ioctl(), fork.
+ * connect() (unless a plugin needs the network, below), execve(), ptrace(),
+ * ioctl(), fork.
  */
 static const int allowed_syscalls[] = {
 	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_close,
@@ -115,11 +117,23 @@ static const int allowed_syscalls[] = {
 #endif
 };
 
-static int install_seccomp(char *err, size_t errlen)
+/*
+ * What a scanner hosting a FG_PLUGIN_NEEDS_NETWORK plugin (clamd) may do on
+ * top: connect to servers. send/recv and poll are already allowed; bind,
+ * listen and accept stay refused, and socket() is further limited to the
+ * families a client needs (no netlink, no packet sockets).
+ */
+static const int network_syscalls[] = {
+	SYS_connect, SYS_setsockopt, SYS_getsockopt, SYS_shutdown, SYS_getsockname,
+	SYS_getpeername,
+};
+
+static int install_seccomp(bool network, char *err, size_t errlen)
 {
 #ifdef SANDBOX_ARCH
 	enum { N = sizeof(allowed_syscalls) / sizeof(allowed_syscalls[0]) };
-	struct sock_filter filter[4 + 2 * N + 7];
+	enum { NET = sizeof(network_syscalls) / sizeof(network_syscalls[0]) };
+	struct sock_filter filter[4 + 2 * N + 2 * NET + 7 + 7];
 	struct sock_fprog prog = { .filter = filter };
 	size_t k = 0;
 
@@ -133,6 +147,23 @@ static int install_seccomp(char *err, size_t errlen)
 		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 							   (uint32_t)allowed_syscalls[i], 0, 1);
 		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	}
+	for (size_t i = 0; network && i < NET; i++) {
+		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							   (uint32_t)network_syscalls[i], 0, 1);
+		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	}
+	if (network) {
+		/* socket(domain, ...): every path of these 7 returns; others jump past them */
+		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 6);
+		filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+							   offsetof(struct seccomp_data, args[0]));
+		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 2, 0);
+		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0);
+		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1);
+		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+							   SECCOMP_RET_ERRNO | EAFNOSUPPORT);
 	}
 	/*
 	 * Threads, not processes: clone only with CLONE_THREAD. clone3 hides its
@@ -160,7 +191,7 @@ static int install_seccomp(char *err, size_t errlen)
 #endif
 }
 
-int sandbox_lock_down(bool seccomp, char *err, size_t errlen)
+int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen)
 {
 	if (geteuid() != 0 || getuid() != 0) {
 		/* a former root (or never root) may still hold capabilities: drop them all */
@@ -175,5 +206,5 @@ int sandbox_lock_down(bool seccomp, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
 		return -1;
 	}
-	return seccomp ? install_seccomp(err, errlen) : 0;
+	return seccomp ? install_seccomp(network, err, errlen) : 0;
 }

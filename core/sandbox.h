@@ -25,9 +25,12 @@ int sandbox_resolve_user(const char *name, struct sandbox_user *u, char *err, si
 int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen);
 /*
  * Drops every capability, sets no_new_privs and, if asked, installs the
- * seccomp filter. All of these hold for the calling thread and the threads
- * it creates afterwards: call it before starting any thread.
+ * seccomp filter; `network` lets that filter allow client sockets (AF_UNIX,
+ * AF_INET, AF_INET6: socket, connect, socket options, shutdown) for a process
+ * hosting a plugin with FG_PLUGIN_NEEDS_NETWORK. All of these hold for the
+ * calling thread and the threads it creates afterwards: call it before
+ * starting any thread.
  */
-int sandbox_lock_down(bool seccomp, char *err, size_t errlen);
+int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen);
 
 #endif

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "scan_service.h"
 
 /* Reads up to and including '\n' byte by byte: answers are short and must not be over-read. */
@@ -29,23 +29,11 @@ static ssize_t read_line(int conn, char *buf, size_t size)
 
 int scan_client_connect(const char *socket_path, char *err, size_t errlen)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char line[512];
-	int conn;
+	int conn = control_connect(socket_path, err, errlen);
 
-	if (!socket_path[0]) {
-		snprintf(err, errlen, "the control socket is turned off in the configuration");
+	if (conn < 0)
 		return -1;
-	}
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
-	conn = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (conn < 0 || connect(conn, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-		snprintf(err, errlen, "cannot reach fanguardd at %s: %s (is it running?)", socket_path,
-			 strerror(errno));
-		if (conn >= 0)
-			close(conn);
-		return -1;
-	}
 	if (send(conn, "scan\n", 5, MSG_NOSIGNAL) != 5 || read_line(conn, line, sizeof(line)) < 0) {
 		snprintf(err, errlen, "fanguardd at %s closed the connection", socket_path);
 		close(conn);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,30 @@ static void *serve(void *arg)
 	pthread_exit(NULL);
 }
 
+/*
+ * Only a scanner hosting a plugin that declares FG_PLUGIN_NEEDS_NETWORK may
+ * open sockets; the plugins sharing it get the same filter, so say so.
+ */
+static bool needs_network(const struct engine *e, const char *group)
+{
+	const char *who = NULL;
+	char others[256] = "";
+
+	for (size_t i = 0; i < e->n_plugins; i++) {
+		const struct plugin *p = &e->plugins[i];
+		if (p->desc.flags & FG_PLUGIN_NEEDS_NETWORK)
+			who = p->name;
+		else
+			snprintf(others + strlen(others), sizeof(others) - strlen(others), "%s%s",
+				 others[0] ? ", " : "", p->name);
+	}
+	if (who && others[0])
+		log_warning("scanner '%s' may open network sockets for plugin %s, and so may %s, "
+			    "which share it (give %s its own `scanner` to keep them strict)",
+			    group, who, others, who);
+	return who != NULL;
+}
+
 int scanner_main(const char *config_path, const char *group, int debug)
 {
 	struct sandbox_user user;
@@ -146,7 +171,7 @@ int scanner_main(const char *config_path, const char *group, int debug)
 			goto fail;
 	}
 	/* everything is loaded: lock down before any thread exists, so every thread inherits it */
-	if (sandbox_lock_down(rt.cfg.seccomp, err, sizeof(err)) != 0)
+	if (sandbox_lock_down(rt.cfg.seccomp, needs_network(&rt.engine, group), err, sizeof(err)) != 0)
 		goto fail;
 	if (log_start_async() != 0) {
 		snprintf(err, sizeof(err), "cannot start the log thread");

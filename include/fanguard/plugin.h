@@ -27,7 +27,7 @@ extern "C" {
 
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
-#define FG_PLUGIN_ABI_MINOR 0
+#define FG_PLUGIN_ABI_MINOR 1 /* 1.1: FG_PLUGIN_NEEDS_NETWORK */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -117,8 +117,12 @@ struct fg_scan_result {
 	size_t threat_size;   /* capacity of threat, at least FG_THREAT_MAX */
 };
 
-/* Plugin flags. */
+/*
+ * Plugin flags. A host ignores flags it does not know, so a plugin setting a
+ * newer flag still loads on an older host (it just does not get the service).
+ */
 #define FG_PLUGIN_NEEDS_SHA256 (1u << 0) /* host computes the content digest once for all plugins */
+#define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers (ABI 1.1): see Sandbox below */
 
 /*
  * The descriptor. Callbacks return 0 on success and -1 on failure with a
@@ -128,6 +132,16 @@ struct fg_scan_result {
  * progress. scan is called concurrently from many threads, each with its own
  * thread context; state must be read-only during scans or protected by the
  * plugin.
+ *
+ * Sandbox: after init and thread_init the host may confine the process that
+ * hosts the plugin (an unprivileged user, no capabilities, a seccomp filter).
+ * Scans may then read and write descriptors they own, allocate memory, read
+ * clocks and poll, but not open sockets, execute programs or fork. Open files
+ * and resolve host names in init. A plugin with FG_PLUGIN_NEEDS_NETWORK may
+ * also create AF_UNIX, AF_INET and AF_INET6 sockets and connect, send,
+ * receive, poll, set/get socket options and shut them down during scans; the
+ * host grants this only to the scanner process that hosts such a plugin, and
+ * gives such a plugin a scanner process of its own unless the config names one.
  */
 struct fg_plugin {
 	uint32_t abi_major;   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */

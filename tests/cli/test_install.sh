@@ -5,11 +5,12 @@ prefix="$WORK/prefix"
 cmake --install "$FANGUARD_BUILD" --prefix "$prefix" >"$WORK/install.log" 2>&1 ||
 	{ cat "$WORK/install.log" >&2; fail "cmake --install failed"; }
 for f in sbin/fanguardd bin/fanguard include/fanguard/plugin.h etc/fanguard/fanguard.conf \
-	lib/systemd/system/fanguardd.service; do
+	lib/systemd/system/fanguardd.service share/man/man1/fanguard.1 share/man/man5/fanguard.conf.5 \
+	share/man/man8/fanguardd.8 lib/pkgconfig/fanguard-plugin.pc; do
 	[ -f "$prefix/$f" ] || fail "missing $f after install"
 done
 plugins=$(find "$prefix" -path '*/fanguard/plugins/*.so' -printf '%f\n' | sort | tr '\n' ' ')
-[ "$plugins" = "clamav.so hash.so yara.so " ] || fail "installed plugins: '$plugins'"
+[ "$plugins" = "clamav.so clamd.so hash.so yara.so " ] || fail "installed plugins: '$plugins'"
 grep -q 'path *=' "$prefix/etc/fanguard/fanguard.conf" && fail "installed config names a plugin path"
 
 grep -qx "ExecStart=$prefix/sbin/fanguardd -c $prefix/etc/fanguard/fanguard.conf" \

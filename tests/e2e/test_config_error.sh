@@ -31,7 +31,7 @@ expect_refused "$WORK/empty-db.conf" "no ClamAV signatures loaded from $WORK/emp
 
 fg_write_config "$WORK/future.conf"
 printf 'plugin future { path = "%s/future.so" }\n' "$FANGUARD_TEST_PLUGIN_DIR" >>"$WORK/future.conf"
-expect_refused "$WORK/future.conf" "plugin 'future' .*ABI 2.0 .*ABI 1.0"
+expect_refused "$WORK/future.conf" "plugin 'future' .*ABI 2.0 .*speaks ABI 1\.[0-9]+;"
 
 # files someone else could change are refused, like sshd's StrictModes
 fg_write_config "$WORK/open.conf" clamav

@@ -12,6 +12,10 @@
 #include "log.h"
 #include "runtime.h"
 
+/* "1" from 1: the host's ABI version as its refusal message prints it */
+#define ABI_STR(x) #x
+#define ABI_TEXT(x) ABI_STR(x)
+
 /* mkdtemp under /tmp: short, so every path built from it fits. */
 static char dir[64];
 static char conf[PATH_MAX];
@@ -191,7 +195,7 @@ static void test_errors_name_file_and_line(void)
 	e = load_error("plugin future { path = \"" TEST_PLUGIN_DIR "/future.so\" }\n");
 	CHECK_STR_CONTAINS(e, "plugin 'future'");
 	CHECK_STR_CONTAINS(e, "ABI 2.0");
-	CHECK_STR_CONTAINS(e, "ABI 1.0");
+	CHECK_STR_CONTAINS(e, "speaks ABI " ABI_TEXT(FG_PLUGIN_ABI_MAJOR) "." ABI_TEXT(FG_PLUGIN_ABI_MINOR));
 
 	/* a plugin whose file holds another plugin */
 	e = load_error("plugin other { path = \"" TEST_PLUGIN_DIR "/marker.so\" }\n");
@@ -199,6 +203,77 @@ static void test_errors_name_file_and_line(void)
 
 	e = load_error("plugin marker {\n path = \"" TEST_PLUGIN_DIR "/marker.so\"\n marker = {\"a\", \"b\"}\n}\n");
 	CHECK_STR_CONTAINS(e, ":3:");
+}
+
+static void test_exclusions(void)
+{
+	char text[1024], err[1024], expect[PATH_MAX];
+	struct fg_config cfg;
+
+	snprintf(text, sizeof(text),
+		 "watch {\n"
+		 "  paths = {\"%s\"}\n"
+		 "  exclude = {\"sub\", \"/srv/**/*.iso\", \"/home/*/.cache\"}\n"
+		 "  exclude_exe = {\"/usr/bin/rsync\", \"/usr/lib/backup/*\"}\n"
+		 "  exclude_uid = {\"root\", \"1001\"}\n"
+		 "}\n"
+		 "plugin hash { }\n", dir);
+	write_config(text);
+	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
+	if (err[0])
+		fprintf(stderr, "unexpected error: %s\n", err);
+	/* plain entries keep prefix semantics (canonical paths), glob entries become patterns */
+	snprintf(expect, sizeof(expect), "%s/sub", dir);
+	CHECK(cfg.n_exclude == 1 && strcmp(cfg.exclude[0], expect) == 0);
+	CHECK(cfg.n_exclude_glob == 2);
+	CHECK(cfg.n_exclude_glob == 2 && strcmp(cfg.exclude_glob[0].text, "/srv/**/*.iso") == 0);
+	CHECK(cfg.n_exclude_glob == 2 && path_globs_match(cfg.exclude_glob, 2, "/home/a/.cache/x"));
+	CHECK(cfg.exclude_exe.n_prefix == 1 && cfg.exclude_exe.n_glob == 1);
+	CHECK(path_set_match(&cfg.exclude_exe, "/usr/lib/backup/agent"));
+	CHECK(!path_set_match(&cfg.exclude_exe, "/usr/bin/cat"));
+	CHECK(cfg.n_exclude_uid == 2);
+	CHECK(cfg.n_exclude_uid == 2 && cfg.exclude_uid[0] == 0 && cfg.exclude_uid[1] == 1001);
+	config_free(&cfg);
+
+	/* nothing configured: the monitor never looks at /proc */
+	snprintf(text, sizeof(text), "watch { paths = {\"%s\"} }\nplugin hash { }\n", dir);
+	write_config(text);
+	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
+	CHECK(cfg.n_exclude_glob == 0 && cfg.n_exclude_uid == 0);
+	CHECK(cfg.exclude_exe.n_prefix == 0 && cfg.exclude_exe.n_glob == 0);
+	config_free(&cfg);
+}
+
+static void test_exclusion_errors(void)
+{
+	char prefix[PATH_MAX + 8];
+	const char *e;
+
+	snprintf(prefix, sizeof(prefix), "%s:", conf);
+
+	e = load_error("watch {\n  exclude = {\"/tmp/a\"}\n  exclude_uid = {\"fanguard-no-such-user\"}\n}\n");
+	CHECK_STR_CONTAINS(e, prefix);
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "\"fanguard-no-such-user\" is neither a known user nor a uid");
+
+	e = load_error("watch {\n\n  exclude_uid = {\"4294967295\"}\n}\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "4294967295");
+
+	e = load_error("watch {\n  paths = {\"/tmp\"}\n  exclude = {\"/tmp/[abc\"}\n}\n");
+	CHECK_STR_CONTAINS(e, prefix);
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "option 'exclude': bad pattern \"/tmp/[abc\"");
+	CHECK_STR_CONTAINS(e, "without a closing ']'");
+
+	e = load_error("watch {\n  exclude_exe = {\n    \"/usr/bin/rsync\",\n    \"/opt/[[:bogus:]]/*\"\n  }\n}\n");
+	CHECK_STR_CONTAINS(e, "option 'exclude_exe': bad pattern");
+	CHECK_STR_CONTAINS(e, "[:bogus:]");
+	CHECK_STR_CONTAINS(e, ":4:"); /* the line of the bad entry */
+
+	e = load_error("watch {\n  exclude = {\"*.tmp\"}\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "must be an absolute path");
 }
 
 static void test_plugin_start_errors(void)
@@ -244,6 +319,8 @@ int main(void)
 	test_good_config();
 	test_defaults();
 	test_errors_name_file_and_line();
+	test_exclusions();
+	test_exclusion_errors();
 	test_plugin_start_errors();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
