@@ -130,25 +130,13 @@ void cli_quarantine_move(int qfd, const char *path, const struct stat *st, const
 			 struct scan_report *report)
 {
 	struct quarantine_item item;
-	char plugin[64] = "", threat[256] = "", err[PATH_MAX + 512], why[PATH_MAX + 600];
-	const char *colon = strstr(detections, ": "), *end;
+	char plugin[64], threat[256], err[PATH_MAX + 512], why[PATH_MAX + 600];
 
-	/* the first of "plugin: threat; plugin: threat" names it */
-	if (colon) {
-		end = strstr(colon + 2, "; ");
-		snprintf(plugin, sizeof(plugin), "%.*s", (int)(colon - detections), detections);
-		snprintf(threat, sizeof(threat), "%.*s",
-			 (int)(end ? (size_t)(end - colon - 2) : strlen(colon + 2)), colon + 2);
-	}
+	quarantine_first_finding(detections, plugin, sizeof(plugin), threat, sizeof(threat));
 	if (quarantine_store(qfd, path, st, plugin, threat, &item, err, sizeof(err)) != 0) {
 		snprintf(why, sizeof(why), "not moved to quarantine: %s", err);
 		report_path_error(report, path, why);
 		return;
 	}
-	pthread_mutex_lock(&report->lock);
-	progress_clear(&report->progress);
-	/* --json keeps standard output JSON */
-	fprintf(report->json ? stderr : stdout, "%s: moved to quarantine as %s\n", path, item.id);
-	fflush(report->json ? stderr : stdout);
-	pthread_mutex_unlock(&report->lock);
+	report_moved(report, path, item.id);
 }

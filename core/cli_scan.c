@@ -145,7 +145,7 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 	struct daemon_answer a;
 	struct scan_result res = { .path = job->path, .detections = "", .errors = "" };
 	struct stat st;
-	char err[512];
+	char err[1200];
 
 	if (fstat(job->fd, &st) == 0)
 		res.size = (unsigned long long)st.st_size;
@@ -153,7 +153,8 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 	for (int attempt = 0;; attempt++) {
 		if (*conn < 0)
 			*conn = scan_client_connect(run->rt.cfg.control_socket, err, sizeof(err));
-		if (*conn >= 0 && scan_client_scan(*conn, job->fd, job->path, &a, err, sizeof(err)) == 0)
+		if (*conn >= 0 && scan_client_scan(*conn, job->fd, job->path, run->move, &a, err,
+								    sizeof(err)) == 0)
 			break;
 		if (*conn >= 0)
 			close(*conn);
@@ -176,8 +177,13 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 			res.size = 0;
 	}
 	report_result(&run->report, &res);
-	if (run->move && res.kind == RESULT_DENY && a.detections[0] && fstat(job->fd, &st) == 0)
-		cli_quarantine_move(run->quarantine_fd, job->path, &st, a.detections, &run->report);
+	/* the daemon moved it (it could: its own opens are allowed; ours would be denied) */
+	if (strncmp(a.moved, "quarantined:", 12) == 0)
+		report_moved(&run->report, job->path, a.moved + 12);
+	else if (strncmp(a.moved, "not-moved:", 10) == 0) {
+		snprintf(err, sizeof(err), "not moved to quarantine: %s", a.moved + 10);
+		report_path_error(&run->report, job->path, err);
+	}
 }
 
 static void *scan_thread(void *arg)
@@ -378,7 +384,8 @@ int cli_scan(int argc, char **argv)
 		fprintf(stderr, "fanguard: %s\n", err);
 		return SCAN_EXIT_ERROR;
 	}
-	if (run.move &&
+	/* with --daemon the daemon moves files into its own quarantine */
+	if (run.move && !run.daemon &&
 	    (run.quarantine_fd = quarantine_open(run.rt.cfg.quarantine_dir, err, sizeof(err))) < 0) {
 		fprintf(stderr, "fanguard: %s\n", err);
 		if (run.daemon)

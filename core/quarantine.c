@@ -432,6 +432,20 @@ int quarantine_store(int qfd, const char *path, const struct stat *expect, const
 	return rc;
 }
 
+void quarantine_first_finding(const char *detections, char *plugin, size_t plugin_size,
+			      char *threat, size_t threat_size)
+{
+	const char *colon = strstr(detections, ": "), *end;
+
+	plugin[0] = threat[0] = '\0';
+	if (!colon)
+		return;
+	end = strstr(colon + 2, "; ");
+	snprintf(plugin, plugin_size, "%.*s", (int)(colon - detections), detections);
+	snprintf(threat, threat_size, "%.*s",
+		 (int)(end ? (size_t)(end - colon - 2) : strlen(colon + 2)), colon + 2);
+}
+
 /* ---- items ---- */
 
 static int load_item(int qfd, const char *id, struct quarantine_item *item, char *err, size_t errlen)

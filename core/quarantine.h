@@ -72,6 +72,10 @@ int quarantine_delete(int qfd, const char *id, struct quarantine_item *item, cha
 /* Every item, oldest first, in *items (free() it). Unreadable items are reported in err. */
 int quarantine_list(int qfd, struct quarantine_item **items, size_t *n, char *err, size_t errlen);
 
+/* The first "plugin: threat" of a "plugin: threat; plugin: threat" list, which names an item. */
+void quarantine_first_finding(const char *detections, char *plugin, size_t plugin_size,
+			      char *threat, size_t threat_size);
+
 /* ---- pure logic, exposed for tests ---- */
 
 bool quarantine_id_valid(const char *id);

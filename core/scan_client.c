@@ -9,18 +9,25 @@
 #include "control.h"
 #include "scan_service.h"
 
-/* Reads up to and including '\n' byte by byte: answers are short and must not be over-read. */
+/*
+ * Reads one answer line byte by byte (answers are short and the next one must
+ * not be over-read); what does not fit in buf is read and dropped, so a long
+ * line never leaves the rest of itself to be taken for the next answer.
+ */
 static ssize_t read_line(int conn, char *buf, size_t size)
 {
 	size_t len = 0;
+	char c;
 
-	while (len + 1 < size) {
-		ssize_t n = recv(conn, buf + len, 1, 0);
+	for (;;) {
+		ssize_t n = recv(conn, &c, 1, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
-		if (buf[len++] == '\n')
+		if (len + 1 < size)
+			buf[len++] = c;
+		if (c == '\n')
 			break;
 	}
 	buf[len] = '\0';
@@ -65,8 +72,8 @@ static void field(const char *line, int which, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)len, start);
 }
 
-int scan_client_scan(int conn, int fd, const char *path, struct daemon_answer *a, char *err,
-		     size_t errlen)
+int scan_client_scan(int conn, int fd, const char *path, bool move, struct daemon_answer *a,
+		     char *err, size_t errlen)
 {
 	struct scan_item_header h;
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
@@ -82,6 +89,7 @@ int scan_client_scan(int conn, int fd, const char *path, struct daemon_answer *a
 	ssize_t want = (ssize_t)(sizeof(h) + path_len);
 
 	h.path_len = (uint32_t)path_len;
+	h.flags = move ? SCAN_ITEM_MOVE : 0;
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
@@ -94,5 +102,6 @@ int scan_client_scan(int conn, int fd, const char *path, struct daemon_answer *a
 	field(line, 0, a->result, sizeof(a->result));
 	field(line, 1, a->detections, sizeof(a->detections));
 	field(line, 2, a->errors, sizeof(a->errors));
+	field(line, 3, a->moved, sizeof(a->moved));
 	return 0;
 }

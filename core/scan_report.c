@@ -198,6 +198,17 @@ void report_path_error(struct scan_report *r, const char *path, const char *what
 	report_result(r, &res);
 }
 
+void report_moved(struct scan_report *r, const char *path, const char *id)
+{
+	FILE *out = r->json ? stderr : stdout;
+
+	pthread_mutex_lock(&r->lock);
+	progress_clear(&r->progress);
+	fprintf(out, "%s: moved to quarantine as %s\n", path, id);
+	fflush(out);
+	pthread_mutex_unlock(&r->lock);
+}
+
 void report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds)
 {
 	double mb = (double)r->bytes / (1024.0 * 1024.0);

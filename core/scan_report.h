@@ -40,6 +40,8 @@ void report_init(struct scan_report *r, bool json, bool infected_only, bool prog
 void report_result(struct scan_report *r, const struct scan_result *res);
 /* A problem with a path that is not one file's outcome (an unreadable folder). */
 void report_path_error(struct scan_report *r, const char *path, const char *what);
+/* "PATH: moved to quarantine as ID" (on stderr with --json, which keeps stdout JSON). */
+void report_moved(struct scan_report *r, const char *path, const char *id);
 void report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds);
 void report_fini(struct scan_report *r);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "histogram.h"
 #include "log.h"
 #include "pipeline.h"
+#include "quarantine.h"
 
 /* Clients scanning at once; each has one file in the pipeline at a time. */
 #define SESSIONS_MAX 8
@@ -26,6 +28,8 @@ struct result {
 	char kind[16];
 	char detections[1024];
 	char errors[1024];
+	char moved[PATH_MAX + 300];
+	bool detected;   /* denied because a plugin detected something (not on_error) */
 };
 
 struct session {
@@ -46,6 +50,7 @@ struct scan_service {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct session sessions[SESSIONS_MAX];
+	int quarantine_fd;    /* opened at the first move asked for; -1 before */
 	uint64_t next_id;
 	atomic_bool stopping;
 };
@@ -75,6 +80,7 @@ static void finished_scan(void *ctx, const struct scan_request *req, const struc
 			continue;
 		snprintf(s->result.kind, sizeof(s->result.kind), "%s",
 			 out->decision == DECISION_DENY ? "deny" : "allow");
+		s->result.detected = out->decision == DECISION_DENY && out->reason == REASON_DETECTED;
 		engine_describe(svc->engine, out, FG_VERDICT_DETECTED, s->result.detections,
 				sizeof(s->result.detections));
 		engine_describe(svc->engine, out, FG_VERDICT_ERROR, s->result.errors,
@@ -96,6 +102,7 @@ static void set_result(struct result *r, const char *kind, const char *errors)
 {
 	snprintf(r->kind, sizeof(r->kind), "%s", kind);
 	r->detections[0] = '\0';
+	r->detected = false;
 	snprintf(r->errors, sizeof(r->errors), "%s", errors);
 }
 
@@ -136,7 +143,36 @@ static void scan_in_pipeline(struct session *s, struct scan_request *req, uint64
 	pthread_mutex_unlock(&svc->lock);
 }
 
-static void scan_item(struct session *s, int opath_fd)
+/*
+ * scan --daemon --move: the daemon moves what it found itself. Its opens of
+ * the file are its own, answered at once; the client's would be denied.
+ */
+static void move_to_quarantine(struct session *s, const struct scan_request *req)
+{
+	struct scan_service *svc = s->svc;
+	struct quarantine_item item;
+	char plugin[64], threat[256], err[PATH_MAX + 256];
+	int qfd;
+
+	pthread_mutex_lock(&svc->lock);
+	if (svc->quarantine_fd < 0)
+		svc->quarantine_fd = quarantine_open(svc->cfg->quarantine_dir, err, sizeof(err));
+	qfd = svc->quarantine_fd;
+	pthread_mutex_unlock(&svc->lock);
+	quarantine_first_finding(s->result.detections, plugin, sizeof(plugin), threat,
+				 sizeof(threat));
+	if (qfd < 0 ||
+	    quarantine_store(qfd, req->path, &req->st, plugin, threat, &item, err, sizeof(err)) != 0) {
+		log_warning("on-demand scan: %s not moved to quarantine: %s", req->path, err);
+		snprintf(s->result.moved, sizeof(s->result.moved), "not-moved:%s", err);
+		return;
+	}
+	log_warning("on-demand scan: %s moved to quarantine as %s (%s: %s)", req->path, item.id,
+		    plugin, threat);
+	snprintf(s->result.moved, sizeof(s->result.moved), "quarantined:%s", item.id);
+}
+
+static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 {
 	const struct fg_config *cfg = s->svc->cfg;
 	struct scan_request req = { .kind = FG_EVENT_ON_DEMAND, .pid = s->client };
@@ -169,10 +205,12 @@ static void scan_item(struct session *s, int opath_fd)
 	req.submitted_ns = hist_now_ns();
 	/* the pipeline answers within its deadline; the slack covers a scanner restart */
 	scan_in_pipeline(s, &req, deadline_after_ms(2 * cfg->timeout_ms + 2000));
+	if ((flags & SCAN_ITEM_MOVE) && s->result.detected)
+		move_to_quarantine(s, &req);
 }
 
 /* Reads one item: its header with the descriptor, then the path (unused here). -1 at the end. */
-static int receive_item(int conn, int *fd)
+static int receive_item(int conn, int *fd, uint32_t *flags)
 {
 	struct scan_item_header h;
 	char cbuf[CMSG_SPACE(sizeof(int))], path[SCAN_ITEM_PATH_MAX];
@@ -194,6 +232,7 @@ static int receive_item(int conn, int *fd)
 			close(*fd);
 		return -1;
 	}
+	*flags = h.flags;
 	return 0;
 }
 
@@ -213,20 +252,23 @@ static void *session_main(void *arg)
 {
 	struct session *s = arg;
 	char line[sizeof(s->result) + 8];
+	uint32_t flags;
 	int fd;
 
 	if (send_all(s->conn, "ok\n", 3)) {
-		while (!s->svc->stopping && receive_item(s->conn, &fd) == 0) {
+		while (!s->svc->stopping && receive_item(s->conn, &fd, &flags) == 0) {
+			s->result.moved[0] = '\0';
 			if (fd < 0)
 				set_result(&s->result, "error", "no file descriptor came with the request");
 			else
-				scan_item(s, fd);
+				scan_item(s, fd, flags);
 			if (fd >= 0)
 				close(fd);
 			flatten(s->result.detections);
 			flatten(s->result.errors);
-			snprintf(line, sizeof(line), "%s\t%s\t%s\n", s->result.kind,
-				 s->result.detections, s->result.errors);
+			flatten(s->result.moved);
+			snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\n", s->result.kind,
+				 s->result.detections, s->result.errors, s->result.moved);
 			if (!send_all(s->conn, line, strlen(line)))
 				break;
 		}
@@ -246,6 +288,7 @@ struct scan_service *scan_service_start(struct pipeline *p, const struct engine 
 	if (svc->pipeline)
 		return NULL; /* one per process */
 	svc->pipeline = p;
+	svc->quarantine_fd = -1;
 	svc->engine = engine;
 	svc->cfg = cfg;
 	pthread_mutex_init(&svc->lock, NULL);

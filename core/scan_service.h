@@ -9,10 +9,14 @@
  * read permission of its own; the daemon reopens the descriptor through
  * /proc/self/fd, an access of its own pid that the monitor allows at once.
  * The daemon answers each item with one line:
- *   RESULT \t DETECTIONS \t ERRORS \n
+ *   RESULT \t DETECTIONS \t ERRORS \t MOVED \n
  * RESULT is "deny", "allow", "skipped" (not a regular file, or larger than
  * max_file_size) or "error"; DETECTIONS and ERRORS are "plugin: text; ..."
  * lists, possibly empty (for "skipped" and "error", ERRORS says why).
+ * With SCAN_ITEM_MOVE, a file denied for a detection is moved into the
+ * daemon's quarantine by the daemon itself (the client could not open it:
+ * the daemon denies that); MOVED is then "quarantined:ID" or
+ * "not-moved:REASON", else empty.
  */
 #ifndef FANGUARD_SCAN_SERVICE_H
 #define FANGUARD_SCAN_SERVICE_H
@@ -23,8 +27,11 @@
 
 #define SCAN_ITEM_PATH_MAX 4096
 
+#define SCAN_ITEM_MOVE 1u
+
 struct scan_item_header {
 	uint32_t path_len; /* bytes of path that follow, at most SCAN_ITEM_PATH_MAX */
+	uint32_t flags;    /* SCAN_ITEM_* */
 };
 
 struct engine;

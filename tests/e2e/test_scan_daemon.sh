@@ -5,6 +5,7 @@
 fg_setup
 mkdir -p "$MNT/tree/sub" "$WORK/outside"
 fg_write_config "$WORK/fanguard.conf" clamav yara
+echo "quarantine { dir = \"$MNT/quarantine\" }" >>"$WORK/fanguard.conf"
 fg_start "$WORK/fanguard.conf"
 for i in $(seq 1 40); do printf 'clean %s\n' "$i" >"$MNT/tree/sub/clean$i.txt"; done
 printf '%s' "$EICAR" >"$MNT/tree/eicar.com"
@@ -48,6 +49,16 @@ grep -q "$WORK/missing: No such file or directory ERROR" "$WORK/out" || fail "mi
 head -c 11000000 /dev/zero >"$WORK/outside/big.bin"
 scan 0 --daemon "$WORK/outside/big.bin"
 grep -q "big.bin: skipped, larger than max_file_size" "$WORK/out" || fail "big file: $(cat "$WORK/out")"
+
+# --daemon --move: the daemon finds, the CLI moves (a rename into a quarantine on the same
+# filesystem; the CLI never opens the file, so the daemon's on-access denial is no obstacle)
+printf 'more %s' "$EICAR" >"$MNT/tree/sub/eicar2.com"
+scan 1 --daemon --move "$MNT/tree/sub"
+grep -q "^$MNT/tree/sub/eicar2.com: moved to quarantine as " "$WORK/out" || fail "not moved: $(cat "$WORK/out")"
+[ ! -e "$MNT/tree/sub/eicar2.com" ] || fail "the detected file is still in place"
+timeout 20 "$FANGUARD" quarantine -c "$WORK/fanguard.conf" list >"$WORK/list" || fail "quarantine list"
+grep -q "$MNT/tree/sub/eicar2.com" "$WORK/list" || fail "list: $(cat "$WORK/list")"
+expect_log "on-demand scan: $MNT/tree/sub/eicar2.com moved to quarantine as [0-9TZa-f-]+ \(clamav: "
 
 # the daemon's protection went on meanwhile
 expect_open EPERM "$MNT/tree/eicar.com"
