@@ -62,13 +62,14 @@ if [ "${FG_BENCH_IN_NS:-}" != 1 ]; then
 	for tool in unshare timeout mount umount python3 tar find pgrep cc; do
 		command -v "$tool" >/dev/null || die "missing tool: $tool"
 	done
-	if [ "$WITH_CLAMAV" = 1 ] && ! { command -v clamd && command -v clamonacc; } >/dev/null; then
+	# clamdscan (its own package) is how the script asks clamd whether it is up
+	if [ "$WITH_CLAMAV" = 1 ] && ! { command -v clamd && command -v clamonacc && command -v clamdscan; } >/dev/null; then
 		if [ "$SMOKE" = 1 ]; then
 			say "bench: clamd/clamonacc not installed; --smoke skips them"
 		else
-			say "bench: installing clamav-daemon (clamd, clamonacc) with apt-get"
-			if apt-get install -y clamav-daemon >/dev/null 2>&1 ||
-				{ apt-get update >/dev/null 2>&1 && apt-get install -y clamav-daemon >/dev/null 2>&1; }; then
+			say "bench: installing clamav-daemon and clamdscan (clamd, clamonacc) with apt-get"
+			if apt-get install -y clamav-daemon clamdscan >/dev/null 2>&1 ||
+				{ apt-get update >/dev/null 2>&1 && apt-get install -y clamav-daemon clamdscan >/dev/null 2>&1; }; then
 				# the package may start the system's clamd: this benchmark runs its own
 				if [ -d /run/systemd/system ]; then
 					systemctl disable --now clamav-daemon.socket clamav-daemon.service \
@@ -115,7 +116,8 @@ DAEMON_TIMEOUT=900 # seconds any daemon may live
 LISTENERS=(none fanguardd)
 HAVE_CLAMAV=0
 CLAMD_USER=clamav
-if [ "$WITH_CLAMAV" = 1 ] && command -v clamd >/dev/null && command -v clamonacc >/dev/null; then
+if [ "$WITH_CLAMAV" = 1 ] && command -v clamd >/dev/null && command -v clamonacc >/dev/null &&
+	command -v clamdscan >/dev/null; then
 	if id -u "$CLAMD_USER" >/dev/null 2>&1; then
 		HAVE_CLAMAV=1
 		LISTENERS+=(clamonacc)
