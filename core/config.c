@@ -726,17 +726,11 @@ static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 	return 0;
 }
 
+/* Half-filled sets on failure are released by config_free. */
 static int copy_exclusions(cfg_t *watch, struct fg_config *out)
 {
-	struct path_set exclude = { 0 };
-	int rc = copy_path_set(watch, "exclude", &exclude);
-
-	/* handed over whatever happened: config_free releases a half-filled set */
-	out->exclude = exclude.prefix;
-	out->n_exclude = exclude.n_prefix;
-	out->exclude_glob = exclude.glob;
-	out->n_exclude_glob = exclude.n_glob;
-	if (rc != 0 || copy_path_set(watch, "exclude_exe", &out->exclude_exe) != 0)
+	if (copy_path_set(watch, "exclude", &out->exclude) != 0 ||
+	    copy_path_set(watch, "exclude_exe", &out->exclude_exe) != 0)
 		return -1;
 	out->exclude_uid = calloc(cfg_size(watch, "exclude_uid") + 1, sizeof(uid_t));
 	if (!out->exclude_uid)
@@ -949,15 +943,10 @@ void config_free(struct fg_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		free(cfg->watch[i]);
-	for (size_t i = 0; i < cfg->n_exclude; i++)
-		free(cfg->exclude[i]);
 	for (size_t i = 0; cfg->plugins && i < cfg->n_plugins; i++)
 		plugin_close(&cfg->plugins[i]);
 	free(cfg->watch);
-	free(cfg->exclude);
-	for (size_t i = 0; i < cfg->n_exclude_glob; i++)
-		path_glob_free(&cfg->exclude_glob[i]);
-	free(cfg->exclude_glob);
+	path_set_free(&cfg->exclude);
 	path_set_free(&cfg->exclude_exe);
 	free(cfg->exclude_uid);
 	free(cfg->plugins);

@@ -29,10 +29,7 @@ struct fg_config {
 	char *dir;                  /* its folder: relative paths resolve against it */
 	char **watch;               /* canonical absolute paths */
 	size_t n_watch;
-	char **exclude;             /* normalized absolute paths */
-	size_t n_exclude;
-	struct path_glob *exclude_glob; /* exclude entries holding * ? [ : patterns */
-	size_t n_exclude_glob;
+	struct path_set exclude;        /* paths never scanned: canonical prefixes and globs */
 	struct path_set exclude_exe;    /* programs whose events are allowed unscanned */
 	uid_t *exclude_uid;             /* users whose events are allowed unscanned */
 	size_t n_exclude_uid;

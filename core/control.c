@@ -37,6 +37,15 @@ struct control {
 	struct scan_service *scans;
 };
 
+/* One "label: entry" line per plain path, then per pattern. */
+static void print_path_set(struct textbuf *tb, const char *label, const struct path_set *s)
+{
+	for (size_t i = 0; i < s->n_prefix; i++)
+		tb_printf(tb, "%s: %s\n", label, s->prefix[i]);
+	for (size_t i = 0; i < s->n_glob; i++)
+		tb_printf(tb, "%s: %s\n", label, s->glob[i].text);
+}
+
 static void status(struct control *c, struct textbuf *tb)
 {
 	const struct fg_config *cfg = &c->rt->cfg;
@@ -47,14 +56,8 @@ static void status(struct control *c, struct textbuf *tb)
 	tb_printf(tb, "config: %s\n", cfg->path);
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		tb_printf(tb, "watching: %s\n", cfg->watch[i]);
-	for (size_t i = 0; i < cfg->n_exclude; i++)
-		tb_printf(tb, "excluding: %s\n", cfg->exclude[i]);
-	for (size_t i = 0; i < cfg->n_exclude_glob; i++)
-		tb_printf(tb, "excluding: %s\n", cfg->exclude_glob[i].text);
-	for (size_t i = 0; i < cfg->exclude_exe.n_prefix; i++)
-		tb_printf(tb, "excluding programs: %s\n", cfg->exclude_exe.prefix[i]);
-	for (size_t i = 0; i < cfg->exclude_exe.n_glob; i++)
-		tb_printf(tb, "excluding programs: %s\n", cfg->exclude_exe.glob[i].text);
+	print_path_set(tb, "excluding", &cfg->exclude);
+	print_path_set(tb, "excluding programs", &cfg->exclude_exe);
 	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
 		tb_printf(tb, "excluding uid: %u\n", (unsigned)cfg->exclude_uid[i]);
 	tb_printf(tb, "plugins: %s\n", c->plugins);

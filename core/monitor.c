@@ -693,14 +693,6 @@ static void forget_written(struct monitor *m, const struct fanotify_event_metada
 		unignore_inode(m, ev->fd);
 }
 
-static bool path_excluded(const struct fg_config *cfg, const char *path)
-{
-	for (size_t i = 0; i < cfg->n_exclude; i++)
-		if (path_is_under(path, cfg->exclude[i]))
-			return true;
-	return path_globs_match(cfg->exclude_glob, cfg->n_exclude_glob, path);
-}
-
 static bool uid_excluded(const struct fg_config *cfg, uid_t uid)
 {
 	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
@@ -790,7 +782,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 		allow_unscanned(m, ev, &req->st);
 		return;
 	}
-	if (path_excluded(m->cfg, req->path)) {
+	if (path_set_match(&m->cfg->exclude, req->path)) {
 		m->n.excluded_path++;
 		allow_unscanned(m, ev, &req->st);
 		return;

@@ -9,8 +9,8 @@
 
 void procinfo_read(pid_t pid, struct procinfo *out)
 {
-	char path[64], line[256];
-	FILE *f;
+	char path[64];
+	uid_t real, effective;
 	ssize_t n;
 
 	out->uid = -1;
@@ -22,16 +22,8 @@ void procinfo_read(pid_t pid, struct procinfo *out)
 	out->exe[n > 0 ? n : 0] = '\0';
 	if (n <= 0)
 		snprintf(out->exe, sizeof(out->exe), "?");
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "Uid:", 4) == 0) {
-			out->uid = strtol(line + 4, NULL, 10);
-			break;
-		}
-	fclose(f);
+	if (procinfo_uids(pid, &real, &effective) == 0)
+		out->uid = (long)real;
 }
 
 int procinfo_exe(pid_t pid, char *buf, size_t size)

@@ -83,9 +83,9 @@ static void test_good_config(void)
 	snprintf(expect, sizeof(expect), "%s/sub", dir);
 	CHECK(cfg.n_watch == 2 && strcmp(cfg.watch[1], expect) == 0);
 	snprintf(expect, sizeof(expect), "%s/sub/cache", dir);
-	CHECK(cfg.n_exclude == 2 && strcmp(cfg.exclude[0], expect) == 0);
+	CHECK(cfg.exclude.n_prefix == 2 && strcmp(cfg.exclude.prefix[0], expect) == 0);
 	snprintf(expect, sizeof(expect), "%s/gone", dir);
-	CHECK(cfg.n_exclude == 2 && strcmp(cfg.exclude[1], expect) == 0);
+	CHECK(cfg.exclude.n_prefix == 2 && strcmp(cfg.exclude.prefix[1], expect) == 0);
 	CHECK(cfg.events == (CONFIG_EVENT_OPEN | CONFIG_EVENT_CLOSE_WRITE));
 	CHECK(cfg.max_file_size == 1000);
 	CHECK(cfg.verdict.policy == POLICY_MAJORITY);
@@ -224,10 +224,10 @@ static void test_exclusions(void)
 		fprintf(stderr, "unexpected error: %s\n", err);
 	/* plain entries keep prefix semantics (canonical paths), glob entries become patterns */
 	snprintf(expect, sizeof(expect), "%s/sub", dir);
-	CHECK(cfg.n_exclude == 1 && strcmp(cfg.exclude[0], expect) == 0);
-	CHECK(cfg.n_exclude_glob == 2);
-	CHECK(cfg.n_exclude_glob == 2 && strcmp(cfg.exclude_glob[0].text, "/srv/**/*.iso") == 0);
-	CHECK(cfg.n_exclude_glob == 2 && path_globs_match(cfg.exclude_glob, 2, "/home/a/.cache/x"));
+	CHECK(cfg.exclude.n_prefix == 1 && strcmp(cfg.exclude.prefix[0], expect) == 0);
+	CHECK(cfg.exclude.n_glob == 2);
+	CHECK(cfg.exclude.n_glob == 2 && strcmp(cfg.exclude.glob[0].text, "/srv/**/*.iso") == 0);
+	CHECK(cfg.exclude.n_glob == 2 && path_globs_match(cfg.exclude.glob, 2, "/home/a/.cache/x"));
 	CHECK(cfg.exclude_exe.n_prefix == 1 && cfg.exclude_exe.n_glob == 1);
 	CHECK(path_set_match(&cfg.exclude_exe, "/usr/lib/backup/agent"));
 	CHECK(!path_set_match(&cfg.exclude_exe, "/usr/bin/cat"));
@@ -239,7 +239,7 @@ static void test_exclusions(void)
 	snprintf(text, sizeof(text), "watch { paths = {\"%s\"} }\nplugin hash { }\n", dir);
 	write_config(text);
 	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
-	CHECK(cfg.n_exclude_glob == 0 && cfg.n_exclude_uid == 0);
+	CHECK(cfg.exclude.n_glob == 0 && cfg.n_exclude_uid == 0);
 	CHECK(cfg.exclude_exe.n_prefix == 0 && cfg.exclude_exe.n_glob == 0);
 	config_free(&cfg);
 }
