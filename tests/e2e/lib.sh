@@ -14,6 +14,13 @@ EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 DAEMON_PID=""
 DAEMON_LOG=""
 
+# True when the daemon was built with AddressSanitizer. Not `ldd | grep -q`: under pipefail,
+# grep's early exit can kill ldd with SIGPIPE and turn a match into a failure.
+fg_sanitized_build() {
+	case "$(ldd "$FANGUARDD")" in *libasan*) return 0 ;; esac
+	return 1
+}
+
 fg_in_private_namespace() {
 	# Our mount namespace must differ from PID 1's, or a mark could reach the host.
 	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ]

@@ -18,7 +18,7 @@ fg_put "$MNT/dropped.txt" 'x TINY-PLUGIN-MARKER-3e9d x'
 fg_wait_log "DETECTED after write of $MNT/dropped.txt"
 sha=$(printf '%s' "$EICAR" | sha256sum | cut -d' ' -f1)
 
-line() { grep -F "\"path\":\"$1\"" "$WORK/events.jsonl" | grep -F "\"reason\":\"$2\"" | head -n 1; }
+line() { grep -F "\"path\":\"$1\"" "$WORK/events.jsonl" | grep -F "\"reason\":\"$2\"" | sed -n 1p; }
 for _ in $(seq 1 100); do [ "$(wc -l <"$WORK/events.jsonl")" -ge 3 ] && break; sleep 0.05; done
 deny=$(line "$MNT/eicar.com" detected)
 [ -n "$deny" ] || fail "no deny event: $(cat "$WORK/events.jsonl")"

@@ -60,7 +60,7 @@ echo "soak: ${SECONDS_TO_RUN}s, $ops write+open+read rounds, $EV_TOTAL events ($
 # stable: at most a quarter more than after warm-up, plus a little slack for allocator noise.
 # Not judged under AddressSanitizer: its quarantine keeps freed memory on purpose (leaks are
 # what LeakSanitizer and the plain build's run of this test are for).
-if ldd "$FANGUARDD" | grep -q libasan; then
+if fg_sanitized_build; then
 	echo "RSS growth not judged under AddressSanitizer"
 else
 	[ "$rss_end" -le $((rss_warm + rss_warm / 4 + 4096)) ] || fail "RSS grew from $rss_warm to $rss_end kB"
