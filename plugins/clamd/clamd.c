@@ -3,6 +3,9 @@
  * protocol. Servers are tried in order from a rotating start, so the load
  * spreads; a server that fails is skipped for backoff_ms; when none answers
  * the verdict is an error (the policy's on_error decides) naming them all.
+ * While every server is skipped, one scan at a time still tries the one that
+ * failed first, so a restarted clamd is used again at once rather than after
+ * the back-off, and a dead one costs at most one waiting scan.
  * The plugin opens sockets during scans: it sets FG_PLUGIN_NEEDS_NETWORK so
  * that the host's sandbox allows it, and only it.
  */
@@ -13,6 +16,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,13 +174,34 @@ static void mark_up(struct clamd_state *st, struct clamd_server *s)
 		st->host->log(st->opts, FG_LOG_INFO, "clamd %s answers again", s->addr.spec);
 }
 
+/* One attempt on s: true with *verdict and the result's text when it answered. */
+static bool try_server(struct clamd_state *st, struct clamd_server *s,
+		       const struct clamd_content *content, enum fg_verdict *verdict,
+		       struct fg_scan_result *result, char *failures, size_t failures_size)
+{
+	char why[FG_THREAT_MAX];
+
+	if (clamd_server_scan(s, content, clamd_now_ms() + st->timeout_ms, verdict, why,
+			      sizeof(why)) == CLAMD_ANSWERED) {
+		mark_up(st, s);
+		snprintf(result->threat, result->threat_size, "%s", why);
+		return true;
+	}
+	mark_down(st, s, why);
+	note_failure(failures, failures_size, s->addr.spec, why);
+	return false;
+}
+
 static enum fg_verdict clamd_scan(void *state, void *thread_ctx, const struct fg_scan_object *obj,
 				  struct fg_scan_result *result)
 {
 	struct clamd_state *st = state;
 	struct clamd_content content = { .data = obj->data, .fd = obj->fd, .size = obj->size };
 	unsigned start = atomic_fetch_add(&st->next_start, 1);
-	char failures[FG_THREAT_MAX] = "", why[FG_THREAT_MAX];
+	char failures[FG_THREAT_MAX] = "";
+	struct clamd_server *first_down = NULL; /* the skipped server whose back-off ends first */
+	enum fg_verdict verdict;
+	bool tried = false;
 
 	if ((long long)obj->size > st->max_stream) {
 		snprintf(result->threat, result->threat_size,
@@ -188,20 +213,24 @@ static enum fg_verdict clamd_scan(void *state, void *thread_ctx, const struct fg
 	for (size_t i = 0; i < st->n_servers; i++) {
 		struct clamd_server *s = &st->servers[(start + i) % st->n_servers];
 		int64_t down_until = atomic_load(&s->down_until_ms);
-		enum fg_verdict verdict;
 
 		if (down_until && clamd_now_ms() < down_until) {
+			if (!first_down || down_until < atomic_load(&first_down->down_until_ms))
+				first_down = s;
 			note_failure(failures, sizeof(failures), s->addr.spec, "backing off");
 			continue;
 		}
-		if (clamd_server_scan(s, &content, clamd_now_ms() + st->timeout_ms, &verdict, why,
-				      sizeof(why)) == CLAMD_ANSWERED) {
-			mark_up(st, s);
-			snprintf(result->threat, result->threat_size, "%s", why);
+		tried = true;
+		if (try_server(st, s, &content, &verdict, result, failures, sizeof(failures)))
 			return verdict;
-		}
-		mark_down(st, s, why);
-		note_failure(failures, sizeof(failures), s->addr.spec, why);
+	}
+	if (!tried && first_down && !atomic_flag_test_and_set(&first_down->probing)) {
+		bool answered = try_server(st, first_down, &content, &verdict, result, failures,
+					   sizeof(failures));
+
+		atomic_flag_clear(&first_down->probing);
+		if (answered)
+			return verdict;
 	}
 	snprintf(result->threat, result->threat_size, "no clamd server answered (%s)", failures);
 	return FG_VERDICT_ERROR;

@@ -16,6 +16,7 @@ int clamd_server_init(struct clamd_server *s, const struct clamd_addr *addr, siz
 	memset(s, 0, sizeof(*s));
 	s->addr = *addr;
 	s->pool_size = pool_size;
+	atomic_flag_clear(&s->probing);
 	if (pool_size && !(s->idle = calloc(pool_size, sizeof(*s->idle))))
 		return -1;
 	if (pthread_mutex_init(&s->lock, NULL) != 0) {

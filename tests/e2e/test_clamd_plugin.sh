@@ -1,7 +1,8 @@
 # The clamd plugin in its sandboxed scanner process (own process, unprivileged, seccomp that
 # allows it client sockets) asks a real clamd of our own, past a dead first server: EICAR and
 # a ClamAV-marker file are denied with clamd's threat names, a clean file opens intact; then
-# the same through clamd's Unix socket.
+# the same through clamd's Unix socket; and a clamd restarted while its back-off has long to
+# run is used again at once (a probe), not after backoff_ms.
 . "$(dirname "$0")/lib.sh"
 . "$FANGUARD_SRC/tests/clamd_lib.sh"
 fg_setup
@@ -46,6 +47,22 @@ expect_open EPERM "$MNT/eicar2.com"
 expect_open ok "$MNT/clean.bin"
 expect_log "DENY open of $MNT/eicar2.com .*clamd: Fanguard.Test.EICAR.UNOFFICIAL"
 expect_no_log "Operation not permitted|Address family not supported|Permission denied"
+fg_stop
+
+# the only server goes away: its votes are errors (on_error = allow lets the open through);
+# back again, it is used on the next scan although its back-off has ten minutes to run
+sed -i "s|timeout_ms = 5000|timeout_ms = 5000\n  backoff_ms = 600000|" "$WORK/fanguard.conf"
+fg_start "$WORK/fanguard.conf"
+clamd_stop
+printf 'while down %s\n' "$EICAR" >"$MNT/eicar3.com"
+expect_open ok "$MNT/eicar3.com"
+expect_log "clamd unix:$CLAMD_SOCKET failed .*skipping it for 600000 ms"
+expect_log "no clamd server answered"
+clamd_start "$WORK/clamd"
+printf 'after restart %s\n' "$EICAR" >"$MNT/eicar4.com"
+expect_open EPERM "$MNT/eicar4.com"
+expect_log "clamd unix:$CLAMD_SOCKET answers again"
+expect_log "DENY open of $MNT/eicar4.com .*clamd: Fanguard.Test.EICAR.UNOFFICIAL"
 fg_stop
 clamd_stop
 pass
