@@ -778,7 +778,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 		answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
-	if (!path_is_watched(req->path, m->cfg->watch, m->cfg->n_watch, NULL, 0)) {
+	if (!path_is_watched(req->path, m->cfg->watch, m->cfg->n_watch)) {
 		allow_unscanned(m, ev, &req->st);
 		return;
 	}

@@ -17,19 +17,12 @@ bool path_is_under(const char *path, const char *prefix)
 	return path[len] == '\0' || path[len] == '/';
 }
 
-bool path_is_watched(const char *path, char *const *watch, size_t n_watch, char *const *exclude,
-		     size_t n_exclude)
+bool path_is_watched(const char *path, char *const *watch, size_t n_watch)
 {
-	bool watched = false;
-
-	for (size_t i = 0; i < n_watch && !watched; i++)
-		watched = path_is_under(path, watch[i]);
-	if (!watched)
-		return false;
-	for (size_t i = 0; i < n_exclude; i++)
-		if (path_is_under(path, exclude[i]))
-			return false;
-	return true;
+	for (size_t i = 0; i < n_watch; i++)
+		if (path_is_under(path, watch[i]))
+			return true;
+	return false;
 }
 
 int path_normalize(const char *path, char *out, size_t outsize)

@@ -11,9 +11,8 @@
 /* True if path equals prefix or lies below it; both absolute and normalized. */
 bool path_is_under(const char *path, const char *prefix);
 
-/* True if path is under one of watch[] and under none of exclude[]. */
-bool path_is_watched(const char *path, char *const *watch, size_t n_watch, char *const *exclude,
-		     size_t n_exclude);
+/* True if path is under one of watch[] (exclusions are a path_set: path_set_match). */
+bool path_is_watched(const char *path, char *const *watch, size_t n_watch);
 
 /*
  * A glob over whole paths, matched component by component: `*`, `?` and
