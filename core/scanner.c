@@ -125,7 +125,8 @@ int scanner_main(const char *config_path, const char *group, int debug)
 	struct scan_thread *threads;
 	struct scanner_ready ready = { .type = SCANNER_READY };
 	struct runtime rt;
-	char ident[96], err[1024];
+	static char ident[96]; /* openlog keeps the pointer */
+	char err[1024];
 	unsigned n_threads;
 	int sock = SCANNER_FD;
 	pid_t parent = 0;
@@ -147,7 +148,8 @@ int scanner_main(const char *config_path, const char *group, int debug)
 	log_init(ident, 0, debug ? LOG_DEBUG : LOG_INFO);
 	if (runtime_open(&rt, config_path, err, sizeof(err)) != 0)
 		goto fail;
-	log_set_level(debug ? LOG_DEBUG : rt.cfg.log_level);
+	/* syslog's socket is connected now: the sandbox below forbids opening one */
+	log_init(ident, rt.cfg.log_syslog, debug ? LOG_DEBUG : rt.cfg.log_level);
 	if (sandbox_resolve_user(rt.cfg.scan_user, &user, err, sizeof(err)) != 0 ||
 	    sandbox_become_user(&user, err, sizeof(err)) != 0)
 		goto fail;
