@@ -2,52 +2,130 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "textbuf.h"
 
+/*
+ * The file is named by event_path. Before each append the path is checked
+ * against the open file: a log rotated away (renamed or removed, by logrotate
+ * or by hand) is followed by a new file at the path, so no signal is needed
+ * and no line goes to a file about to be compressed. Lines are rare (denies,
+ * detections, errors), so the stat and the lock cost nothing that matters.
+ */
+static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
 static int event_fd = -1;
+static atomic_bool event_on;        /* event_fd is open: read without the lock */
+static char *event_path;            /* NULL for stdout */
+static dev_t event_dev;
+static ino_t event_ino;
+static unsigned long failed_writes; /* since the last write that worked */
+static bool reopen_failing;
+
+/* Opens path for appending, never through a symlink; -1 with err set. */
+static int open_log_file(const char *path, struct stat *st, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "event log %s: %s%s", path, strerror(errno),
+			 errno == ELOOP ? " (a symlink: refused)" : "");
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "event log %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 int eventlog_open(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
+	int fd;
 
 	eventlog_close();
 	if (!path || !path[0])
 		return 0;
 	if (strcmp(path, "-") == 0) {
-		event_fd = dup(STDOUT_FILENO);
-		return event_fd < 0 ? -1 : 0;
-	}
-	event_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (event_fd < 0) {
-		snprintf(err, errlen, "event log %s: %s%s", path, strerror(errno),
-			 errno == ELOOP ? " (a symlink: refused)" : "");
+		if ((fd = dup(STDOUT_FILENO)) < 0) {
+			snprintf(err, errlen, "event log on stdout: %s", strerror(errno));
+			return -1;
+		}
+		st.st_dev = 0;
+		st.st_ino = 0;
+	} else if ((fd = open_log_file(path, &st, err, errlen)) < 0) {
 		return -1;
 	}
-	if (fstat(event_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "event log %s: not a regular file", path);
-		eventlog_close();
+	pthread_mutex_lock(&event_lock);
+	if (strcmp(path, "-") != 0 && !(event_path = strdup(path))) {
+		pthread_mutex_unlock(&event_lock);
+		snprintf(err, errlen, "event log %s: out of memory", path);
+		close(fd);
 		return -1;
 	}
+	event_fd = fd;
+	event_dev = st.st_dev;
+	event_ino = st.st_ino;
+	atomic_store(&event_on, true);
+	pthread_mutex_unlock(&event_lock);
 	return 0;
 }
 
 void eventlog_close(void)
 {
+	pthread_mutex_lock(&event_lock);
+	atomic_store(&event_on, false);
 	if (event_fd >= 0)
 		close(event_fd);
 	event_fd = -1;
+	free(event_path);
+	event_path = NULL;
+	failed_writes = 0;
+	reopen_failing = false;
+	pthread_mutex_unlock(&event_lock);
+}
+
+/* Under event_lock: a new file at the path if the open one is no longer there. */
+static void follow_rotation(void)
+{
+	struct stat st;
+	char err[PATH_MAX + 128];
+	int fd;
+
+	if (!event_path || (stat(event_path, &st) == 0 && st.st_dev == event_dev &&
+			    st.st_ino == event_ino))
+		return;
+	if ((fd = open_log_file(event_path, &st, err, sizeof(err))) < 0) {
+		/* keep appending to the old file: late lines there beat lost ones */
+		if (!reopen_failing)
+			log_warning("%s; events still go to the file it named before", err);
+		reopen_failing = true;
+		return;
+	}
+	if (reopen_failing)
+		log_info("event log %s: writing to it again", event_path);
+	reopen_failing = false;
+	close(event_fd);
+	event_fd = fd;
+	event_dev = st.st_dev;
+	event_ino = st.st_ino;
 }
 
 bool eventlog_enabled(void)
 {
-	return event_fd >= 0;
+	return atomic_load(&event_on);
 }
 
 /* Length of a valid UTF-8 sequence at s, or 0. */
@@ -105,7 +183,7 @@ void eventlog_write(const struct event_record *r)
 	struct timespec ts;
 	struct tm tm;
 
-	if (event_fd < 0)
+	if (!eventlog_enabled())
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -138,8 +216,21 @@ void eventlog_write(const struct event_record *r)
 		string_field(&tb, "quarantine_error", r->quarantine_error);
 	tb_printf(&tb, "}");
 	line[tb.len++] = '\n';
-	/* one append per event: lines from several threads never interleave */
-	if (write(event_fd, line, tb.len) < 0) {
-		/* nothing sensible to do from here: the daemon's own log still has the line */
+	/* one append per event, under the lock that also guards a rotation */
+	pthread_mutex_lock(&event_lock);
+	if (event_fd >= 0) {
+		follow_rotation();
+		if (write(event_fd, line, tb.len) == (ssize_t)tb.len) {
+			if (failed_writes)
+				log_info("event log: writing again; %lu event line(s) were lost",
+					 failed_writes);
+			failed_writes = 0;
+		} else if (failed_writes++ == 0) {
+			/* the daemon's own log still has each event; say once that this one lacks them */
+			log_warning("event log %s: write failed: %s; events are missing from it until "
+				    "writes work again",
+				    event_path ? event_path : "(stdout)", strerror(errno));
+		}
 	}
+	pthread_mutex_unlock(&event_lock);
 }

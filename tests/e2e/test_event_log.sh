@@ -1,6 +1,7 @@
 # The JSON event log: one object per line for a deny, a remembered deny, a detection after a
 # write, a scan error and a timeout, with the documented fields; created 0600, never through a
-# symlink.
+# symlink. A log rotated away (renamed, or removed) is followed by a new file at its path; a
+# full disk is reported, and so are the lines it cost once writes work again.
 . "$(dirname "$0")/lib.sh"
 fg_setup
 printf '%s' "$EICAR" | sha256sum >"$WORK/blocklist.sha256"
@@ -38,6 +39,31 @@ if command -v python3 >/dev/null; then
 	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$WORK/events.jsonl" ||
 		fail "not JSON lines: $(cat "$WORK/events.jsonl")"
 fi
+
+# rotation as logrotate does it (rename, no signal): the next line starts a new 0600 file
+mv "$WORK/events.jsonl" "$WORK/events.jsonl.1"
+printf '%s' "$EICAR" >"$MNT/after-rotation.com"
+expect_open EPERM "$MNT/after-rotation.com"
+for _ in $(seq 1 100); do [ -s "$WORK/events.jsonl" ] && break; sleep 0.05; done
+grep -qF "\"path\":\"$MNT/after-rotation.com\"" "$WORK/events.jsonl" ||
+	fail "no line in the new event log after a rotation"
+grep -qF "after-rotation" "$WORK/events.jsonl.1" && fail "line went to the rotated file"
+[ "$(stat -c %a "$WORK/events.jsonl")" = 600 ] || fail "new event log mode $(stat -c %a "$WORK/events.jsonl")"
+# a symlink put at the path is not followed: lines stay with the file already open
+mv "$WORK/events.jsonl" "$WORK/events.jsonl.2"
+ln -s "$WORK/target" "$WORK/events.jsonl"
+printf '%s' "$EICAR" >"$MNT/behind-symlink.com"
+expect_open EPERM "$MNT/behind-symlink.com"
+expect_log "event log $WORK/events.jsonl: .*symlink: refused\); events still go to the file it named before"
+[ ! -e "$WORK/target" ] || fail "the event log followed a symlink"
+for _ in $(seq 1 100); do grep -qF behind-symlink "$WORK/events.jsonl.2" && break; sleep 0.05; done
+grep -qF behind-symlink "$WORK/events.jsonl.2" || fail "line lost while the path was a symlink"
+rm "$WORK/events.jsonl"
+printf '%s' "$EICAR" >"$MNT/symlink-gone.com"
+expect_open EPERM "$MNT/symlink-gone.com"
+expect_log "event log $WORK/events.jsonl: writing to it again"
+for _ in $(seq 1 100); do grep -qF symlink-gone "$WORK/events.jsonl" 2>/dev/null && break; sleep 0.05; done
+grep -qF symlink-gone "$WORK/events.jsonl" || fail "no new event log once the symlink was gone"
 fg_stop
 
 # a symlink in place of the log is refused, and the daemon does not start
@@ -45,4 +71,33 @@ rm "$WORK/events.jsonl"
 ln -s /etc/passwd "$WORK/events.jsonl"
 timeout -s KILL 60 "$FANGUARDD" -c "$WORK/fanguard.conf" >"$WORK/refused.log" 2>&1 && fail "started with a symlinked event log"
 grep -q "event log $WORK/events.jsonl: .*symlink: refused" "$WORK/refused.log" || fail "$(cat "$WORK/refused.log")"
+
+# a full disk: the failure is logged once, and the count of lost lines when writes work again
+mkdir "$WORK/small"
+mount -t tmpfs -o size=64k fanguard-small "$WORK/small"
+rm "$WORK/events.jsonl"
+sed -i "s|events = \"$WORK/events.jsonl\"|events = \"$WORK/small/events.jsonl\"|" "$WORK/fanguard.conf"
+fg_start "$WORK/fanguard.conf"
+dd if=/dev/zero of="$WORK/small/fill" bs=4k 2>/dev/null || true
+printf '%s' "$EICAR" >"$MNT/disk-full1.com"
+printf '%s' "$EICAR" >"$MNT/disk-full2.com"
+expect_open EPERM "$MNT/disk-full1.com"
+expect_open EPERM "$MNT/disk-full2.com"
+expect_log "event log $WORK/small/events.jsonl: write failed: No space left on device"
+for f in disk-full1 disk-full2; do
+	expect_log "DETECTED after write of $MNT/$f.com"
+	expect_log "DENY open of $MNT/$f.com"
+done
+sleep 0.3 # each event line is attempted right after its log line is queued
+rm "$WORK/small/fill"
+printf '%s' "$EICAR" >"$MNT/disk-free.com"
+expect_open EPERM "$MNT/disk-free.com"
+expect_log "event log: writing again; [0-9]+ event line\(s\) were lost"
+lost=$(grep -Eo "writing again; [0-9]+ event" "$DAEMON_LOG" | grep -Eo "[0-9]+")
+# each bad file gave two lines: its detection after the write, and the denied open
+[ "$lost" -eq 4 ] || fail "$lost lines counted lost, expected 4"
+[ "$(grep -c "write failed" "$DAEMON_LOG")" -eq 1 ] || fail "write failure logged more than once"
+grep -qF disk-free "$WORK/small/events.jsonl" || fail "no line once the disk had room"
+fg_stop
+umount "$WORK/small"
 pass
