@@ -79,7 +79,12 @@ struct pending {
 struct proc_pipeline {
 	struct pipeline base;
 	const struct fg_config *cfg;
-	char exe[PATH_MAX];
+	/*
+	 * Our own executable, open: scanners start from the very image the monitor
+	 * runs, even after a package upgrade has put another binary at its path
+	 * (a new scanner talking to an old monitor, or a half-written file).
+	 */
+	int exe_fd;
 	pthread_mutex_t lock;    /* pending and scanner state */
 	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
 	struct scanner *sc[ENGINE_MAX_PLUGINS];      /* the active scanner of each group */
@@ -155,7 +160,7 @@ static int spawn(struct proc_pipeline *p, struct scanner *s, char *err, size_t e
 		else if (dup2(sv[1], SCANNER_FD) < 0)
 			_exit(127);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		execv(p->exe, (char *const *)argv);
+		fexecve(p->exe_fd, (char *const *)argv, environ);
 		_exit(127);
 	}
 	close(sv[1]);
@@ -763,6 +768,8 @@ static void procs_free(struct proc_pipeline *p)
 {
 	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++)
 		free(p->pool[j].crash_ns);
+	if (p->exe_fd >= 0)
+		close(p->exe_fd);
 	if (p->epfd >= 0)
 		close(p->epfd);
 	if (p->timer_fd >= 0)
@@ -885,14 +892,13 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	struct proc_pipeline *p = calloc(1, sizeof(*p));
 	struct itimerspec its;
 	struct epoll_event ev = { .events = EPOLLIN };
-	ssize_t len;
 
 	(void)workers; /* each scanner reads scan.workers from the config itself */
 	if (!p) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	p->epfd = p->timer_fd = p->wake_fd = -1;
+	p->epfd = p->timer_fd = p->wake_fd = p->exe_fd = -1;
 	pthread_mutex_init(&p->lock, NULL);
 	p->cfg = cfg;
 	p->n = 0;
@@ -904,12 +910,11 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	its.it_interval.tv_nsec = its.it_value.tv_nsec = (long)p->tick_ns;
 	if (pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, err, errlen) != 0)
 		goto fail;
-	len = readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1);
-	if (len <= 0) {
-		snprintf(err, errlen, "cannot find my own executable: %s", strerror(errno));
+	p->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (p->exe_fd < 0) {
+		snprintf(err, errlen, "cannot open my own executable: %s", strerror(errno));
 		goto fail;
 	}
-	p->exe[len] = '\0';
 	p->pend = calloc(cfg->max_inflight, sizeof(*p->pend));
 	p->free_slots = calloc(cfg->max_inflight, sizeof(*p->free_slots));
 	if (!p->pend || !p->free_slots) {
