@@ -1,7 +1,6 @@
 #include "engine.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "histogram.h"
+#include "sha256.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -94,44 +94,31 @@ void engine_thread_fini(struct engine_thread *t)
 	}
 	free(t->buf);
 	t->buf = NULL;
-	EVP_MD_CTX_free(t->md);
-	t->md = NULL;
 }
 
-/* Fetched once: an implicit fetch per digest costs as much as hashing 4 KiB. */
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void fetch_sha256(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
-static int sha256_of(struct engine_thread *t, const unsigned char *data, size_t size, int fd,
-		     unsigned char digest[32])
+/* SHA-256 of the mapping, or of the file read through fd; -1 if reading fails. */
+static int sha256_of(const unsigned char *data, size_t size, int fd, unsigned char digest[32])
 {
 	unsigned char buf[READ_CHUNK];
-	unsigned int len = 32;
+	struct sha256 s;
 
-	pthread_once(&sha256_once, fetch_sha256);
-	if (!sha256_md || (!t->md && !(t->md = EVP_MD_CTX_new())) ||
-	    EVP_DigestInit_ex(t->md, sha256_md, NULL) != 1)
-		return -1;
+	sha256_init(&s);
 	if (data) {
-		if (EVP_DigestUpdate(t->md, data, size) != 1)
-			return -1;
+		sha256_update(&s, data, size);
 	} else {
 		off_t off = 0;
 		ssize_t n;
 		while ((n = pread(fd, buf, sizeof(buf), off)) != 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n < 0 || EVP_DigestUpdate(t->md, buf, (size_t)n) != 1)
+			if (n < 0)
 				return -1;
+			sha256_update(&s, buf, (size_t)n);
 			off += n;
 		}
 	}
-	return EVP_DigestFinal_ex(t->md, digest, &len) == 1 ? 0 : -1;
+	sha256_final(&s, digest);
+	return 0;
 }
 
 static void fail_all(const struct engine *e, struct scan_outcome *out, const char *why)
@@ -285,7 +272,7 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 		sigbus_jump = &jump;
 	if (e->need_sha256) {
 		start = hist_now_ns();
-		if (sha256_of(t, obj.data, obj.size, obj.fd, out->sha256) == 0) {
+		if (sha256_of(obj.data, obj.size, obj.fd, out->sha256) == 0) {
 			out->have_sha256 = true;
 			obj.sha256 = out->sha256;
 		} else {

@@ -32,7 +32,6 @@ struct engine_thread {
 	const struct engine *engine;
 	void *ctx[ENGINE_MAX_PLUGINS];
 	unsigned char *buf; /* ENGINE_READ_MAX bytes, allocated on first use */
-	struct evp_md_ctx_st *md; /* OpenSSL's EVP_MD_CTX, reused for every digest */
 };
 
 struct plugin_vote {

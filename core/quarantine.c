@@ -18,7 +18,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sha256.h"
 #include "trust.h"
 
 #define COPY_CHUNK (128 * 1024)
@@ -123,16 +123,16 @@ static void sync_parent(const char *path)
  */
 static int copy_and_hash(int from, int to, char hex[65], unsigned long long *copied)
 {
-	unsigned char *buf = malloc(COPY_CHUNK), md[EVP_MAX_MD_SIZE];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char *buf = malloc(COPY_CHUNK), md[32];
+	struct sha256 ctx;
 	unsigned long long off = 0;
-	unsigned mdlen = 0;
 	int rc = -1, saved = EIO;
 
-	if (!buf || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+	if (!buf) {
 		saved = ENOMEM;
 		goto done;
 	}
+	sha256_init(&ctx);
 	for (;;) {
 		ssize_t n = pread(from, buf, COPY_CHUNK, (off_t)off);
 		if (n < 0 && errno == EINTR)
@@ -153,18 +153,16 @@ static int copy_and_hash(int from, int to, char hex[65], unsigned long long *cop
 			}
 			done += w;
 		}
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		sha256_update(&ctx, buf, (size_t)n);
 		off += (unsigned long long)n;
 	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
-		goto done;
+	sha256_final(&ctx, md);
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	if (copied)
 		*copied = off;
 	rc = 0;
 done:
-	EVP_MD_CTX_free(ctx);
 	free(buf);
 	if (rc != 0)
 		errno = saved;
