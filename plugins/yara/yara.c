@@ -19,6 +19,7 @@
 #include <yara.h>
 
 #include "fanguard/plugin.h"
+#include "yara_compact.h"
 
 #define YARA_THREAT_META "threat_name" /* rule meta overriding the rule identifier */
 
@@ -273,7 +274,12 @@ static int compile_rules(struct yara_state *st, const struct rule_files *files, 
 	if ((rc = yr_compiler_get_rules(compiler, &st->rules)) != ERROR_SUCCESS)
 		snprintf(err, err_size, "cannot build YARA rules: error %d", rc);
 	yr_compiler_destroy(compiler);
-	return rc == ERROR_SUCCESS ? 0 : -1;
+	if (rc != ERROR_SUCCESS)
+		return -1;
+	if (yara_compact_rules(&st->rules) != 0)
+		st->host->log(st->opts, FG_LOG_WARNING,
+			      "could not compact the compiled rules; they use more memory than needed");
+	return 0;
 }
 
 static uint64_t count_rules(YR_RULES *rules)
