@@ -56,7 +56,10 @@ struct inflight {
 	pid_t pid;
 	enum fg_event_kind kind;
 	struct stat st;         /* the file as it was when the event arrived */
-	char path[PATH_MAX];
+	/*
+	 * No path: only a timeout needs one, and reads it from the fd then. A
+	 * PATH_MAX copy per slot would keep ~4 MiB resident once the ring wraps.
+	 */
 };
 
 struct counters {
@@ -480,6 +483,22 @@ static void advance_and_arm(struct monitor *m)
 	timerfd_settime(m->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* The file's current name through its descriptor; "?" if the kernel gives none. */
+static ssize_t fd_path(int fd, char *path, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, size - 1);
+	if (n <= 0) {
+		snprintf(path, size, "?");
+		return n;
+	}
+	path[n] = '\0';
+	return n;
+}
+
 static void expire_deadlines(struct monitor *m)
 {
 	uint64_t now = now_ns(), t;
@@ -488,19 +507,24 @@ static void expire_deadlines(struct monitor *m)
 		log_error("timerfd read: %s", strerror(errno));
 	for (uint64_t id = m->head; id < m->tail; id++) {
 		struct inflight *e = &m->ring[id % m->cap];
+		char path[PATH_MAX];
+
 		if (e->deadline_ns > now)
 			break;
-		if (e->answered || !answer_inflight(m, e, m->cfg->on_timeout, NULL))
+		if (e->answered)
+			continue;
+		fd_path(e->fd, path, sizeof(path)); /* the fd closes with the answer */
+		if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
 			continue; /* a worker answering right now settles it with its completion */
 		m->n.timeouts++;
 		log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
-			    e->kind == FG_EVENT_EXEC ? "exec" : "open", e->path, (int)e->pid,
+			    e->kind == FG_EVENT_EXEC ? "exec" : "open", path, (int)e->pid,
 			    m->cfg->timeout_ms, verdict_decision_name(m->cfg->on_timeout));
 		if (eventlog_enabled()) {
 			struct procinfo who;
 			struct event_record r = {
 				.event = "timeout", .kind = e->kind == FG_EVENT_EXEC ? "exec" : "open",
-				.path = e->path, .verdict = verdict_decision_name(m->cfg->on_timeout),
+				.path = path, .verdict = verdict_decision_name(m->cfg->on_timeout),
 				.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed",
 				.reason = "on_timeout", .pid = e->pid, .exe = "?",
 			};
@@ -579,7 +603,6 @@ static struct inflight *prepare_inflight(struct monitor *m, const struct fanotif
 	e->pid = ev->pid;
 	e->kind = req->kind;
 	e->st = req->st;
-	memcpy(e->path, req->path, strlen(req->path) + 1);
 	return e;
 }
 
@@ -736,8 +759,6 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	bool permission = ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM);
 	enum fg_decision decision;
 	const char *threats;
-	char link[64];
-	ssize_t n;
 	unsigned long suppressed;
 
 	m->n.events++;
@@ -761,14 +782,11 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 			return;
 		}
 	}
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", ev->fd);
-	n = readlink(link, req->path, sizeof(req->path) - 1);
-	if (n <= 0) {
+	if (fd_path(ev->fd, req->path, sizeof(req->path)) <= 0) {
 		m->n.allowed_inline++;
 		answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
-	req->path[n] = '\0';
 	/*
 	 * The quarantine is never scanned (a restore reads it back), and gets no
 	 * ignore mark either: the mark would follow a restored inode.
