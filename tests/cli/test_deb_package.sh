@@ -24,8 +24,8 @@ deb=$(find "$build" -maxdepth 1 -name 'fanguard_*.deb')
 dpkg-deb -c "$deb" | awk '{print $6}' >"$WORK/contents"
 cp "$WORK/contents" "$WORK/out"
 for f in ./usr/sbin/fanguardd ./usr/bin/fanguard ./usr/include/fanguard/plugin.h \
-	./usr/share/man/man1/fanguard.1 ./usr/share/man/man5/fanguard.conf.5 \
-	./usr/share/man/man8/fanguardd.8 ./etc/fanguard/fanguard.conf \
+	./usr/share/man/man1/fanguard.1.gz ./usr/share/man/man5/fanguard.conf.5.gz \
+	./usr/share/man/man8/fanguardd.8.gz ./etc/fanguard/fanguard.conf \
 	./lib/systemd/system/fanguardd.service; do
 	grep -qx -- "$f" "$WORK/contents" || fail "the .deb lacks $f"
 done

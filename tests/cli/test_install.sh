@@ -5,9 +5,13 @@ prefix="$WORK/prefix"
 cmake --install "$FANGUARD_BUILD" --prefix "$prefix" >"$WORK/install.log" 2>&1 ||
 	{ cat "$WORK/install.log" >&2; fail "cmake --install failed"; }
 for f in sbin/fanguardd bin/fanguard include/fanguard/plugin.h etc/fanguard/fanguard.conf \
-	lib/systemd/system/fanguardd.service share/man/man1/fanguard.1 share/man/man5/fanguard.conf.5 \
-	share/man/man8/fanguardd.8 lib/pkgconfig/fanguard-plugin.pc; do
+	lib/systemd/system/fanguardd.service share/man/man1/fanguard.1.gz share/man/man5/fanguard.conf.5.gz \
+	share/man/man8/fanguardd.8.gz lib/pkgconfig/fanguard-plugin.pc; do
 	[ -f "$prefix/$f" ] || fail "missing $f after install"
+done
+for page in man1/fanguard.1 man5/fanguard.conf.5 man8/fanguardd.8; do
+	gzip -dc "$prefix/share/man/$page.gz" | cmp -s - "$FANGUARD_SRC/docs/man/${page#*/}" ||
+		fail "installed $page.gz is not docs/man/${page#*/}"
 done
 plugins=$(find "$prefix" -path '*/fanguard/plugins/*.so' -printf '%f\n' | sort | tr '\n' ' ')
 [ "$plugins" = "clamav.so clamd.so hash.so yara.so " ] || fail "installed plugins: '$plugins'"
