@@ -65,5 +65,13 @@ struct fg_config {
 int config_load(const char *path, const char *plugin_dir, struct fg_config *cfg, char *err,
 		size_t errlen);
 void config_free(struct fg_config *cfg);
+/*
+ * Names the settings that differ between the running config and a freshly
+ * loaded one and that only a restart applies (comma-separated into out, ""
+ * when none). A reload applies the rest: plugin sections (new scanner
+ * processes) and the exclusions (watch.exclude, exclude_exe, exclude_uid).
+ */
+void config_restart_needed(const struct fg_config *running, const struct fg_config *fresh,
+			   char *out, size_t outsize);
 
 #endif

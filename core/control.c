@@ -37,15 +37,6 @@ struct control {
 	struct scan_service *scans;
 };
 
-/* One "label: entry" line per plain path, then per pattern. */
-static void print_path_set(struct textbuf *tb, const char *label, const struct path_set *s)
-{
-	for (size_t i = 0; i < s->n_prefix; i++)
-		tb_printf(tb, "%s: %s\n", label, s->prefix[i]);
-	for (size_t i = 0; i < s->n_glob; i++)
-		tb_printf(tb, "%s: %s\n", label, s->glob[i].text);
-}
-
 static void status(struct control *c, struct textbuf *tb)
 {
 	const struct fg_config *cfg = &c->rt->cfg;
@@ -56,10 +47,7 @@ static void status(struct control *c, struct textbuf *tb)
 	tb_printf(tb, "config: %s\n", cfg->path);
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		tb_printf(tb, "watching: %s\n", cfg->watch[i]);
-	print_path_set(tb, "excluding", &cfg->exclude);
-	print_path_set(tb, "excluding programs", &cfg->exclude_exe);
-	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
-		tb_printf(tb, "excluding uid: %u\n", (unsigned)cfg->exclude_uid[i]);
+	monitor_format_exclusions(c->monitor, tb);
 	tb_printf(tb, "plugins: %s\n", c->plugins);
 	tb_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
 		  verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
@@ -112,11 +100,13 @@ static void serve_client(struct control *c, int fd)
 							 : "this daemon cannot scan on demand");
 	} else if (strcmp(cmd, "reload") == 0) {
 		log_info("control socket: reload requested");
+		monitor_request_reload(c->monitor);
 		if (pipeline_reload(c->pipeline) == 0)
 			tb_printf(&tb, "ok\nreload started (signature generation %u); the log says when "
 				  "it is done or why it failed\n", pipeline_generation(c->pipeline));
 		else
-			tb_printf(&tb, "error: reloading needs scan { isolation = \"process\" }\n");
+			tb_printf(&tb, "error: reloading signatures needs scan { isolation = "
+				       "\"process\" } (the exclusions are reloaded)\n");
 	} else {
 		tb_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n", cmd);
 	}

@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 
 #include "cache.h"
 #include "eventlog.h"
+#include "exclusions.h"
 #include "flight.h"
 #include "histogram.h"
 #include "log.h"
@@ -77,10 +80,12 @@ struct ratelimit {
 };
 
 struct monitor {
-	const struct fg_config *cfg;
+	struct fg_config *cfg;    /* the exclusions change on reload: see exclusions.h */
+	pthread_mutex_t excl_lock;
 	struct pipeline *pipeline;
 	int fan_fd;
 	int timer_fd;
+	int reload_fd;            /* eventfd: another thread asks for a reload of the exclusions */
 	pid_t self;
 	unsigned marks;
 	/* Ring of permission events in arrival order, so deadlines are in order too. */
@@ -250,7 +255,7 @@ static void probe_ignore_marks(struct monitor *m)
 	close(fd);
 }
 
-struct monitor *monitor_create(const struct fg_config *cfg, struct pipeline *pipeline, char *err,
+struct monitor *monitor_create(struct fg_config *cfg, struct pipeline *pipeline, char *err,
 			       size_t errlen)
 {
 	struct monitor *m = calloc(1, sizeof(*m));
@@ -261,9 +266,10 @@ struct monitor *monitor_create(const struct fg_config *cfg, struct pipeline *pip
 		return NULL;
 	}
 	m->cfg = cfg;
+	pthread_mutex_init(&m->excl_lock, NULL);
 	m->pipeline = pipeline;
 	m->self = getpid();
-	m->fan_fd = m->timer_fd = -1;
+	m->fan_fd = m->timer_fd = m->reload_fd = -1;
 	m->cap = cfg->max_inflight;
 	m->ring = calloc(m->cap, sizeof(*m->ring));
 	m->buf = malloc(EVENT_BUF_SIZE);
@@ -282,8 +288,10 @@ struct monitor *monitor_create(const struct fg_config *cfg, struct pipeline *pip
 		goto fail;
 	}
 	m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (m->timer_fd < 0) {
-		snprintf(err, errlen, "timerfd_create: %s", strerror(errno));
+	m->reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->timer_fd < 0 || m->reload_fd < 0) {
+		snprintf(err, errlen, "%s: %s", m->timer_fd < 0 ? "timerfd_create" : "eventfd",
+			 strerror(errno));
 		goto fail;
 	}
 	if (cfg->events & CONFIG_EVENT_OPEN)
@@ -965,6 +973,42 @@ void monitor_log_stats(struct monitor *m)
 		log_info("%s", line);
 }
 
+/*
+ * The exclusions from the config file as it is now. A file of a path that is
+ * no longer excluded may hold an ignore mark placed for its exclusion: every
+ * mark goes, as after new signatures.
+ */
+static void reload_exclusions(struct monitor *m)
+{
+	char changed[256], err[1024];
+	bool had = exclusions_any(m->cfg);
+
+	if (exclusions_reload(m->cfg, &m->excl_lock, changed, sizeof(changed), err,
+			      sizeof(err)) != 0) {
+		log_error("reload: %s; the exclusions stay as they were", err);
+		return;
+	}
+	if (had)
+		forget_everything(m);
+	log_info("reload: exclusions: %zu path(s), %zu program(s), %zu user(s)",
+		 m->cfg->exclude.n_prefix + m->cfg->exclude.n_glob,
+		 m->cfg->exclude_exe.n_prefix + m->cfg->exclude_exe.n_glob, m->cfg->n_exclude_uid);
+	if (changed[0])
+		log_warning("reload: %s changed in %s; restart fanguardd to apply %s", changed,
+			    m->cfg->path, strchr(changed, ',') ? "them" : "it");
+}
+
+void monitor_request_reload(struct monitor *m)
+{
+	if (eventfd_write(m->reload_fd, 1) != 0)
+		log_error("cannot ask for a reload of the exclusions: %s", strerror(errno));
+}
+
+void monitor_format_exclusions(struct monitor *m, struct textbuf *tb)
+{
+	exclusions_format(m->cfg, &m->excl_lock, tb);
+}
+
 static bool stop_requested(struct monitor *m, int signal_fd)
 {
 	struct signalfd_siginfo si;
@@ -978,6 +1022,7 @@ static bool stop_requested(struct monitor *m, int signal_fd)
 			if (pipeline_reload(m->pipeline) != 0)
 				log_warning("SIGHUP: reloading needs scan { isolation = \"process\" }; "
 					    "restart fanguardd to load new signatures");
+			reload_exclusions(m);
 		} else if (si.ssi_signo == SIGUSR1) {
 			monitor_log_stats(m);
 		}
@@ -1000,13 +1045,16 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			sd_notify_send("WATCHDOG=1");
 			next_ping = now_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },
 			{ .fd = pipeline_completion_fd(m->pipeline), .events = POLLIN },
 			{ .fd = m->timer_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : signal_fd, .events = POLLIN },
+			{ .fd = stopping ? -1 : m->reload_fd, .events = POLLIN },
 		};
-		if (poll(fds, 4, poll_ms) < 0) {
+		eventfd_t requests;
+
+		if (poll(fds, 5, poll_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
@@ -1018,6 +1066,8 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			expire_deadlines(m);
 		if (fds[0].revents & POLLIN)
 			read_events(m, req);
+		if (fds[4].revents & POLLIN && eventfd_read(m->reload_fd, &requests) == 0)
+			reload_exclusions(m);
 		if (pipeline_generation(m->pipeline) != m->generation)
 			forget_everything(m);
 		if (fds[3].revents & POLLIN && stop_requested(m, signal_fd)) {
@@ -1041,6 +1091,9 @@ void monitor_destroy(struct monitor *m)
 		close(m->fan_fd);
 	if (m->timer_fd >= 0)
 		close(m->timer_fd);
+	if (m->reload_fd >= 0)
+		close(m->reload_fd);
+	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
 	flight_free(&m->flights);
 	free(m->ring);

@@ -14,7 +14,8 @@
 
 struct monitor;
 
-struct monitor *monitor_create(const struct fg_config *cfg, struct pipeline *pipeline, char *err,
+/* cfg stays the caller's; the monitor swaps new exclusions into it on reload. */
+struct monitor *monitor_create(struct fg_config *cfg, struct pipeline *pipeline, char *err,
 			       size_t errlen);
 /* Number of mounts marked, for the ready line. */
 unsigned monitor_mark_count(const struct monitor *m);
@@ -25,6 +26,13 @@ struct textbuf;
 void monitor_format_stats(struct monitor *m, struct textbuf *tb);
 /* The same in Prometheus' text exposition format. */
 void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
+/* The exclusions in force, one line each (status). Any thread. */
+void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
+/*
+ * Asks the monitor's thread to load the exclusions from the config file again
+ * (SIGHUP does it too, with the signatures). Any thread.
+ */
+void monitor_request_reload(struct monitor *m);
 /* Logs monitor_format_stats' lines (also on SIGUSR1). */
 void monitor_log_stats(struct monitor *m);
 /*
