@@ -20,6 +20,11 @@ grep -q 'path *=' "$prefix/etc/fanguard/fanguard.conf" && fail "installed config
 grep -qx "ExecStart=$prefix/sbin/fanguardd -c $prefix/etc/fanguard/fanguard.conf" \
 	"$prefix/lib/systemd/system/fanguardd.service" || fail "the unit does not start the installed daemon"
 grep -qx "Type=notify" "$prefix/lib/systemd/system/fanguardd.service" || fail "unit is not Type=notify"
+# the clamd plugin reaches servers over TCP too (systemd is not run here, so the unit is read)
+families=$(sed -n 's/^RestrictAddressFamilies=//p' "$prefix/lib/systemd/system/fanguardd.service")
+for family in AF_UNIX AF_INET AF_INET6; do
+	case " $families " in *" $family "*) ;; *) fail "the unit forbids $family: '$families'" ;; esac
+done
 if command -v systemd-analyze >/dev/null; then
 	# only the man page may be missing in a test prefix
 	systemd-analyze verify "$prefix/lib/systemd/system/fanguardd.service" 2>&1 |
