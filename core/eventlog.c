@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -44,6 +45,13 @@ static int open_log_file(const char *path, struct stat *st, char *err, size_t er
 	}
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
 		snprintf(err, errlen, "event log %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	/* another name for the same file (a link to /etc/shadow, say) is not ours to append to */
+	if (st->st_nlink != 1) {
+		snprintf(err, errlen, "event log %s: has %ju names (hard links): refused", path,
+			 (uintmax_t)st->st_nlink);
 		close(fd);
 		return -1;
 	}

@@ -71,11 +71,18 @@ rm "$WORK/events.jsonl"
 ln -s /etc/passwd "$WORK/events.jsonl"
 timeout -s KILL 60 "$FANGUARDD" -c "$WORK/fanguard.conf" >"$WORK/refused.log" 2>&1 && fail "started with a symlinked event log"
 grep -q "event log $WORK/events.jsonl: .*symlink: refused" "$WORK/refused.log" || fail "$(cat "$WORK/refused.log")"
+# so is a second name of another file (a hard link)
+rm "$WORK/events.jsonl"
+: >"$WORK/precious"
+ln "$WORK/precious" "$WORK/events.jsonl"
+timeout -s KILL 60 "$FANGUARDD" -c "$WORK/fanguard.conf" >"$WORK/refused.log" 2>&1 && fail "started with a hard-linked event log"
+grep -q "event log $WORK/events.jsonl: has 2 names (hard links): refused" "$WORK/refused.log" || fail "$(cat "$WORK/refused.log")"
+[ ! -s "$WORK/precious" ] || fail "wrote into a hard-linked file"
+rm "$WORK/events.jsonl" "$WORK/precious"
 
 # a full disk: the failure is logged once, and the count of lost lines when writes work again
 mkdir "$WORK/small"
 mount -t tmpfs -o size=64k fanguard-small "$WORK/small"
-rm "$WORK/events.jsonl"
 sed -i "s|events = \"$WORK/events.jsonl\"|events = \"$WORK/small/events.jsonl\"|" "$WORK/fanguard.conf"
 fg_start "$WORK/fanguard.conf"
 dd if=/dev/zero of="$WORK/small/fill" bs=4k 2>/dev/null || true
