@@ -19,6 +19,7 @@
 #include "pipeline.h"
 #include "quarantine_worker.h"
 #include "runtime.h"
+#include "sandbox.h"
 #include "scanner.h"
 #include "sdnotify.h"
 
@@ -109,6 +110,10 @@ static int serve(struct runtime *rt)
 		return 1;
 	}
 	budget_descriptors(&rt->cfg);
+	if (rt->cfg.seccomp && sandbox_daemon_filter(err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return 1;
+	}
 	if (eventlog_open(rt->cfg.event_log, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		return 1;

@@ -191,6 +191,76 @@ static int install_seccomp(bool network, char *err, size_t errlen)
 #endif
 }
 
+/*
+ * What the daemon itself (root, holding the fanotify group) never does: load
+ * or replace kernels and modules, mount or pivot, enter or make namespaces,
+ * load BPF, set the clock or host name, make device nodes, open files by
+ * handle (the classic escape from a mount namespace), touch other processes'
+ * memory or key rings. Denied with EPERM, so an attacker who took over the
+ * daemon gets no further through these; everything else stays allowed, since
+ * the daemon forks scanners, reads /proc, moves files into quarantine and
+ * reloads plugins.
+ */
+static const int daemon_denied_syscalls[] = {
+	SYS_kexec_load, SYS_init_module, SYS_finit_module, SYS_delete_module, SYS_reboot,
+	SYS_swapon, SYS_swapoff, SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_setns,
+	SYS_unshare, SYS_bpf, SYS_perf_event_open, SYS_userfaultfd, SYS_open_by_handle_at,
+	SYS_name_to_handle_at, SYS_keyctl, SYS_add_key, SYS_request_key, SYS_acct, SYS_quotactl,
+	SYS_settimeofday, SYS_clock_settime, SYS_clock_adjtime, SYS_adjtimex, SYS_sethostname,
+	SYS_setdomainname, SYS_syslog, SYS_process_vm_writev, SYS_process_vm_readv, SYS_mknodat,
+	SYS_vhangup,
+#ifdef SYS_kexec_file_load
+	SYS_kexec_file_load,
+#endif
+#ifdef SYS_mknod
+	SYS_mknod,
+#endif
+#ifdef SYS_iopl
+	SYS_iopl, SYS_ioperm,
+#endif
+#ifdef SYS_open_tree
+	SYS_open_tree, SYS_move_mount, SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick,
+#endif
+#ifdef SYS_mount_setattr
+	SYS_mount_setattr,
+#endif
+};
+
+int sandbox_daemon_filter(char *err, size_t errlen)
+{
+#ifdef SANDBOX_ARCH
+	enum { N = sizeof(daemon_denied_syscalls) / sizeof(daemon_denied_syscalls[0]) };
+	struct sock_filter filter[4 + 2 * N + 1];
+	struct sock_fprog prog = { .filter = filter };
+	size_t k = 0;
+
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						   offsetof(struct seccomp_data, arch));
+	filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						   offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < N; i++) {
+		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							   (uint32_t)daemon_denied_syscalls[i], 0, 1);
+		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+	}
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	prog.len = (unsigned short)k;
+	/* every thread of the daemon, also any a plugin started while loading */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0) {
+		snprintf(err, errlen, "cannot install the daemon's seccomp filter: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+#else
+	snprintf(err, errlen, "seccomp filter not available on this architecture; "
+		 "set scan { seccomp = false }");
+	return -1;
+#endif
+}
+
 int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen)
 {
 	if (geteuid() != 0 || getuid() != 0) {

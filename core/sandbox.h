@@ -1,6 +1,7 @@
 /*
  * Confining a scanner process: an unprivileged user, no capabilities, no new
- * privileges, and a seccomp filter that allows what scanning needs.
+ * privileges, and a seccomp filter that allows what scanning needs; and the
+ * daemon's own, much wider, filter.
  */
 #ifndef FANGUARD_SANDBOX_H
 #define FANGUARD_SANDBOX_H
@@ -32,5 +33,12 @@ int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen);
  * starting any thread.
  */
 int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen);
+/*
+ * The daemon's own seccomp filter, for all its threads: a short list of
+ * system calls it never makes (kernel and module loading, mounts, namespaces,
+ * BPF, device nodes, open-by-handle...) fails with EPERM; the rest is allowed.
+ * Scanner processes inherit it beneath their own, stricter filter.
+ */
+int sandbox_daemon_filter(char *err, size_t errlen);
 
 #endif
