@@ -128,6 +128,32 @@ static const int network_syscalls[] = {
 	SYS_getpeername,
 };
 
+#ifdef SANDBOX_ARCH
+/*
+ * A filter's first four instructions: another architecture's calls get
+ * bad_arch (their numbers mean other calls), then the call number is loaded.
+ */
+static size_t filter_start(struct sock_filter *filter, uint32_t bad_arch)
+{
+	size_t k = 0;
+
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						   offsetof(struct seccomp_data, arch));
+	filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, bad_arch);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						   offsetof(struct seccomp_data, nr));
+	return k;
+}
+#else
+static int no_seccomp_here(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "seccomp filter not available on this architecture; "
+		 "set scan { seccomp = false }");
+	return -1;
+}
+#endif
+
 static int install_seccomp(bool network, char *err, size_t errlen)
 {
 #ifdef SANDBOX_ARCH
@@ -135,14 +161,8 @@ static int install_seccomp(bool network, char *err, size_t errlen)
 	enum { NET = sizeof(network_syscalls) / sizeof(network_syscalls[0]) };
 	struct sock_filter filter[4 + 2 * N + 2 * NET + 7 + 7];
 	struct sock_fprog prog = { .filter = filter };
-	size_t k = 0;
+	size_t k = filter_start(filter, SECCOMP_RET_KILL_PROCESS);
 
-	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						   offsetof(struct seccomp_data, arch));
-	filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0);
-	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						   offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < N; i++) {
 		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 							   (uint32_t)allowed_syscalls[i], 0, 1);
@@ -185,9 +205,7 @@ static int install_seccomp(bool network, char *err, size_t errlen)
 	}
 	return 0;
 #else
-	snprintf(err, errlen, "seccomp filter not available on this architecture; "
-		 "set scan { seccomp = false }");
-	return -1;
+	return no_seccomp_here(err, errlen);
 #endif
 }
 
@@ -232,14 +250,8 @@ int sandbox_daemon_filter(char *err, size_t errlen)
 	enum { N = sizeof(daemon_denied_syscalls) / sizeof(daemon_denied_syscalls[0]) };
 	struct sock_filter filter[4 + 2 * N + 1];
 	struct sock_fprog prog = { .filter = filter };
-	size_t k = 0;
+	size_t k = filter_start(filter, SECCOMP_RET_ERRNO | EPERM);
 
-	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						   offsetof(struct seccomp_data, arch));
-	filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0);
-	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
-	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-						   offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < N; i++) {
 		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 							   (uint32_t)daemon_denied_syscalls[i], 0, 1);
@@ -255,9 +267,7 @@ int sandbox_daemon_filter(char *err, size_t errlen)
 	}
 	return 0;
 #else
-	snprintf(err, errlen, "seccomp filter not available on this architecture; "
-		 "set scan { seccomp = false }");
-	return -1;
+	return no_seccomp_here(err, errlen);
 #endif
 }
 
