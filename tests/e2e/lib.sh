@@ -35,6 +35,11 @@ fg_cleanup() {
 	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
 		umount "$MNT" || true
 	fi
+	# whatever else a test mounted below WORK (a failed test may not have unmounted it)
+	if [ -n "${WORK:-}" ]; then
+		awk -v w="$WORK/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+			while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	fi
 	[ -n "${WORK:-}" ] && [ -z "${FG_KEEP_WORK:-}" ] && rm -rf "$WORK"
 	exit "$rc"
 }

@@ -7,14 +7,19 @@ fg_setup
 LISTENER_PID=""
 syslog_cleanup() {
 	local rc=$?
-	[ -n "$LISTENER_PID" ] && kill "$LISTENER_PID" 2>/dev/null
+	if [ -n "$LISTENER_PID" ]; then
+		kill "$LISTENER_PID" 2>/dev/null || true
+		wait "$LISTENER_PID" 2>/dev/null || true
+	fi
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill -TERM "$DAEMON_PID" 2>/dev/null || true
 		wait "$DAEMON_PID" 2>/dev/null || true
 	fi
 	DAEMON_PID=""
-	umount /dev 2>/dev/null || true
-	umount "$WORK/dev" 2>/dev/null || true
+	# Lazily: anything still holding a file there (even this shell's own 2>/dev/null, or a
+	# scanner not quite gone) would make a plain umount fail, and rm -rf below with it.
+	umount -l /dev 2>/dev/null || true
+	umount -l "$WORK/dev" 2>/dev/null || true
 	(exit "$rc")
 	fg_cleanup
 }
