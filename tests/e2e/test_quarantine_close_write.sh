@@ -77,5 +77,4 @@ for want in '"action":"quarantine-failed"' '"quarantine_error":"'; do
 	grep -qF -- "$want" <<<"$ev" || fail "event lacks $want: $ev"
 done
 fg_stop
-umount "$WORK/ro"
 pass
