@@ -307,6 +307,15 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Releases what prepare() loaded. */
+static void unprepare(struct scan_run *run)
+{
+	if (run->daemon)
+		config_free(&run->rt.cfg);
+	else
+		runtime_unload(&run->rt);
+}
+
 /* Loads what the mode needs: the plugins, or for --daemon only the socket's path. */
 static int prepare(struct scan_run *run, const char *config_path, char *err, size_t errlen)
 {
@@ -388,10 +397,7 @@ int cli_scan(int argc, char **argv)
 	if (run.move && !run.daemon &&
 	    (run.quarantine_fd = quarantine_open(run.rt.cfg.quarantine_dir, err, sizeof(err))) < 0) {
 		fprintf(stderr, "fanguard: %s\n", err);
-		if (run.daemon)
-			config_free(&run.rt.cfg);
-		else
-			runtime_unload(&run.rt);
+		unprepare(&run);
 		return SCAN_EXIT_ERROR;
 	}
 	report_init(&run.report, json, infected_only, progress);
@@ -418,10 +424,7 @@ int cli_scan(int argc, char **argv)
 		       seconds_since(&t0));
 	free(threads);
 	queue_fini(&run.queue);
-	if (run.daemon)
-		config_free(&run.rt.cfg);
-	else
-		runtime_unload(&run.rt);
+	unprepare(&run);
 	report_fini(&run.report);
 	if (run.report.found)
 		return SCAN_EXIT_FOUND;

@@ -670,6 +670,20 @@ static int copy_plugin_options(struct plugin *p, cfg_t *sec, const struct confte
 	return 0;
 }
 
+/*
+ * value as event paths will show it (they come from /proc/self/fd): resolved
+ * against the config's folder, then canonical if it exists, else normalized
+ * lexically unless it must exist. -1 with errno set; resolved is for messages.
+ */
+static int canonical_path(const char *value, bool must_exist, char resolved[PATH_MAX],
+			  char canonical[PATH_MAX])
+{
+	resolve_path(value, resolved, PATH_MAX);
+	if (realpath(resolved, canonical))
+		return 0;
+	return must_exist || path_normalize(resolved, canonical, PATH_MAX) != 0 ? -1 : 0;
+}
+
 static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char ***out, size_t *n_out)
 {
 	unsigned n = cfg_size(sec, name);
@@ -679,13 +693,9 @@ static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char **
 	if (!*out)
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
-		resolve_path(cfg_getnstr(sec, name, i), resolved, sizeof(resolved));
-		/* Event paths come from /proc/self/fd, so compare against canonical paths. */
-		if (!realpath(resolved, canonical)) {
-			if (must_exist || path_normalize(resolved, canonical, sizeof(canonical)) != 0) {
-				fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
-				return -1;
-			}
+		if (canonical_path(cfg_getnstr(sec, name, i), must_exist, resolved, canonical) != 0) {
+			fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
+			return -1;
 		}
 		if (!((*out)[(*n_out)++] = strdup(canonical)))
 			return -1;
@@ -714,9 +724,7 @@ static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 			out->n_glob++;
 			continue;
 		}
-		resolve_path(v, resolved, sizeof(resolved));
-		if (!realpath(resolved, canonical) &&
-		    path_normalize(resolved, canonical, sizeof(canonical)) != 0) {
+		if (canonical_path(v, false, resolved, canonical) != 0) {
 			fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
 			return -1;
 		}
@@ -751,9 +759,7 @@ static int copy_quarantine_options(cfg_t *sec, struct fg_config *out)
 		fail_at(0, "quarantine { dir } must not be empty");
 		return -1;
 	}
-	resolve_path(cfg_getstr(sec, "dir"), resolved, sizeof(resolved));
-	if (!realpath(resolved, canonical) &&
-	    path_normalize(resolved, canonical, sizeof(canonical)) != 0) {
+	if (canonical_path(cfg_getstr(sec, "dir"), false, resolved, canonical) != 0) {
 		fail_at(0, "quarantine { dir }: %s: %s", resolved, strerror(errno));
 		return -1;
 	}

@@ -66,7 +66,6 @@ static void serve_client(struct control *c, int fd)
 	struct textbuf tb;
 	char cmd[64];
 	ssize_t n;
-	size_t off = 0;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -100,8 +99,7 @@ static void serve_client(struct control *c, int fd)
 							 : "this daemon cannot scan on demand");
 	} else if (strcmp(cmd, "reload") == 0) {
 		log_info("control socket: reload requested");
-		monitor_request_reload(c->monitor);
-		if (pipeline_reload(c->pipeline) == 0)
+		if (monitor_reload(c->monitor) == 0)
 			tb_printf(&tb, "ok\nreload started (signature generation %u); the log says when "
 				  "it is done or why it failed\n", pipeline_generation(c->pipeline));
 		else
@@ -111,9 +109,20 @@ static void serve_client(struct control *c, int fd)
 		tb_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n", cmd);
 	}
 reply:
-	while (off < tb.len && (n = send(fd, tb.buf + off, tb.len - off, MSG_NOSIGNAL)) > 0)
-		off += (size_t)n;
+	control_send_all(fd, tb.buf, tb.len);
 	close(fd);
+}
+
+bool control_send_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return true;
 }
 
 static void *control_main(void *arg)

@@ -7,6 +7,7 @@
 #ifndef FANGUARD_CONTROL_H
 #define FANGUARD_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -18,6 +19,9 @@ struct runtime;
 struct control *control_start(const char *path, const struct runtime *rt, struct monitor *m,
 			      struct pipeline *p, const char *plugins, char *err, size_t errlen);
 void control_stop(struct control *c);
+
+/* Sends all of buf on a connection (never SIGPIPE); false if the peer went away. */
+bool control_send_all(int fd, const char *buf, size_t len);
 
 /* Client side: a connection to the daemon at path, or -1 with the reason in err. */
 int control_connect(const char *path, char *err, size_t errlen);

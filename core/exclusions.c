@@ -8,8 +8,8 @@
 
 bool exclusions_any(const struct fg_config *cfg)
 {
-	return cfg->exclude.n_prefix + cfg->exclude.n_glob + cfg->exclude_exe.n_prefix +
-		       cfg->exclude_exe.n_glob + cfg->n_exclude_uid >
+	return path_set_size(&cfg->exclude) + path_set_size(&cfg->exclude_exe) +
+		       cfg->n_exclude_uid >
 	       0;
 }
 

@@ -491,22 +491,6 @@ static void advance_and_arm(struct monitor *m)
 	timerfd_settime(m->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-/* The file's current name through its descriptor; "?" if the kernel gives none. */
-static ssize_t fd_path(int fd, char *path, size_t size)
-{
-	char link[64];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, size - 1);
-	if (n <= 0) {
-		snprintf(path, size, "?");
-		return n;
-	}
-	path[n] = '\0';
-	return n;
-}
-
 static void expire_deadlines(struct monitor *m)
 {
 	uint64_t now = now_ns(), t;
@@ -521,7 +505,9 @@ static void expire_deadlines(struct monitor *m)
 			break;
 		if (e->answered)
 			continue;
-		fd_path(e->fd, path, sizeof(path)); /* the fd closes with the answer */
+		/* the fd closes with the answer */
+		if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
+			snprintf(path, sizeof(path), "?");
 		if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
 			continue; /* a worker answering right now settles it with its completion */
 		m->n.timeouts++;
@@ -746,7 +732,7 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path)
 	char exe[PATH_MAX];
 	uid_t real, effective;
 
-	if (cfg->exclude_exe.n_prefix + cfg->exclude_exe.n_glob > 0 &&
+	if (path_set_size(&cfg->exclude_exe) > 0 &&
 	    procinfo_exe(pid, exe, sizeof(exe)) > 0 && path_set_match(&cfg->exclude_exe, exe)) {
 		m->n.excluded_exe++;
 		log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
@@ -790,7 +776,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 			return;
 		}
 	}
-	if (fd_path(ev->fd, req->path, sizeof(req->path)) <= 0) {
+	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) <= 0) {
 		m->n.allowed_inline++;
 		answer_now(m, ev, DECISION_ALLOW);
 		return;
@@ -991,17 +977,19 @@ static void reload_exclusions(struct monitor *m)
 	if (had)
 		forget_everything(m);
 	log_info("reload: exclusions: %zu path(s), %zu program(s), %zu user(s)",
-		 m->cfg->exclude.n_prefix + m->cfg->exclude.n_glob,
-		 m->cfg->exclude_exe.n_prefix + m->cfg->exclude_exe.n_glob, m->cfg->n_exclude_uid);
+		 path_set_size(&m->cfg->exclude), path_set_size(&m->cfg->exclude_exe),
+		 m->cfg->n_exclude_uid);
 	if (changed[0])
 		log_warning("reload: %s changed in %s; restart fanguardd to apply %s", changed,
 			    m->cfg->path, strchr(changed, ',') ? "them" : "it");
 }
 
-void monitor_request_reload(struct monitor *m)
+int monitor_reload(struct monitor *m)
 {
+	/* the exclusions belong to the monitor's thread: it reloads them when it reads this */
 	if (eventfd_write(m->reload_fd, 1) != 0)
 		log_error("cannot ask for a reload of the exclusions: %s", strerror(errno));
+	return pipeline_reload(m->pipeline);
 }
 
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb)
@@ -1019,10 +1007,9 @@ static bool stop_requested(struct monitor *m, int signal_fd)
 			log_info("received %s, stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 			stop = true;
 		} else if (si.ssi_signo == SIGHUP) {
-			if (pipeline_reload(m->pipeline) != 0)
+			if (monitor_reload(m) != 0)
 				log_warning("SIGHUP: reloading needs scan { isolation = \"process\" }; "
 					    "restart fanguardd to load new signatures");
-			reload_exclusions(m);
 		} else if (si.ssi_signo == SIGUSR1) {
 			monitor_log_stats(m);
 		}

@@ -29,10 +29,12 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
 /* The exclusions in force, one line each (status). Any thread. */
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
 /*
- * Asks the monitor's thread to load the exclusions from the config file again
- * (SIGHUP does it too, with the signatures). Any thread.
+ * A reload, as SIGHUP does it: new scanner processes load the signatures (the
+ * pipeline's reload, whose result this returns: -1 without scanner processes),
+ * and the monitor's thread loads the exclusions from the config file again.
+ * Any thread.
  */
-void monitor_request_reload(struct monitor *m);
+int monitor_reload(struct monitor *m);
 /* Logs monitor_format_stats' lines (also on SIGUSR1). */
 void monitor_log_stats(struct monitor *m);
 /*

@@ -253,6 +253,11 @@ bool path_globs_match(const struct path_glob *g, size_t n, const char *path)
 	return false;
 }
 
+size_t path_set_size(const struct path_set *s)
+{
+	return s->n_prefix + s->n_glob;
+}
+
 bool path_set_match(const struct path_set *s, const char *path)
 {
 	for (size_t i = 0; i < s->n_prefix; i++)

@@ -50,6 +50,8 @@ void path_glob_free(struct path_glob *g);
 /* True if one of the n globs in g matches path (absolute, normalized) or a folder above it. */
 bool path_globs_match(const struct path_glob *g, size_t n, const char *path);
 
+/* How many entries s has: plain paths and patterns. */
+size_t path_set_size(const struct path_set *s);
 /* True if path is under one of s's prefixes or matches one of its globs. */
 bool path_set_match(const struct path_set *s, const char *path);
 void path_set_free(struct path_set *s);

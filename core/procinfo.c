@@ -78,3 +78,14 @@ int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective)
 	*effective = (uid_t)e;
 	return 0;
 }
+
+ssize_t procinfo_fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}

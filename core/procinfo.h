@@ -1,4 +1,7 @@
-/* Who caused an event: the uid and executable of a pid, read from /proc for logs and exclusions. */
+/*
+ * Read from /proc: who caused an event (the uid and executable of a pid, for
+ * logs and exclusions), and what file an open descriptor is.
+ */
 #ifndef FANGUARD_PROCINFO_H
 #define FANGUARD_PROCINFO_H
 
@@ -22,5 +25,11 @@ int procinfo_exe(pid_t pid, char *buf, size_t size);
 
 /* The real and effective uid of pid from /proc/PID/status; -1 if the process is gone. */
 int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective);
+
+/*
+ * The current name of the file open as fd in this process (readlink of
+ * /proc/self/fd/FD) into buf; "" and a result <= 0 if the kernel gives none.
+ */
+ssize_t procinfo_fd_path(int fd, char *buf, size_t size);
 
 #endif

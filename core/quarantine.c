@@ -237,6 +237,12 @@ static int absolute_path(const char *path, char *out, size_t size, char *err, si
 	return 0;
 }
 
+/* Root's and 0400: in quarantine nobody else may read it, nor its owner make it executable. */
+static bool make_root_only(int fd)
+{
+	return fchown(fd, 0, 0) == 0 && fchmod(fd, 0400) == 0;
+}
+
 static bool same_inode(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -297,8 +303,7 @@ static int move_by_rename(int qfd, int src, const struct stat *st, struct quaran
 		snprintf(why, sizeof(why), "%s was replaced while it was being moved", item->path);
 		return rename_back(qfd, item, why, err, errlen);
 	}
-	/* root's and unreadable to others: the original owner could otherwise chmod +x it */
-	if (fchown(fd, 0, 0) != 0 || fchmod(fd, 0400) != 0) {
+	if (!make_root_only(fd)) {
 		snprintf(why, sizeof(why), "cannot protect %s in quarantine: %s", item->path,
 			 strerror(errno));
 		if (fchown(fd, st->st_uid, st->st_gid) != 0 || fchmod(fd, st->st_mode & 07777) != 0) {
@@ -556,9 +561,7 @@ int quarantine_restore(int qfd, const char *id, struct quarantine_item *item, ch
 		e = errno;
 		if (e != EXDEV)
 			goto protect;
-		if (fchown(fd, 0, 0) != 0 || fchmod(fd, 0400) != 0) {
-			/* it sits in a root-only folder either way */
-		}
+		make_root_only(fd); /* it sits in a root-only folder either way */
 		if (restore_by_copy(qfd, fd, item, err, errlen) != 0) {
 			close(fd);
 			return -1;
@@ -571,9 +574,7 @@ int quarantine_restore(int qfd, const char *id, struct quarantine_item *item, ch
 	fsync(qfd);
 	return 0;
 protect:
-	if (fchown(fd, 0, 0) != 0 || fchmod(fd, 0400) != 0) {
-		/* it sits in a root-only folder either way */
-	}
+	make_root_only(fd); /* it sits in a root-only folder either way */
 	close(fd);
 	return fail(err, errlen, "cannot restore %s to %s: %s", id, item->path,
 		    e == EEXIST ? "a file appeared there; not overwritten" : strerror(e));

@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "control.h"
 #include "histogram.h"
 #include "log.h"
 #include "pipeline.h"
+#include "procinfo.h"
 #include "quarantine.h"
 
 /* Clients scanning at once; each has one file in the pipeline at a time. */
@@ -177,7 +179,6 @@ static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 	const struct fg_config *cfg = s->svc->cfg;
 	struct scan_request req = { .kind = FG_EVENT_ON_DEMAND, .pid = s->client };
 	char proc[64], why[256];
-	ssize_t n;
 
 	if (fstat(opath_fd, &req.st) != 0) {
 		set_result(&s->result, "error", strerror(errno));
@@ -193,9 +194,8 @@ static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 		set_result(&s->result, "skipped", why);
 		return;
 	}
+	procinfo_fd_path(opath_fd, req.path, sizeof(req.path));
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", opath_fd);
-	n = readlink(proc, req.path, sizeof(req.path) - 1);
-	req.path[n > 0 ? n : 0] = '\0';
 	/* our own open: the monitor answers it at once, so it cannot wait on itself */
 	req.fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (req.fd < 0) {
@@ -236,18 +236,6 @@ static int receive_item(int conn, int *fd, uint32_t *flags)
 	return 0;
 }
 
-static bool send_all(int conn, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = send(conn, buf, len, MSG_NOSIGNAL);
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static void *session_main(void *arg)
 {
 	struct session *s = arg;
@@ -255,7 +243,7 @@ static void *session_main(void *arg)
 	uint32_t flags;
 	int fd;
 
-	if (send_all(s->conn, "ok\n", 3)) {
+	if (control_send_all(s->conn, "ok\n", 3)) {
 		while (!s->svc->stopping && receive_item(s->conn, &fd, &flags) == 0) {
 			s->result.moved[0] = '\0';
 			if (fd < 0)
@@ -269,7 +257,7 @@ static void *session_main(void *arg)
 			flatten(s->result.moved);
 			snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\n", s->result.kind,
 				 s->result.detections, s->result.errors, s->result.moved);
-			if (!send_all(s->conn, line, strlen(line)))
+			if (!control_send_all(s->conn, line, strlen(line)))
 				break;
 		}
 	}
