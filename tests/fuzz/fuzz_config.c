@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "config.h"
+#include "common/config.h"
 
 #ifndef FUZZ_PLUGIN_DIR
 #define FUZZ_PLUGIN_DIR "."
@@ -53,7 +53,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	static const char *const bundled[] = { "clamav", "yara", "hash" };
 	static const char good[] = "plugin clamav { }\nplugin yara { }\nplugin hash { }\n";
 	const char *tmp = getenv("TMPDIR");
-	struct fg_config cfg;
+	struct config cfg;
 	char so[4200], err[1024];
 	int fd;
 
@@ -93,7 +93,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fg_config cfg;
+	struct config cfg;
 	char err[1024];
 
 	if (write_input(data, size) != 0) {

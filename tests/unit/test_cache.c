@@ -1,10 +1,10 @@
 /* The verdict cache, the single-flight index and the latency histogram: pure logic. */
 #include <stdlib.h>
 
-#include "cache.h"
+#include "daemon/cache.h"
 #include "check.h"
-#include "flight.h"
-#include "histogram.h"
+#include "daemon/flight.h"
+#include "common/histogram.h"
 
 static struct stat file(dev_t dev, ino_t ino, off_t size, long mtime_ns, long ctime_ns)
 {
@@ -25,7 +25,7 @@ static void test_cache_validity(void)
 {
 	struct verdict_cache c;
 	struct stat a = file(1, 10, 100, 5, 5);
-	enum fg_decision d;
+	enum decision d;
 	const char *threats;
 
 	CHECK(cache_init(&c, 64) == 0);
@@ -59,7 +59,7 @@ static void test_cache_validity(void)
 static void test_cache_bounded(void)
 {
 	struct verdict_cache c;
-	enum fg_decision d;
+	enum decision d;
 	unsigned found = 0;
 
 	CHECK(cache_init(&c, 64) == 0);

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "config.h"
-#include "log.h"
-#include "runtime.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "scanner/runtime.h"
 
 /* "1" from 1: the host's ABI version as its refusal message prints it */
 #define ABI_STR(x) #x
@@ -31,7 +31,7 @@ static void write_config(const char *text)
 static const char *load_error(const char *text)
 {
 	static char err[1024];
-	struct fg_config cfg;
+	struct config cfg;
 
 	write_config(text);
 	if (config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) != 0)
@@ -55,7 +55,7 @@ static const char *start_error(const char *text)
 static void test_good_config(void)
 {
 	char text[4096], err[1024], expect[PATH_MAX];
-	struct fg_config cfg;
+	struct config cfg;
 	const struct plugin *yara = NULL, *clamav = NULL;
 	unsigned line = 0;
 
@@ -122,7 +122,7 @@ static void test_good_config(void)
 static void test_defaults(void)
 {
 	char text[512], err[1024];
-	struct fg_config cfg;
+	struct config cfg;
 
 	snprintf(text, sizeof(text), "watch { paths = {\"%s\"} }\nplugin hash { }\n", dir);
 	write_config(text);
@@ -208,7 +208,7 @@ static void test_errors_name_file_and_line(void)
 static void test_exclusions(void)
 {
 	char text[1024], err[1024], expect[PATH_MAX];
-	struct fg_config cfg;
+	struct config cfg;
 
 	snprintf(text, sizeof(text),
 		 "watch {\n"

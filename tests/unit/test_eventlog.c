@@ -1,6 +1,6 @@
 /* JSON escaping of what goes into the event log: paths are bytes, JSON wants Unicode. */
 #include "check.h"
-#include "eventlog.h"
+#include "common/eventlog.h"
 
 static const char *esc(const char *s)
 {

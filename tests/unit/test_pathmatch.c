@@ -1,6 +1,6 @@
 /* Watch/exclude matching and lexical normalization. */
 #include "check.h"
-#include "pathmatch.h"
+#include "common/pathmatch.h"
 
 static void test_under(void)
 {

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "sha256.h"
+#include "common/sha256.h"
 
 static void hex(const unsigned char d[32], char out[65])
 {

@@ -1,10 +1,10 @@
 /* verdict_combine(): any-deny, majority, errors by on_error, allowlist overrides. */
 #include "check.h"
-#include "verdict.h"
+#include "common/verdict.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static enum fg_decision combine(enum fg_policy policy, enum fg_decision on_error,
+static enum decision combine(enum vote_policy policy, enum decision on_error,
 				const enum fg_verdict *v, size_t n, enum verdict_reason *why)
 {
 	struct verdict_policy p = { .policy = policy, .on_error = on_error };
@@ -79,8 +79,8 @@ static void test_garbage_and_trusted(void)
 
 static void test_names(void)
 {
-	enum fg_policy p;
-	enum fg_decision d;
+	enum vote_policy p;
+	enum decision d;
 
 	CHECK(verdict_policy_from_name("majority", &p) == 0 && p == POLICY_MAJORITY);
 	CHECK(verdict_policy_from_name("any-deny", &p) == 0 && p == POLICY_ANY_DENY);

@@ -1,0 +1,52 @@
+/* `fanguard status | reload | stats`: ask the running daemon through its control socket. */
+#include "cli/cmd_control.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/config.h"
+#include "cli/control_client.h"
+#include "common/install_paths.h"
+
+int cli_control(int argc, char **argv)
+{
+	const char *command = argv[0], *config_path = NULL;
+	static const struct option longopts[] = {
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config cfg;
+	char err[1024];
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 'p': break; /* stats are always in Prometheus' text format */
+		case 'h':
+			printf("usage: fanguard %s [-c FILE]%s\n", command,
+			       strcmp(command, "stats") == 0 ? " [--prometheus]" : "");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "fanguard %s: unexpected argument '%s'\n", command, argv[optind]);
+		return 2;
+	}
+	if (!config_path)
+		config_path = install_default_config();
+	/* the config says where the daemon listens */
+	if (config_load(config_path, install_plugin_dir(), &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fanguard: %s\n", err);
+		return 2;
+	}
+	rc = control_request(cfg.control_socket, command, stdout, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "fanguard %s: %s\n", command, err);
+	config_free(&cfg);
+	return rc == 0 ? 0 : 1;
+}

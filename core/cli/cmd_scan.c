@@ -1,0 +1,432 @@
+#include "cli/cmd_scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cmd_quarantine.h"
+#include "common/install_paths.h"
+#include "common/log.h"
+#include "common/quarantine.h"
+#include "scanner/runtime.h"
+#include "cli/scan_client.h"
+#include "cli/scan_report.h"
+
+/* The daemon serves a few scanning clients at once; more connections would be refused. */
+#define DAEMON_JOBS_MAX 4
+
+/* A file found by the walk, waiting for a scanning thread. */
+struct job {
+	int fd;
+	char *path;
+};
+
+struct job_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+	struct job *ring;
+	unsigned cap, head, count;
+	bool closed;
+};
+
+struct scan_run {
+	struct runtime rt;
+	bool daemon;               /* the running fanguardd scans; this process only walks */
+	bool move;                 /* --move: detected files go into the quarantine folder */
+	int quarantine_fd;
+	unsigned jobs;
+	struct scan_report report;
+	struct job_queue queue;
+};
+
+static void queue_init(struct job_queue *q, unsigned cap)
+{
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	q->ring = calloc(cap, sizeof(*q->ring));
+	q->cap = cap;
+}
+
+static void queue_fini(struct job_queue *q)
+{
+	free(q->ring);
+	pthread_cond_destroy(&q->not_full);
+	pthread_cond_destroy(&q->not_empty);
+	pthread_mutex_destroy(&q->lock);
+}
+
+/* Blocks while the queue is full: the walk never holds more open files than it has room for. */
+static void queue_push(struct job_queue *q, int fd, const char *path)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->count == q->cap)
+		pthread_cond_wait(&q->not_full, &q->lock);
+	q->ring[(q->head + q->count) % q->cap] = (struct job){ .fd = fd, .path = strdup(path) };
+	q->count++;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The next job; false once the walk is over and the queue is empty. */
+static bool queue_pop(struct job_queue *q, struct job *job)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!q->count && !q->closed)
+		pthread_cond_wait(&q->not_empty, &q->lock);
+	if (!q->count) {
+		pthread_mutex_unlock(&q->lock);
+		return false;
+	}
+	*job = q->ring[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->count--;
+	pthread_cond_signal(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+	return true;
+}
+
+static void queue_close(struct job_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->closed = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* ---- scanning one file ---- */
+
+static void scan_here(struct scan_run *run, struct engine_thread *t, const struct job *job)
+{
+	struct stat st;
+	struct scan_outcome out;
+	struct scan_target target = { .fd = job->fd, .path = job->path, .st = &st,
+				      .kind = FG_EVENT_ON_DEMAND };
+	struct scan_result res = { .path = job->path, .detections = "", .errors = "" };
+	char detections[1024], errors[1024];
+
+	if (fstat(job->fd, &st) != 0) {
+		report_path_error(&run->report, job->path, strerror(errno));
+		return;
+	}
+	res.size = (unsigned long long)st.st_size;
+	if (res.size > run->rt.cfg.max_file_size) {
+		res.kind = RESULT_SKIPPED;
+		res.errors = "larger than max_file_size";
+		report_result(&run->report, &res);
+		return;
+	}
+	engine_scan(t, &target, &out);
+	engine_describe(&run->rt.engine, &out, FG_VERDICT_DETECTED, detections, sizeof(detections));
+	engine_describe(&run->rt.engine, &out, FG_VERDICT_ERROR, errors, sizeof(errors));
+	res.kind = out.decision == DECISION_DENY ? RESULT_DENY : RESULT_ALLOW;
+	res.detections = detections;
+	res.errors = errors;
+	res.error_votes = errors[0] != '\0';
+	if (res.kind == RESULT_ALLOW && detections[0])
+		res.allowed_by = out.reason == REASON_TRUSTED ? "an allowlist" : "the majority policy";
+	report_result(&run->report, &res);
+	if (run->move && res.kind == RESULT_DENY && out.reason == REASON_DETECTED)
+		cli_quarantine_move(run->quarantine_fd, job->path, &st, detections, &run->report);
+}
+
+static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *job)
+{
+	struct daemon_answer a;
+	struct scan_result res = { .path = job->path, .detections = "", .errors = "" };
+	struct stat st;
+	char err[1200];
+
+	if (fstat(job->fd, &st) == 0)
+		res.size = (unsigned long long)st.st_size;
+	/* a broken session (the daemon restarted) is retried once on a new connection */
+	for (int attempt = 0;; attempt++) {
+		if (*conn < 0)
+			*conn = scan_client_connect(run->rt.cfg.control_socket, err, sizeof(err));
+		if (*conn >= 0 && scan_client_scan(*conn, job->fd, job->path, run->move, &a, err,
+								    sizeof(err)) == 0)
+			break;
+		if (*conn >= 0)
+			close(*conn);
+		*conn = -1;
+		if (attempt == 1) {
+			report_path_error(&run->report, job->path, err);
+			return;
+		}
+	}
+	res.detections = a.detections;
+	res.errors = a.errors;
+	if (strcmp(a.result, "deny") == 0 || strcmp(a.result, "allow") == 0) {
+		res.kind = a.result[0] == 'd' ? RESULT_DENY : RESULT_ALLOW;
+		res.error_votes = a.errors[0] != '\0';
+		if (res.kind == RESULT_ALLOW && a.detections[0])
+			res.allowed_by = "the daemon's policy";
+	} else {
+		res.kind = strcmp(a.result, "skipped") == 0 ? RESULT_SKIPPED : RESULT_ERROR;
+		if (res.kind == RESULT_SKIPPED)
+			res.size = 0;
+	}
+	report_result(&run->report, &res);
+	/* the daemon moved it (it could: its own opens are allowed; ours would be denied) */
+	if (strncmp(a.moved, "quarantined:", 12) == 0)
+		report_moved(&run->report, job->path, a.moved + 12);
+	else if (strncmp(a.moved, "not-moved:", 10) == 0) {
+		snprintf(err, sizeof(err), "not moved to quarantine: %s", a.moved + 10);
+		report_path_error(&run->report, job->path, err);
+	}
+}
+
+static void *scan_thread(void *arg)
+{
+	struct scan_run *run = arg;
+	struct engine_thread t;
+	struct job job;
+	int conn = -1;
+	char err[1024];
+	bool ready = true;
+
+	if (!run->daemon && engine_thread_init(&run->rt.engine, &t, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fanguard: %s\n", err);
+		ready = false;
+	}
+	while (queue_pop(&run->queue, &job)) {
+		if (!ready)
+			report_path_error(&run->report, job.path, "no scanning context");
+		else if (run->daemon)
+			scan_by_daemon(run, &conn, &job);
+		else
+			scan_here(run, &t, &job);
+		close(job.fd);
+		free(job.path);
+	}
+	if (conn >= 0)
+		close(conn);
+	if (!run->daemon && ready)
+		engine_thread_fini(&t);
+	return NULL;
+}
+
+/* ---- walking the trees ---- */
+
+static void walk_path(struct scan_run *run, int dirfd, const char *name, const char *path, bool top);
+
+static void walk_dir(struct scan_run *run, int fd, const char *path)
+{
+	DIR *dir = fdopendir(fd);
+	struct dirent *de;
+	char child[PATH_MAX];
+
+	if (!dir) {
+		report_path_error(&run->report, path, strerror(errno));
+		close(fd);
+		return;
+	}
+	while ((errno = 0, de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", de->d_name) >=
+		    (int)sizeof(child)) {
+			report_path_error(&run->report, path, "path too long");
+			continue;
+		}
+		walk_path(run, dirfd(dir), de->d_name, child, false);
+	}
+	if (errno)
+		report_path_error(&run->report, path, strerror(errno));
+	closedir(dir);
+}
+
+/*
+ * Opens relative to the parent's fd without following symlinks, so what is
+ * scanned is what was listed; only paths named on the command line follow links.
+ * For the daemon a file is opened O_PATH: no on-access event, no read by us.
+ */
+static void walk_path(struct scan_run *run, int dirfd, const char *name, const char *path, bool top)
+{
+	int nofollow = top ? 0 : O_NOFOLLOW;
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, top ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+		report_path_error(&run->report, path, strerror(errno));
+		return;
+	}
+	if (S_ISLNK(st.st_mode))
+		return; /* not followed inside trees, like clamscan */
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return; /* devices, FIFOs and sockets have no content to scan */
+	if (S_ISDIR(st.st_mode))
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_DIRECTORY | nofollow);
+	else if (run->daemon)
+		fd = openat(dirfd, name, O_PATH | O_CLOEXEC | nofollow);
+	else
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow);
+	if (fd < 0) {
+		report_path_error(&run->report, path, strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		walk_dir(run, fd, path);
+	else
+		queue_push(&run->queue, fd, path);
+}
+
+/* ---- the command ---- */
+
+static void scan_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fanguard scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
+		"  -c, --config FILE  configuration file (default %s)\n"
+		"  -i, --infected     print only infected files (and errors)\n"
+		"  -j, --jobs N       scan N files at once (default: one per CPU)\n"
+		"      --json         one JSON object per file and a summary object, on stdout\n"
+		"      --daemon       let the running fanguardd scan (its loaded plugins, no second\n"
+		"                     copy of the signatures in memory); needs root, like its socket\n"
+		"      --no-progress  no progress line (it shows only when stderr is a terminal)\n"
+		"      --move         move detected files into the quarantine (`fanguard quarantine`)\n"
+		"exit status: 0 nothing found, 1 something found, 2 errors (and nothing found)\n",
+		install_default_config());
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Releases what prepare() loaded. */
+static void unprepare(struct scan_run *run)
+{
+	if (run->daemon)
+		config_free(&run->rt.cfg);
+	else
+		runtime_unload(&run->rt);
+}
+
+/* Loads what the mode needs: the plugins, or for --daemon only the socket's path. */
+static int prepare(struct scan_run *run, const char *config_path, char *err, size_t errlen)
+{
+	int conn;
+
+	if (!run->daemon)
+		return runtime_load(&run->rt, config_path, err, errlen);
+	if (config_load(config_path, install_plugin_dir(), &run->rt.cfg, err, errlen) != 0)
+		return -1;
+	/* fail early, with the reason, if the daemon cannot be reached */
+	conn = scan_client_connect(run->rt.cfg.control_socket, err, errlen);
+	if (conn < 0) {
+		config_free(&run->rt.cfg);
+		return -1;
+	}
+	close(conn);
+	return 0;
+}
+
+int cli_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "infected", no_argument, NULL, 'i' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "daemon", no_argument, NULL, 'D' },
+		{ "no-progress", no_argument, NULL, 'P' },
+		{ "move", no_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct scan_run run;
+	const char *config_path = install_default_config();
+	bool json = false, infected_only = false, progress = true;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t *threads;
+	struct timespec t0;
+	char err[1024], plugins[1024], *end;
+	unsigned started = 0;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:ij:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 'i': infected_only = true; break;
+		case 'j':
+			jobs = strtol(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 256) {
+				fprintf(stderr, "fanguard scan: -j wants a number from 1 to 256, not '%s'\n",
+					optarg);
+				return SCAN_EXIT_ERROR;
+			}
+			break;
+		case 'J': json = true; break;
+		case 'D': run.daemon = true; break;
+		case 'P': progress = false; break;
+		case 'M': run.move = true; break;
+		case 'h': scan_usage(stdout); return SCAN_EXIT_CLEAN;
+		default: scan_usage(stderr); return SCAN_EXIT_ERROR;
+		}
+	}
+	if (optind == argc) {
+		scan_usage(stderr);
+		return SCAN_EXIT_ERROR;
+	}
+	if (jobs < 1)
+		jobs = 1;
+	if (run.daemon && jobs > DAEMON_JOBS_MAX)
+		jobs = DAEMON_JOBS_MAX;
+	run.jobs = (unsigned)jobs;
+	log_init("fanguard", 0, LOG_WARNING);
+	if (prepare(&run, config_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fanguard: %s\n", err);
+		return SCAN_EXIT_ERROR;
+	}
+	/* with --daemon the daemon moves files into its own quarantine */
+	if (run.move && !run.daemon &&
+	    (run.quarantine_fd = quarantine_open(run.rt.cfg.quarantine_dir, err, sizeof(err))) < 0) {
+		fprintf(stderr, "fanguard: %s\n", err);
+		unprepare(&run);
+		return SCAN_EXIT_ERROR;
+	}
+	report_init(&run.report, json, infected_only, progress);
+	queue_init(&run.queue, run.jobs * 4);
+	threads = calloc(run.jobs, sizeof(*threads));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (threads && started < run.jobs &&
+	       pthread_create(&threads[started], NULL, scan_thread, &run) == 0)
+		started++;
+	if (!started) {
+		fprintf(stderr, "fanguard: cannot start a scanning thread\n");
+		return SCAN_EXIT_ERROR;
+	}
+	for (int i = optind; i < argc; i++)
+		walk_path(&run, AT_FDCWD, argv[i], argv[i], true);
+	queue_close(&run.queue);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	if (run.daemon)
+		snprintf(plugins, sizeof(plugins), "those of fanguardd at %s", run.rt.cfg.control_socket);
+	else
+		runtime_describe_plugins(&run.rt, plugins, sizeof(plugins));
+	report_summary(&run.report, plugins, verdict_policy_name(run.rt.cfg.verdict.policy),
+		       seconds_since(&t0));
+	free(threads);
+	queue_fini(&run.queue);
+	unprepare(&run);
+	report_fini(&run.report);
+	if (run.report.found)
+		return SCAN_EXIT_FOUND;
+	return run.report.errors ? SCAN_EXIT_ERROR : SCAN_EXIT_CLEAN;
+}

@@ -1,0 +1,58 @@
+/* fanguard: the command-line tool. */
+#include <stdio.h>
+#include <string.h>
+
+#include "build_paths.h"
+#include "cli/cmd_control.h"
+#include "cli/cmd_plugin_test.h"
+#include "cli/cmd_quarantine.h"
+#include "cli/cmd_scan.h"
+#include "fanguard/plugin.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: fanguard COMMAND [ARGS]\n"
+		     "commands:\n"
+		     "  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
+		     "                               scan files and directories with the configured plugins\n"
+		     "                               (--daemon: let the running fanguardd scan them)\n"
+		     "  status [-c FILE]             the running daemon: plugins, counters, latencies\n"
+		     "  reload [-c FILE]             make the running daemon load new signatures and rules\n"
+		     "  stats [-c FILE] [--prometheus]\n"
+		     "                               the daemon's metrics in Prometheus' text format\n"
+		     "  plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
+		     "                               load one plugin alone and scan FILEs with it\n"
+		     "  quarantine [-c FILE] list | restore ID | delete ID\n"
+		     "                               files moved into quarantine (scan --move, the daemon)\n"
+		     "  version                      print the version\n"
+		     "run `fanguard COMMAND -h` for a command's options\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "scan") == 0)
+		return cli_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
+	    strcmp(argv[1], "stats") == 0)
+		return cli_control(argc - 1, argv + 1);
+	if (strcmp(argv[1], "quarantine") == 0)
+		return cli_quarantine(argc - 1, argv + 1);
+	if (strcmp(argv[1], "plugin-test") == 0)
+		return cli_plugin_test(argc - 1, argv + 1);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("fanguard %s (plugin ABI %d.%d)\n", FANGUARD_VERSION, FG_PLUGIN_ABI_MAJOR,
+		       FG_PLUGIN_ABI_MINOR);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "fanguard: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,48 @@
+/*
+ * What `fanguard scan` prints: one line per file (clamscan's "PATH: THREAT FOUND"
+ * style, or a JSON object per file with --json), the counters, the progress line
+ * and the final summary. Safe to call from several scanning threads.
+ */
+#ifndef FANGUARD_SCAN_REPORT_H
+#define FANGUARD_SCAN_REPORT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "cli/scan_progress.h"
+
+enum scan_result_kind {
+	RESULT_ALLOW,   /* scanned; allowed (detections, if any, were outvoted) */
+	RESULT_DENY,    /* scanned; the policy denies it */
+	RESULT_SKIPPED, /* not scanned on purpose (too large, not a regular file) */
+	RESULT_ERROR,   /* could not be scanned (why is in errors) */
+};
+
+/* One file's outcome, whoever scanned it (this process or the daemon). */
+struct scan_result {
+	const char *path;
+	enum scan_result_kind kind;
+	unsigned long long size;
+	const char *detections; /* "clamav: Eicar; yara: Rule", or "" */
+	const char *errors;     /* "clamav: message; ...", or a file-level reason, or "" */
+	const char *allowed_by; /* why detections did not deny ("the majority policy"), or NULL */
+	bool error_votes;       /* errors come from plugins, not from the file itself */
+};
+
+struct scan_report {
+	pthread_mutex_t lock;
+	bool json, infected_only;
+	struct scan_progress progress;
+	unsigned long long files, found, errors, skipped, bytes;
+};
+
+void report_init(struct scan_report *r, bool json, bool infected_only, bool progress);
+void report_result(struct scan_report *r, const struct scan_result *res);
+/* A problem with a path that is not one file's outcome (an unreadable folder). */
+void report_path_error(struct scan_report *r, const char *path, const char *what);
+/* "PATH: moved to quarantine as ID" (on stderr with --json, which keeps stdout JSON). */
+void report_moved(struct scan_report *r, const char *path, const char *id);
+void report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds);
+void report_fini(struct scan_report *r);
+
+#endif

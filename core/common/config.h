@@ -1,0 +1,77 @@
+/*
+ * Loading fanguard.conf (libconfuse). Loading also opens the shared objects
+ * of the enabled plugins, because each plugin declares the options its
+ * `plugin NAME { ... }` section may hold; plugins are not initialized here.
+ */
+#ifndef FANGUARD_CONFIG_H
+#define FANGUARD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/pathmatch.h"
+#include "common/plugin_host.h"
+#include "common/verdict.h"
+
+/* Where the daemon listens for `fanguard status`, `reload` and `stats`. */
+#define CONFIG_DEFAULT_CONTROL_SOCKET "/run/fanguard/fanguard.sock"
+
+/* Plugins without `scanner = ...` share one scanner process of this name. */
+#define CONFIG_DEFAULT_SCANNER "plugins"
+
+#define CONFIG_EVENT_OPEN (1u << 0)
+#define CONFIG_EVENT_EXEC (1u << 1)
+#define CONFIG_EVENT_CLOSE_WRITE (1u << 2)
+
+struct config {
+	char *path;                 /* the config file */
+	char *dir;                  /* its folder: relative paths resolve against it */
+	char **watch;               /* canonical absolute paths */
+	size_t n_watch;
+	struct path_set exclude;        /* paths never scanned: canonical prefixes and globs */
+	struct path_set exclude_exe;    /* programs whose events are allowed unscanned */
+	uid_t *exclude_uid;             /* users whose events are allowed unscanned */
+	size_t n_exclude_uid;
+	unsigned events;            /* CONFIG_EVENT_* */
+	unsigned long long max_file_size;
+	struct verdict_policy verdict;
+	unsigned timeout_ms;
+	enum decision on_timeout;
+	unsigned workers;           /* 0: one per online CPU */
+	unsigned max_inflight;
+	unsigned cache_size;        /* verdicts remembered per inode; 0 turns caching off */
+	bool isolate;               /* plugins run in sandboxed scanner processes, not threads */
+	char *scan_user;            /* the scanners' user */
+	bool seccomp;
+	unsigned memory_limit_mb;   /* a scanner above it is restarted; 0: no limit */
+	unsigned restart_limit;     /* crashes within restart_window_s that disable a plugin */
+	unsigned restart_window_s;
+	int log_level;
+	char *control_socket;       /* absolute path; "" turns the control socket off */
+	bool log_syslog;
+	char *event_log;            /* JSON lines of detections: a file, "-" for stdout, "" off */
+	char *quarantine_dir;       /* canonical absolute path; never scanned */
+	bool quarantine_on_close_write; /* close_write detections are moved into quarantine */
+	struct plugin *plugins;     /* enabled plugins, opened, not started */
+	size_t n_plugins;
+	size_t n_disabled;
+};
+
+/*
+ * Loads path with plugins from plugin_dir (for plugins without `path`).
+ * On error returns -1 with "FILE:LINE: message" (or "FILE: message") in err.
+ */
+int config_load(const char *path, const char *plugin_dir, struct config *cfg, char *err,
+		size_t errlen);
+void config_free(struct config *cfg);
+/*
+ * Names the settings that differ between the running config and a freshly
+ * loaded one and that only a restart applies (comma-separated into out, ""
+ * when none). A reload applies the rest: plugin sections (new scanner
+ * processes) and the exclusions (watch.exclude, exclude_exe, exclude_uid).
+ */
+void config_restart_needed(const struct config *running, const struct config *fresh,
+			   char *out, size_t outsize);
+
+#endif

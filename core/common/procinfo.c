@@ -1,0 +1,91 @@
+#include "common/procinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void procinfo_read(pid_t pid, struct procinfo *out)
+{
+	char path[64];
+	uid_t real, effective;
+	ssize_t n;
+
+	out->uid = -1;
+	snprintf(out->exe, sizeof(out->exe), "?");
+	if (pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, out->exe, sizeof(out->exe) - 1);
+	out->exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		snprintf(out->exe, sizeof(out->exe), "?");
+	if (procinfo_uids(pid, &real, &effective) == 0)
+		out->uid = (long)real;
+}
+
+int procinfo_exe(pid_t pid, char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	char path[64];
+	ssize_t n;
+
+	if (pid <= 0 || size < 2)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, size - 1);
+	if (n <= 0 || (size_t)n >= size - 1)
+		return -1; /* gone, or possibly truncated */
+	buf[n] = '\0';
+	if ((size_t)n > sizeof(deleted) - 1 &&
+	    strcmp(buf + n - (sizeof(deleted) - 1), deleted) == 0)
+		return -1;
+	return (int)n;
+}
+
+/* Without stdio: it runs for every event when uid exclusions are configured. */
+int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective)
+{
+	char path[64], buf[2048], *uid, *end;
+	unsigned long r, e;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "Uid:\treal\teffective\tsaved\tfs", after Name (which may hold anything but a newline) */
+	if (!(uid = strstr(buf, "\nUid:")))
+		return -1;
+	errno = 0;
+	r = strtoul(uid + 5, &end, 10);
+	if (end == uid + 5 || errno)
+		return -1;
+	e = strtoul(end, &uid, 10);
+	if (uid == end || errno)
+		return -1;
+	*real = (uid_t)r;
+	*effective = (uid_t)e;
+	return 0;
+}
+
+ssize_t procinfo_fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}

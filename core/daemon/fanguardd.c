@@ -1,0 +1,246 @@
+/* fanguardd: the on-access scanning daemon. Runs in the foreground (the systemd way). */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "build_paths.h"
+#include "common/install_paths.h"
+#include "common/log.h"
+#include "daemon/control.h"
+#include "common/eventlog.h"
+#include "daemon/monitor.h"
+#include "daemon/pipeline.h"
+#include "daemon/quarantine_worker.h"
+#include "scanner/runtime.h"
+#include "scanner/sandbox.h"
+#include "scanner/scanner.h"
+#include "daemon/sdnotify.h"
+
+#include <sys/resource.h>
+
+/* How long shutdown waits for running scans after every event was answered. */
+#define WORKER_STOP_WAIT_MS 2000
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fanguardd [-c FILE] [-t] [-d] [-V]\n"
+		"       (fanguardd --scanner PLUGIN -c FILE is how the daemon starts its scanners)\n"
+		"  -c FILE  configuration file (default %s)\n"
+		"  -t       check the configuration and the plugins' signatures, then exit\n"
+		"  -d       log debug messages\n"
+		"  -V       print the version and exit\n",
+		install_default_config());
+}
+
+/* SIGTERM, SIGINT, SIGHUP and SIGUSR1 (log statistics) arrive through a signalfd read by the monitor loop. */
+static int block_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static unsigned worker_count(const struct config *cfg)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cfg->workers)
+		return cfg->workers;
+	return cpus > 0 ? (unsigned)cpus : 1;
+}
+
+/*
+ * Every event in flight holds a descriptor (two while a scan has it), so the
+ * open-file limit bounds max_inflight: raise the soft limit, or lower
+ * max_inflight to what the hard limit allows.
+ */
+static void budget_descriptors(struct config *cfg)
+{
+	rlim_t need = (rlim_t)cfg->max_inflight * 2 + 256;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need) {
+		unsigned fit = rl.rlim_cur > 256 + 32 ? (unsigned)((rl.rlim_cur - 256) / 2) : 16;
+		log_warning("open-file limit %llu is too low for max_inflight = %u; using %u",
+			    (unsigned long long)rl.rlim_cur, cfg->max_inflight, fit);
+		cfg->max_inflight = fit;
+	}
+}
+
+static int serve(struct runtime *rt)
+{
+	char err[1024], plugins[1024];
+	struct pipeline *pipeline;
+	struct monitor *monitor;
+	struct control *control = NULL;
+	struct quarantine_worker *quarantine = NULL;
+	unsigned workers = worker_count(&rt->cfg);
+	int sfd, rc;
+
+	if (rt->cfg.n_watch == 0) {
+		log_error("%s: no watch paths configured (watch { paths = {\"/some/dir\"} })",
+			  rt->cfg.path);
+		return 1;
+	}
+	sfd = block_signals();
+	if (sfd < 0) {
+		log_error("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	budget_descriptors(&rt->cfg);
+	if (rt->cfg.seccomp && sandbox_daemon_filter(err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	if (eventlog_open(rt->cfg.event_log, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	log_start_async();
+	if (rt->cfg.isolate) {
+		/* the daemon parses no content: it keeps the plugins' names, not their code */
+		runtime_unload_plugin_code(rt);
+		pipeline = pipeline_start_processes(&rt->engine, &rt->cfg, workers, err, sizeof(err));
+	}
+	else {
+		pipeline = pipeline_start_threads(&rt->engine, workers, rt->cfg.max_inflight, err,
+						  sizeof(err));
+	}
+	if (!pipeline) {
+		log_error("%s", err);
+		return 1;
+	}
+	/* before the first event: detections after close_write go to the quarantine thread */
+	if (rt->cfg.quarantine_on_close_write) {
+		quarantine = quarantine_worker_start(rt->cfg.quarantine_dir, err, sizeof(err));
+		if (!quarantine) {
+			log_error("%s", err);
+			pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+			return 1;
+		}
+		pipeline_set_detection_handler(pipeline, quarantine_worker_take, quarantine);
+	}
+	monitor = monitor_create(&rt->cfg, pipeline, err, sizeof(err));
+	if (!monitor) {
+		log_error("%s", err);
+		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+		quarantine_worker_stop(quarantine);
+		return 1;
+	}
+	if (rt->cfg.isolate)
+		pipeline_describe_scanners(pipeline, plugins, sizeof(plugins));
+	else
+		runtime_describe_plugins(rt, plugins, sizeof(plugins));
+	if (rt->cfg.control_socket[0] &&
+	    !(control = control_start(rt->cfg.control_socket, rt, monitor, pipeline, plugins, err,
+				      sizeof(err)))) {
+		log_error("%s", err);
+		monitor_destroy(monitor);
+		close(sfd);
+		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+		quarantine_worker_stop(quarantine);
+		return 1;
+	}
+	log_notice("ready: watching %zu path(s) on %u mount mark(s); plugins: %s; policy %s, "
+		   "timeout %u ms, %u workers, cache: %s, scanners: %s%s%s",
+		   rt->cfg.n_watch, monitor_mark_count(monitor), plugins,
+		   verdict_policy_name(rt->cfg.verdict.policy), rt->cfg.timeout_ms, workers,
+		   monitor_cache_mode(monitor),
+		   rt->cfg.isolate ? (rt->cfg.seccomp ? "sandboxed processes (seccomp)"
+						      : "sandboxed processes")
+				   : "threads in the daemon",
+		   control ? ", control socket " : "", control ? rt->cfg.control_socket : "");
+	sd_notify_send("READY=1");
+	rc = monitor_run(monitor, sfd, sd_watchdog_ms());
+	sd_notify_send("STOPPING=1");
+	control_stop(control);
+	/* Every event read has been answered; closing the group releases any still queued. */
+	monitor_destroy(monitor);
+	close(sfd);
+	if (pipeline_stop(pipeline, WORKER_STOP_WAIT_MS) != 0) {
+		log_error("exiting with a scan still running; plugins not shut down");
+		log_stop();
+		_exit(rc == 0 ? 0 : 1);
+	}
+	/* after the pipeline: no scan can hand over a detection any more; what is queued is moved */
+	quarantine_worker_stop(quarantine);
+	return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = NULL, *scanner = NULL;
+	bool check_only = false, debug = false;
+	struct runtime rt;
+	char err[1024];
+	int opt, rc;
+
+	if (argc >= 3 && strcmp(argv[1], "--scanner") == 0) {
+		scanner = argv[2];
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	while ((opt = getopt(argc, argv, "c:tdVh")) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 't': check_only = true; break;
+		case 'd': debug = true; break;
+		case 'V': printf("fanguardd %s\n", FANGUARD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!config_path)
+		config_path = install_default_config();
+	if (scanner)
+		return scanner_main(config_path, scanner, debug);
+	log_init("fanguardd", 0, debug ? LOG_DEBUG : LOG_INFO);
+	rc = runtime_open(&rt, config_path, err, sizeof(err));
+	/* scanner processes start their own plugins; -t checks every plugin here */
+	if (rc == 0 && (check_only || !rt.cfg.isolate) &&
+	    (rc = runtime_start(&rt, NULL, err, sizeof(err))) != 0)
+		runtime_unload(&rt);
+	if (rc != 0) {
+		log_error("%s", err);
+		log_error("not started: fix the configuration above");
+		return 1;
+	}
+	log_init("fanguardd", rt.cfg.log_syslog, debug ? LOG_DEBUG : rt.cfg.log_level);
+	if (check_only) {
+		printf("%s: configuration OK\n", config_path);
+		runtime_unload(&rt);
+		return 0;
+	}
+	rc = serve(&rt);
+	runtime_unload(&rt);
+	log_notice("stopped");
+	log_stop();
+	return rc;
+}

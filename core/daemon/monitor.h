@@ -1,0 +1,49 @@
+/*
+ * The fanotify monitor: marks the watched mounts, reads permission events,
+ * answers what needs no scan at once, hands the rest to the pipeline with a
+ * deadline, and answers every event exactly once — with the pipeline's
+ * decision, or with on_timeout when the deadline passes first.
+ */
+#ifndef FANGUARD_MONITOR_H
+#define FANGUARD_MONITOR_H
+
+#include <stddef.h>
+
+#include "common/config.h"
+#include "daemon/pipeline.h"
+
+struct monitor;
+
+/* cfg stays the caller's; the monitor swaps new exclusions into it on reload. */
+struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, char *err,
+			       size_t errlen);
+/* Number of mounts marked, for the ready line. */
+unsigned monitor_mark_count(const struct monitor *m);
+/* How verdicts are cached: "kernel ignore marks (evictable)", "off", ... for the ready line. */
+const char *monitor_cache_mode(const struct monitor *m);
+struct textbuf;
+/* Event counters, cache figures and latency histograms as lines of text (status, SIGUSR1). */
+void monitor_format_stats(struct monitor *m, struct textbuf *tb);
+/* The same in Prometheus' text exposition format. */
+void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
+/* The exclusions in force, one line each (status). Any thread. */
+void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
+/*
+ * A reload, as SIGHUP does it: new scanner processes load the signatures (the
+ * pipeline's reload, whose result this returns: -1 without scanner processes),
+ * and the monitor's thread loads the exclusions from the config file again.
+ * Any thread.
+ */
+int monitor_reload(struct monitor *m);
+/* Logs monitor_format_stats' lines (also on SIGUSR1). */
+void monitor_log_stats(struct monitor *m);
+/*
+ * Runs until SIGTERM or SIGINT arrives on signal_fd (a signalfd), then
+ * stops reading and answers every event already read before returning.
+ * With watchdog_ms, pings systemd's watchdog from the loop.
+ */
+int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms);
+/* Closes the fanotify group (the kernel allows events nobody read) and frees m. */
+void monitor_destroy(struct monitor *m);
+
+#endif

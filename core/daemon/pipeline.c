@@ -1,0 +1,359 @@
+#include "daemon/pipeline_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "common/eventlog.h"
+#include "common/log.h"
+#include "common/procinfo.h"
+#include "common/textbuf.h"
+
+const char *pipeline_kind_name(enum fg_event_kind kind)
+{
+	switch (kind) {
+	case FG_EVENT_OPEN: return "open";
+	case FG_EVENT_EXEC: return "exec";
+	case FG_EVENT_CLOSE_WRITE: return "close_write";
+	case FG_EVENT_ON_DEMAND: return "scan";
+	}
+	return "event";
+}
+
+int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
+		       unsigned cap, char *err, size_t errlen)
+{
+	p->ops = ops;
+	p->engine = e;
+	p->cap = cap;
+	p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	p->done = calloc(cap, sizeof(*p->done));
+	pthread_mutex_init(&p->done_lock, NULL);
+	if (p->efd < 0 || !p->done) {
+		snprintf(err, errlen, "cannot set up the scan pipeline: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void pipeline_base_free(struct pipeline *p)
+{
+	if (p->efd >= 0)
+		close(p->efd);
+	free(p->done);
+	pthread_mutex_destroy(&p->done_lock);
+}
+
+bool pipeline_reserve(struct pipeline *p)
+{
+	bool ok;
+
+	pthread_mutex_lock(&p->done_lock);
+	/* every request may end as a completion: outstanding + unread stays within cap */
+	ok = p->outstanding + p->done_count < p->cap;
+	if (ok)
+		p->outstanding++;
+	pthread_mutex_unlock(&p->done_lock);
+	return ok;
+}
+
+void pipeline_unreserve(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->done_lock);
+	p->outstanding--;
+	pthread_mutex_unlock(&p->done_lock);
+}
+
+/* Detections and errors as event-log findings; the event names what decided. */
+static void write_event(struct pipeline *p, const struct scan_request *req,
+			const struct scan_outcome *out, const struct procinfo *who)
+{
+	const struct engine *e = p->engine;
+	const char *plugins[PLUGINS_MAX], *threats[PLUGINS_MAX];
+	struct event_record r = {
+		.kind = pipeline_kind_name(req->kind), .path = req->path,
+		.sha256 = out->have_sha256 ? out->sha256 : NULL,
+		.verdict = out->decision == DECISION_DENY ? "deny" : "allow",
+		.plugins = plugins, .threats = threats, .pid = req->pid, .uid = who->uid,
+		.exe = who->exe,
+	};
+	bool detected = false;
+
+	for (size_t i = 0; i < out->n_votes; i++) {
+		if (out->votes[i].verdict != FG_VERDICT_DETECTED &&
+		    out->votes[i].verdict != FG_VERDICT_ERROR)
+			continue;
+		detected |= out->votes[i].verdict == FG_VERDICT_DETECTED;
+		plugins[r.n_findings] = e->plugins[i].name;
+		threats[r.n_findings++] = out->votes[i].threat;
+	}
+	if (req->kind == FG_EVENT_ON_DEMAND) {
+		r.event = detected ? "detected" : "error";
+		r.action = "reported"; /* to the `fanguard scan --daemon` that asked */
+		r.verdict = "none";
+	} else if (req->kind == FG_EVENT_CLOSE_WRITE) {
+		r.event = detected ? "detected" : "error";
+		r.action = "logged";
+		r.verdict = "none";
+	} else if (out->decision == DECISION_DENY) {
+		r.event = "deny";
+		r.action = "denied";
+	} else {
+		r.event = detected ? "allowed_despite_detection" : "error";
+		r.action = "allowed";
+	}
+	r.reason = out->reason == REASON_ERROR ? "on_error" : verdict_reason_name(out->reason);
+	/* a malicious file already written: whoever acts on it (quarantine) logs it when done */
+	if (req->kind == FG_EVENT_CLOSE_WRITE && detected && out->decision == DECISION_DENY &&
+	    out->reason == REASON_DETECTED && p->on_detection &&
+	    p->on_detection(p->detection_ctx, req, out, &r))
+		return;
+	eventlog_write(&r);
+}
+
+static void log_outcome(struct pipeline *p, const struct scan_request *req,
+			const struct scan_outcome *out)
+{
+	const struct engine *e = p->engine;
+	struct procinfo who;
+	char detections[1024], errors[1024];
+	const char *kind = pipeline_kind_name(req->kind);
+
+	engine_describe(e, out, FG_VERDICT_DETECTED, detections, sizeof(detections));
+	engine_describe(e, out, FG_VERDICT_ERROR, errors, sizeof(errors));
+	if (errors[0])
+		log_warning("scan error on %s %s: %s", kind, req->path, errors);
+	if (!detections[0] && !errors[0] && out->decision == DECISION_ALLOW)
+		return;
+	procinfo_read(req->pid, &who);
+	write_event(p, req, out, &who);
+	if (!detections[0] && out->decision == DECISION_ALLOW)
+		return;
+	if (req->kind == FG_EVENT_ON_DEMAND)
+		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s", (int)req->pid,
+			    who.uid, who.exe, req->path, detections[0] ? detections : errors);
+	else if (req->kind == FG_EVENT_CLOSE_WRITE)
+		log_warning("DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
+			    "write already happened)", req->path, (int)req->pid, who.uid, who.exe,
+			    detections);
+	else if (out->decision == DECISION_DENY)
+		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s%s", kind, req->path,
+			    (int)req->pid, who.uid, who.exe, detections[0] ? detections : errors,
+			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
+	else
+		log_warning("ALLOW %s of %s by pid %d (uid %ld, exe %s) despite %s: %s", kind, req->path,
+			    (int)req->pid, who.uid, who.exe, detections,
+			    out->reason == REASON_TRUSTED ? "an allowlist entry" : "the majority policy");
+}
+
+static void record_stages(struct stage_stats *s, const struct engine *e, const struct scan_outcome *out,
+			  uint64_t scan_ns)
+{
+	hist_add(&s->read, out->read_ns);
+	if (out->have_sha256)
+		hist_add(&s->sha256, out->sha256_ns);
+	for (size_t i = 0; i < e->n_plugins; i++)
+		if (out->plugin_ns[i])
+			hist_add(&s->plugin[i], out->plugin_ns[i]);
+	hist_add(&s->scan, scan_ns);
+}
+
+/* A verdict worth remembering: no plugin failed, so a rescan would say the same. */
+static bool outcome_cacheable(const struct scan_outcome *out)
+{
+	if (out->error[0])
+		return false;
+	for (size_t i = 0; i < out->n_votes; i++)
+		if (out->votes[i].verdict == FG_VERDICT_ERROR)
+			return false;
+	return true;
+}
+
+void pipeline_finish(struct pipeline *p, const struct scan_request *req,
+		     const struct scan_outcome *out, uint64_t scan_ns)
+{
+	struct scan_completion done;
+	uint64_t one = 1;
+
+	/* logged while the process still waits: its pid cannot have been reused yet */
+	log_outcome(p, req, out);
+	if (req->kind == FG_EVENT_ON_DEMAND) {
+		record_stages(&p->stats, p->engine, out, scan_ns);
+		if (p->ondemand)
+			p->ondemand(p->ondemand_ctx, req, out);
+		pthread_mutex_lock(&p->done_lock);
+		p->outstanding--;
+		pthread_mutex_unlock(&p->done_lock);
+		return;
+	}
+	done.cacheable = outcome_cacheable(out);
+	done.answered_ns = 0;
+	if (req->id && p->answer &&
+	    p->answer(p->answer_ctx, req->id, out->decision, done.cacheable))
+		done.answered_ns = hist_now_ns();
+	record_stages(&p->stats, p->engine, out, scan_ns);
+	done.id = req->id;
+	done.decision = out->decision;
+	done.threats[0] = '\0';
+	if (out->decision == DECISION_DENY)
+		engine_describe(p->engine, out,
+				out->reason == REASON_ERROR ? FG_VERDICT_ERROR : FG_VERDICT_DETECTED,
+				done.threats, sizeof(done.threats));
+	pthread_mutex_lock(&p->done_lock);
+	p->outstanding--;
+	if (req->id) {
+		p->done[(p->done_head + p->done_count) % p->cap] = done;
+		p->done_count++;
+		if (write(p->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			log_error("pipeline: eventfd write: %s", strerror(errno));
+	}
+	pthread_mutex_unlock(&p->done_lock);
+}
+
+int pipeline_submit(struct pipeline *p, const struct scan_request *req)
+{
+	return p->ops->submit(p, req);
+}
+
+void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *ctx)
+{
+	p->answer = answer;
+	p->answer_ctx = ctx;
+}
+
+void pipeline_set_detection_handler(struct pipeline *p, pipeline_detection_fn fn, void *ctx)
+{
+	p->on_detection = fn;
+	p->detection_ctx = ctx;
+}
+
+void pipeline_set_ondemand(struct pipeline *p, pipeline_ondemand_fn done, void *ctx)
+{
+	p->ondemand = done;
+	p->ondemand_ctx = ctx;
+}
+
+int pipeline_completion_fd(const struct pipeline *p)
+{
+	return p->efd;
+}
+
+size_t pipeline_take_completions(struct pipeline *p, struct scan_completion *out, size_t max)
+{
+	uint64_t counter;
+	size_t n = 0;
+
+	if (read(p->efd, &counter, sizeof(counter)) < 0 && errno != EAGAIN)
+		log_error("pipeline: eventfd read: %s", strerror(errno));
+	pthread_mutex_lock(&p->done_lock);
+	while (n < max && p->done_count > 0) {
+		out[n++] = p->done[p->done_head];
+		p->done_head = (p->done_head + 1) % p->cap;
+		p->done_count--;
+	}
+	pthread_mutex_unlock(&p->done_lock);
+	/* Leftovers beyond max: keep the fd readable so the caller comes back. */
+	if (n == max) {
+		uint64_t one = 1;
+		if (write(p->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			log_error("pipeline: eventfd write: %s", strerror(errno));
+	}
+	return n;
+}
+
+void pipeline_format_stats(struct pipeline *p, struct textbuf *tb)
+{
+	struct stage_stats *s = &p->stats;
+	char buf[256];
+
+	hist_format(&s->queue_wait, buf, sizeof(buf));
+	tb_printf(tb, "latency: queue wait %s\n", buf);
+	hist_format(&s->read, buf, sizeof(buf));
+	tb_printf(tb, "latency: read %s\n", buf);
+	if (p->engine->need_sha256 || s->sha256.count) {
+		hist_format(&s->sha256, buf, sizeof(buf));
+		tb_printf(tb, "latency: sha256 %s\n", buf);
+	}
+	for (size_t i = 0; i < p->engine->n_plugins; i++) {
+		hist_format(&s->plugin[i], buf, sizeof(buf));
+		tb_printf(tb, "latency: plugin %s %s\n", p->engine->plugins[i].name, buf);
+	}
+	hist_format(&s->scan, buf, sizeof(buf));
+	tb_printf(tb, "latency: whole scan %s\n", buf);
+	if (p->ops->format_stats)
+		p->ops->format_stats(p, tb);
+}
+
+/* One summary per stage, in seconds, for Prometheus. */
+static void prometheus_summary(struct textbuf *tb, const struct histogram *h, const char *labels)
+{
+	static const double q[] = { 0.5, 0.9, 0.99 };
+
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		tb_printf(tb, "fanguard_scan_stage_seconds{%s,quantile=\"%g\"} %.9f\n", labels, q[i],
+			  (double)hist_percentile(h, q[i] * 100) / 1e9);
+	tb_printf(tb, "fanguard_scan_stage_seconds_sum{%s} %.9f\n", labels,
+		  (double)atomic_load(&h->sum_ns) / 1e9);
+	tb_printf(tb, "fanguard_scan_stage_seconds_count{%s} %llu\n", labels,
+		  (unsigned long long)atomic_load(&h->count));
+}
+
+void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
+{
+	struct stage_stats *s = &p->stats;
+	char labels[128];
+
+	tb_printf(tb, "# HELP fanguard_scan_stage_seconds Time spent per scan stage.\n"
+		      "# TYPE fanguard_scan_stage_seconds summary\n");
+	prometheus_summary(tb, &s->queue_wait, "stage=\"queue_wait\"");
+	prometheus_summary(tb, &s->read, "stage=\"read\"");
+	prometheus_summary(tb, &s->sha256, "stage=\"sha256\"");
+	for (size_t i = 0; i < p->engine->n_plugins; i++) {
+		snprintf(labels, sizeof(labels), "stage=\"plugin\",plugin=\"%s\"",
+			 p->engine->plugins[i].name);
+		prometheus_summary(tb, &s->plugin[i], labels);
+	}
+	prometheus_summary(tb, &s->scan, "stage=\"scan\"");
+}
+
+int pipeline_reload(struct pipeline *p)
+{
+	if (!p->ops->reload)
+		return -1;
+	p->ops->reload(p);
+	return 0;
+}
+
+void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid)
+{
+	if (slot >= PIPELINE_MAX_HELPERS)
+		return;
+	if (pid > 0 && atomic_load(&p->n_helper_slots) <= slot)
+		atomic_store(&p->n_helper_slots, (unsigned)slot + 1);
+	atomic_store(&p->helper_pid[slot], pid);
+}
+
+bool pipeline_is_helper_pid(struct pipeline *p, pid_t pid)
+{
+	unsigned n = atomic_load_explicit(&p->n_helper_slots, memory_order_relaxed);
+
+	if (pid <= 0)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (atomic_load_explicit(&p->helper_pid[i], memory_order_relaxed) == pid)
+			return true;
+	return false;
+}
+
+unsigned pipeline_generation(struct pipeline *p)
+{
+	return atomic_load(&p->generation);
+}
+
+int pipeline_stop(struct pipeline *p, unsigned wait_ms)
+{
+	return p->ops->stop(p, wait_ms);
+}

@@ -1,0 +1,115 @@
+/*
+ * The scan pipeline. The interface is deliberately narrow and asynchronous —
+ * submit (id, fd), later take (id, decision) — with two implementations behind
+ * it: scanner processes (one per plugin, unprivileged and sandboxed; the
+ * default) and threads inside the daemon.
+ */
+#ifndef FANGUARD_PIPELINE_H
+#define FANGUARD_PIPELINE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "scanner/engine.h"
+
+struct config;
+struct textbuf;
+
+struct scan_request {
+	uint64_t id;             /* 0: nobody waits for the answer (close_write) */
+	int fd;                  /* owned by the pipeline once submitted */
+	enum fg_event_kind kind;
+	pid_t pid;
+	uint64_t submitted_ns;   /* hist_now_ns() when queued, for the queue-wait histogram */
+	struct stat st;
+	char path[PATH_MAX];
+};
+
+#define SCAN_THREATS_MAX 256
+
+struct scan_completion {
+	uint64_t id;
+	enum decision decision;
+	bool cacheable;                  /* every plugin gave a real verdict: it may be remembered */
+	uint64_t answered_ns;            /* when the pipeline answered it itself; 0: it did not */
+	char threats[SCAN_THREATS_MAX];  /* for denies: "clamav: X; yara: Y" */
+};
+
+struct pipeline;
+
+/* Scan threads in this process, each with its own plugin contexts (engine's plugins started). */
+struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned workers,
+					unsigned max_queue, char *err, size_t errlen);
+/*
+ * One scanner process per plugin of engine (opened, not started: each process
+ * starts its own), each with `workers` threads. Waits until every scanner is
+ * ready or has failed; a failure stops start-up with the scanner's message.
+ */
+struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
+					  unsigned workers, char *err, size_t errlen);
+
+/* "clamav 1.0 (12 signatures), ..." as the scanner processes reported them. */
+void pipeline_describe_scanners(struct pipeline *p, char *buf, size_t size);
+
+/* Queues a request; on success the fd belongs to the pipeline. -1 when full. */
+int pipeline_submit(struct pipeline *p, const struct scan_request *req);
+/*
+ * Lets the pipeline deliver a verdict the moment it is known, before the
+ * completion reaches the reader; answer returns false if the event was
+ * answered already. cacheable: every plugin gave a real verdict. Called from
+ * pipeline threads. Set before the first submit.
+ */
+typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum decision decision,
+				   bool cacheable);
+void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *ctx);
+/*
+ * Requests of kind FG_EVENT_ON_DEMAND (`fanguard scan --daemon`) end here with
+ * the whole outcome instead of in the completion queue: nobody in the kernel
+ * waits for them. Called from pipeline threads. Set before the first submit.
+ */
+typedef void (*pipeline_ondemand_fn)(void *ctx, const struct scan_request *req,
+				     const struct scan_outcome *out);
+void pipeline_set_ondemand(struct pipeline *p, pipeline_ondemand_fn done, void *ctx);
+/*
+ * A close_write whose file the policy finds malicious, handed over before its
+ * event is logged: the handler acts on the file (quarantine), writes the event
+ * r (valid during the call only) itself and returns true; false: logged as
+ * usual. Called from pipeline threads: it must not block. Set before the
+ * first submit.
+ */
+struct event_record;
+typedef bool (*pipeline_detection_fn)(void *ctx, const struct scan_request *req,
+				      const struct scan_outcome *out, const struct event_record *r);
+void pipeline_set_detection_handler(struct pipeline *p, pipeline_detection_fn fn, void *ctx);
+/*
+ * True if pid is one of the pipeline's scanner processes: an open of theirs
+ * (a plugin's own file, libclamav's temporary files) must not wait on a scan.
+ * A few loads and compares; safe from any thread.
+ */
+bool pipeline_is_helper_pid(struct pipeline *p, pid_t pid);
+/* Readable (eventfd) when completions are waiting. */
+int pipeline_completion_fd(const struct pipeline *p);
+/* Moves up to max completions into out; returns how many. */
+size_t pipeline_take_completions(struct pipeline *p, struct scan_completion *out, size_t max);
+/*
+ * Reloads signatures and rules without a gap: new scanners load them while the
+ * old ones keep scanning, then take over. Asynchronous; failures are logged and
+ * leave the old data in use. Returns -1 if this pipeline cannot reload.
+ */
+int pipeline_reload(struct pipeline *p);
+/* Changes each time new signatures take over: verdicts cached before are void. */
+unsigned pipeline_generation(struct pipeline *p);
+/* The per-stage latency histograms and, for processes, the scanners' state: lines of text. */
+void pipeline_format_stats(struct pipeline *p, struct textbuf *tb);
+/* The per-stage latencies in Prometheus' text format. */
+void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb);
+/*
+ * Stops the pipeline: queued requests are dropped (their fds closed), running
+ * scans are waited for up to wait_ms. Returns -1 if a scan thread is still
+ * stuck, in which case p is deliberately leaked.
+ */
+int pipeline_stop(struct pipeline *p, unsigned wait_ms);
+
+#endif

@@ -1,0 +1,67 @@
+/* What the two pipeline implementations share: completions, early answers, logs, statistics. */
+#ifndef FANGUARD_PIPELINE_INTERNAL_H
+#define FANGUARD_PIPELINE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "common/histogram.h"
+#include "daemon/pipeline.h"
+
+struct pipeline_ops {
+	int (*submit)(struct pipeline *p, const struct scan_request *req);
+	void (*format_stats)(struct pipeline *p, struct textbuf *tb);
+	void (*reload)(struct pipeline *p); /* NULL: not supported */
+	int (*stop)(struct pipeline *p, unsigned wait_ms);
+};
+
+/* Scanner processes alive at once at most: one per group, its reload candidate and a retiring one. */
+#define PIPELINE_MAX_HELPERS (3 * PLUGINS_MAX)
+
+struct stage_stats {
+	struct histogram queue_wait, read, sha256, scan;
+	struct histogram plugin[PLUGINS_MAX];
+};
+
+/* The first member of each implementation's struct. */
+struct pipeline {
+	const struct pipeline_ops *ops;
+	const struct engine *engine;
+	unsigned cap;                  /* requests outstanding + completions unread, at most */
+	pthread_mutex_t done_lock;
+	struct scan_completion *done;  /* ring of cap completions */
+	unsigned done_head, done_count;
+	unsigned outstanding;          /* submitted, not yet completed */
+	int efd;
+	pipeline_answer_fn answer;
+	void *answer_ctx;
+	pipeline_ondemand_fn ondemand;
+	void *ondemand_ctx;
+	pipeline_detection_fn on_detection;
+	void *detection_ctx;
+	struct stage_stats stats;
+	_Atomic unsigned generation;   /* bumped when new signatures take over */
+	/* the scanner processes' pids by pool slot (0: none), read by the monitor for every event */
+	_Atomic pid_t helper_pid[PIPELINE_MAX_HELPERS];
+	_Atomic unsigned n_helper_slots; /* slots ever used: the monitor looks no further */
+};
+
+int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
+		       unsigned cap, char *err, size_t errlen);
+void pipeline_base_free(struct pipeline *p);
+/* Reserves room for one more request; false when the pipeline is full. */
+bool pipeline_reserve(struct pipeline *p);
+/* Gives back a reservation whose request was never queued. */
+void pipeline_unreserve(struct pipeline *p);
+/* Publishes (pid > 0) or withdraws (0) the pid of the scanner process in pool slot slot. */
+void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid);
+/*
+ * A scan of req ended with out: answers the kernel through the answerer,
+ * logs detections and errors, records the stage times and queues the
+ * completion for the reader (if anyone waits for it).
+ */
+void pipeline_finish(struct pipeline *p, const struct scan_request *req,
+		     const struct scan_outcome *out, uint64_t scan_ns);
+const char *pipeline_kind_name(enum fg_event_kind kind);
+
+#endif

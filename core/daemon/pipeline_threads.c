@@ -1,0 +1,191 @@
+/* The in-process pipeline: scan threads behind one bounded queue. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "daemon/pipeline_internal.h"
+
+struct worker {
+	struct thread_pipeline *pipeline;
+	struct engine_thread ctx;
+	pthread_t thread;
+	bool running;
+};
+
+struct thread_pipeline {
+	struct pipeline base;
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	struct scan_request *queue; /* ring of base.cap requests */
+	unsigned head, count;
+	bool stopping;
+	unsigned n_workers;
+	struct worker *workers;
+};
+
+static void scan_one(struct worker *w, const struct scan_request *req)
+{
+	struct scan_outcome out;
+	struct scan_target target = {
+		.fd = req->fd, .path = req->path, .st = &req->st, .pid = req->pid, .kind = req->kind,
+	};
+	uint64_t start = hist_now_ns();
+
+	hist_add(&w->pipeline->base.stats.queue_wait, start - req->submitted_ns);
+	engine_scan(&w->ctx, &target, &out);
+	pipeline_finish(&w->pipeline->base, req, &out, hist_now_ns() - start);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct thread_pipeline *p = w->pipeline;
+	struct scan_request *req = malloc(sizeof(*req));
+
+	if (!req) {
+		log_error("scan worker: out of memory");
+		return NULL;
+	}
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->count == 0 && !p->stopping)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->stopping)
+			break;
+		*req = p->queue[p->head];
+		p->head = (p->head + 1) % p->base.cap;
+		p->count--;
+		pthread_mutex_unlock(&p->lock);
+
+		scan_one(w, req);
+		close(req->fd);
+
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	free(req);
+	return NULL;
+}
+
+static void threads_free(struct thread_pipeline *p)
+{
+	for (unsigned i = 0; i < p->n_workers; i++)
+		engine_thread_fini(&p->workers[i].ctx);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+	free(p->workers);
+	free(p->queue);
+	pipeline_base_free(&p->base);
+	free(p);
+}
+
+static int threads_submit(struct pipeline *base, const struct scan_request *req)
+{
+	struct thread_pipeline *p = (struct thread_pipeline *)base;
+	int rc = -1;
+
+	if (!pipeline_reserve(base))
+		return -1;
+	pthread_mutex_lock(&p->lock);
+	if (!p->stopping && p->count < p->base.cap) {
+		p->queue[(p->head + p->count) % p->base.cap] = *req;
+		p->count++;
+		pthread_cond_signal(&p->work);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (rc != 0)
+		pipeline_unreserve(base);
+	return rc;
+}
+
+static int threads_stop(struct pipeline *base, unsigned wait_ms)
+{
+	struct thread_pipeline *p = (struct thread_pipeline *)base;
+	struct timespec deadline;
+	bool stuck = false;
+
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	while (p->count > 0) {
+		close(p->queue[p->head].fd);
+		p->head = (p->head + 1) % p->base.cap;
+		p->count--;
+	}
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += wait_ms / 1000;
+	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	for (unsigned i = 0; i < p->n_workers; i++) {
+		if (!p->workers[i].running)
+			continue;
+		if (pthread_timedjoin_np(p->workers[i].thread, NULL, &deadline) != 0) {
+			log_error("scan worker %u did not stop within %u ms (a plugin is stuck)", i, wait_ms);
+			stuck = true;
+		}
+	}
+	if (stuck)
+		return -1; /* a stuck thread may still touch p: leak it, the process is exiting */
+	threads_free(p);
+	return 0;
+}
+
+static const struct pipeline_ops thread_ops = {
+	.submit = threads_submit,
+	.format_stats = NULL,
+	.reload = NULL,
+	.stop = threads_stop,
+};
+
+struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned workers,
+					unsigned max_queue, char *err, size_t errlen)
+{
+	struct thread_pipeline *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	if (pipeline_base_init(&p->base, &thread_ops, engine, max_queue, err, errlen) != 0) {
+		threads_free(p);
+		return NULL;
+	}
+	p->queue = calloc(max_queue, sizeof(*p->queue));
+	p->workers = calloc(workers, sizeof(*p->workers));
+	if (!p->queue || !p->workers) {
+		snprintf(err, errlen, "cannot set up the scan pipeline: %s", strerror(errno));
+		threads_free(p);
+		return NULL;
+	}
+	/* Contexts are made here, not in the threads, so a failure stops start-up with its reason. */
+	for (unsigned i = 0; i < workers; i++) {
+		p->workers[i].pipeline = p;
+		if (engine_thread_init(engine, &p->workers[i].ctx, err, errlen) != 0) {
+			p->n_workers = i;
+			threads_free(p);
+			return NULL;
+		}
+		p->n_workers = i + 1;
+	}
+	for (unsigned i = 0; i < workers; i++) {
+		if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0) {
+			snprintf(err, errlen, "cannot start scan worker: %s", strerror(errno));
+			threads_stop(&p->base, 1000);
+			return NULL;
+		}
+		p->workers[i].running = true;
+	}
+	return &p->base;
+}

@@ -1,0 +1,311 @@
+#include "scanner/engine.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/histogram.h"
+#include "common/sha256.h"
+
+#define READ_CHUNK (64 * 1024)
+
+/*
+ * A file truncated while it is mapped raises SIGBUS in whichever code touches
+ * the lost pages: ours or a plugin's. The handler jumps back to the scan that
+ * armed it; the scan becomes an error instead of the daemon dying.
+ */
+static _Thread_local sigjmp_buf *sigbus_jump;
+static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int sig, siginfo_t *info, void *ucontext)
+{
+	(void)info;
+	(void)ucontext;
+	if (sigbus_jump)
+		siglongjmp(*sigbus_jump, 1);
+	signal(sig, SIG_DFL); /* not from a scan: a real fault, die as we would have */
+	raise(sig);
+}
+
+static void install_sigbus_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+int engine_init(struct engine *e, struct plugin *plugins, size_t n, const struct verdict_policy *policy,
+		char *err, size_t errlen)
+{
+	memset(e, 0, sizeof(*e));
+	if (n > PLUGINS_MAX) {
+		snprintf(err, errlen, "at most %d plugins can be enabled", PLUGINS_MAX);
+		return -1;
+	}
+	e->plugins = plugins;
+	e->n_plugins = n;
+	e->policy = *policy;
+	for (size_t i = 0; i < n; i++)
+		if (plugins[i].desc.flags & FG_PLUGIN_NEEDS_SHA256)
+			e->need_sha256 = true;
+	return 0;
+}
+
+int engine_thread_init(const struct engine *e, struct engine_thread *t, char *err, size_t errlen)
+{
+	char msg[FG_THREAT_MAX * 2];
+
+	pthread_once(&sigbus_once, install_sigbus_handler);
+	memset(t, 0, sizeof(*t));
+	t->engine = e;
+	for (size_t i = 0; i < e->n_plugins; i++) {
+		const struct plugin *p = &e->plugins[i];
+		if (!p->desc.thread_init)
+			continue;
+		msg[0] = '\0';
+		if (p->desc.thread_init(p->state, &t->ctx[i], msg, sizeof(msg)) != 0) {
+			msg[sizeof(msg) - 1] = '\0';
+			snprintf(err, errlen, "plugin '%s': thread context: %s", p->name,
+				 msg[0] ? msg : "failed");
+			engine_thread_fini(t);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void engine_thread_fini(struct engine_thread *t)
+{
+	for (size_t i = 0; t->engine && i < t->engine->n_plugins; i++) {
+		const struct plugin *p = &t->engine->plugins[i];
+		if (t->ctx[i] && p->desc.thread_fini)
+			p->desc.thread_fini(p->state, t->ctx[i]);
+		t->ctx[i] = NULL;
+	}
+	free(t->buf);
+	t->buf = NULL;
+}
+
+/* SHA-256 of the mapping, or of the file read through fd; -1 if reading fails. */
+static int sha256_of(const unsigned char *data, size_t size, int fd, unsigned char digest[32])
+{
+	unsigned char buf[READ_CHUNK];
+	struct sha256 s;
+
+	sha256_init(&s);
+	if (data) {
+		sha256_update(&s, data, size);
+	} else {
+		off_t off = 0;
+		ssize_t n;
+		while ((n = pread(fd, buf, sizeof(buf), off)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -1;
+			sha256_update(&s, buf, (size_t)n);
+			off += n;
+		}
+	}
+	sha256_final(&s, digest);
+	return 0;
+}
+
+static void fail_all(const struct engine *e, struct scan_outcome *out, const char *why)
+{
+	snprintf(out->error, sizeof(out->error), "%s", why);
+	for (size_t i = 0; i < e->n_plugins; i++) {
+		out->votes[i].verdict = FG_VERDICT_ERROR;
+		snprintf(out->votes[i].threat, sizeof(out->votes[i].threat), "%s", out->error);
+	}
+}
+
+static void ask_plugins(struct engine_thread *t, const struct fg_scan_object *obj,
+			struct scan_outcome *out)
+{
+	const struct engine *e = t->engine;
+
+	for (size_t i = 0; i < e->n_plugins; i++) {
+		const struct plugin *p = &e->plugins[i];
+		struct plugin_vote *v = &out->votes[i];
+		struct fg_scan_result res = {
+			.struct_size = sizeof(res),
+			.threat = v->threat,
+			.threat_size = sizeof(v->threat),
+		};
+		enum fg_verdict verdict;
+
+		uint64_t start = hist_now_ns();
+
+		v->threat[0] = '\0';
+		verdict = p->desc.scan(p->state, t->ctx[i], obj, &res);
+		v->threat[sizeof(v->threat) - 1] = '\0';
+		out->plugin_ns[i] = hist_now_ns() - start;
+		switch (verdict) {
+		case FG_VERDICT_CLEAN:
+		case FG_VERDICT_DETECTED:
+		case FG_VERDICT_ERROR:
+		case FG_VERDICT_TRUSTED:
+			v->verdict = verdict;
+			break;
+		default:
+			v->verdict = FG_VERDICT_ERROR;
+			snprintf(v->threat, sizeof(v->threat), "plugin returned invalid verdict %d",
+				 (int)verdict);
+		}
+		if (v->verdict == FG_VERDICT_DETECTED && !v->threat[0])
+			snprintf(v->threat, sizeof(v->threat), "%s.Unnamed", p->name);
+	}
+}
+
+/* Reads the whole file into buf (size bytes expected). -1 with errno, or EIO if it changed size. */
+static int read_whole(int fd, unsigned char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < size) {
+		n = pread(fd, buf + got, size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != size) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes the file's bytes available as obj->data: read for small files, mapped for big ones. */
+static int load_bytes(struct engine_thread *t, struct fg_scan_object *obj, bool *mapped, char *why,
+		      size_t whylen)
+{
+	void *map;
+
+	*mapped = false;
+	if (obj->size == 0)
+		return 0;
+	if (obj->size <= ENGINE_READ_MAX) {
+		if (!t->buf && !(t->buf = malloc(ENGINE_READ_MAX))) {
+			snprintf(why, whylen, "cannot read file: out of memory");
+			return -1;
+		}
+		if (read_whole(obj->fd, t->buf, obj->size) != 0) {
+			snprintf(why, whylen, "cannot read file: %s",
+				 errno == EIO ? "it changed size while being read" : strerror(errno));
+			return -1;
+		}
+		obj->data = t->buf;
+		return 0;
+	}
+	map = mmap(NULL, obj->size, PROT_READ, MAP_PRIVATE, obj->fd, 0);
+	if (map == MAP_FAILED)
+		return 0; /* plugins fall back to reading through the fd */
+	obj->data = map;
+	*mapped = true;
+	return 0;
+}
+
+/* Plugin contexts a SIGBUS interrupted may be mid-scan: start them afresh. */
+static void renew_thread_contexts(struct engine_thread *t)
+{
+	const struct engine *e = t->engine;
+	char err[256];
+
+	engine_thread_fini(t);
+	if (engine_thread_init(e, t, err, sizeof(err)) != 0)
+		fprintf(stderr, "fanguard: after SIGBUS: %s\n", err);
+}
+
+void engine_scan(struct engine_thread *t, const struct scan_target *target, struct scan_outcome *out)
+{
+	const struct engine *e = t->engine;
+	enum fg_verdict verdicts[PLUGINS_MAX];
+	sigjmp_buf jump;
+	volatile bool mapped = false; /* read again after a SIGBUS jump */
+	bool is_mapped;
+	uint64_t start;
+	char why[256];
+	struct fg_scan_object obj = {
+		.struct_size = sizeof(obj),
+		.fd = target->fd,
+		.path = target->path,
+		.size = (size_t)target->st->st_size,
+		.st = target->st,
+		.pid = target->pid,
+		.kind = target->kind,
+	};
+
+	memset(out, 0, sizeof(*out));
+	out->n_votes = e->n_plugins;
+	start = hist_now_ns();
+	if (load_bytes(t, &obj, &is_mapped, why, sizeof(why)) != 0) {
+		fail_all(e, out, why);
+		goto decide;
+	}
+	mapped = is_mapped;
+	out->read_ns = hist_now_ns() - start;
+	if (mapped && sigsetjmp(jump, 1) != 0) {
+		sigbus_jump = NULL;
+		munmap((void *)obj.data, obj.size);
+		mapped = false;
+		renew_thread_contexts(t);
+		fail_all(e, out, "file truncated while being scanned (SIGBUS)");
+		goto decide;
+	}
+	if (mapped)
+		sigbus_jump = &jump;
+	if (e->need_sha256) {
+		start = hist_now_ns();
+		if (sha256_of(obj.data, obj.size, obj.fd, out->sha256) == 0) {
+			out->have_sha256 = true;
+			obj.sha256 = out->sha256;
+		} else {
+			snprintf(why, sizeof(why), "cannot read file: %s", strerror(errno ? errno : EIO));
+			sigbus_jump = NULL;
+			fail_all(e, out, why);
+			goto decide;
+		}
+		out->sha256_ns = hist_now_ns() - start;
+	}
+	ask_plugins(t, &obj, out);
+	sigbus_jump = NULL;
+decide:
+	for (size_t i = 0; i < e->n_plugins; i++)
+		verdicts[i] = out->votes[i].verdict;
+	out->decision = verdict_combine(&e->policy, verdicts, e->n_plugins, &out->reason);
+	if (mapped)
+		munmap((void *)obj.data, obj.size);
+}
+
+void engine_describe(const struct engine *e, const struct scan_outcome *out, enum fg_verdict which,
+		     char *buf, size_t bufsize)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < out->n_votes && len < bufsize; i++) {
+		if (out->votes[i].verdict != which)
+			continue;
+		int n = snprintf(buf + len, bufsize - len, "%s%s: %s", len ? "; " : "",
+				 e->plugins[i].name, out->votes[i].threat);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}

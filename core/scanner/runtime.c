@@ -1,0 +1,115 @@
+#include "scanner/runtime.h"
+
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/install_paths.h"
+#include "common/log.h"
+
+int runtime_open(struct runtime *rt, const char *config_path, char *err, size_t errlen)
+{
+	memset(rt, 0, sizeof(*rt));
+	if (config_load(config_path, install_plugin_dir(), &rt->cfg, err, errlen) != 0)
+		return -1;
+	if (rt->cfg.n_plugins == 0) {
+		snprintf(err, errlen, "%s: no plugin is enabled; enable at least one `plugin NAME { }`",
+			 config_path);
+		config_free(&rt->cfg);
+		return -1;
+	}
+	/* the engine of an opened runtime names the plugins; scanning needs them started */
+	if (engine_init(&rt->engine, rt->cfg.plugins, rt->cfg.n_plugins, &rt->cfg.verdict, err,
+			errlen) != 0) {
+		config_free(&rt->cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Moves the plugins of scanner `group` to the front, keeping the config's order. */
+static size_t gather_group(struct config *cfg, const char *group)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < cfg->n_plugins; i++) {
+		if (strcmp(cfg->plugins[i].scanner, group) != 0)
+			continue;
+		struct plugin member = cfg->plugins[i];
+		memmove(&cfg->plugins[k + 1], &cfg->plugins[k], (i - k) * sizeof(member));
+		cfg->plugins[k++] = member;
+	}
+	return k;
+}
+
+int runtime_start(struct runtime *rt, const char *group, char *err, size_t errlen)
+{
+	size_t n = rt->cfg.n_plugins;
+
+	if (group && (n = gather_group(&rt->cfg, group)) == 0) {
+		snprintf(err, errlen, "%s: no enabled plugin runs in scanner '%s'", rt->cfg.path, group);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct plugin *p = &rt->cfg.plugins[i];
+		if (plugin_start(p, err, errlen) != 0)
+			return -1;
+		log_info("plugin %s %s loaded from %s", p->name, p->desc.version ? p->desc.version : "?",
+			 p->so_path);
+	}
+	/* a scanner process: its engine is its own plugins, in config order */
+	return engine_init(&rt->engine, rt->cfg.plugins, n, &rt->cfg.verdict, err, errlen);
+}
+
+void runtime_unload_plugin_code(struct runtime *rt)
+{
+	for (size_t i = 0; i < rt->cfg.n_plugins; i++) {
+		struct plugin *p = &rt->cfg.plugins[i];
+		if (p->started)
+			continue;
+		options_free(p->opts); /* its specs live in the plugin's memory */
+		p->opts = NULL;
+		memset(&p->desc, 0, sizeof(p->desc));
+		if (p->dl)
+			dlclose(p->dl);
+		p->dl = NULL;
+	}
+}
+
+int runtime_load(struct runtime *rt, const char *config_path, char *err, size_t errlen)
+{
+	if (runtime_open(rt, config_path, err, errlen) != 0)
+		return -1;
+	if (runtime_start(rt, NULL, err, errlen) != 0) {
+		config_free(&rt->cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void runtime_unload(struct runtime *rt)
+{
+	config_free(&rt->cfg);
+}
+
+void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsize)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < rt->cfg.n_plugins && len < bufsize; i++) {
+		const struct plugin *p = &rt->cfg.plugins[i];
+		int n;
+		if (p->started && p->desc.signature_count)
+			n = snprintf(buf + len, bufsize - len, "%s%s %s (%" PRIu64 " signatures)",
+				     i ? ", " : "", p->name, p->desc.version ? p->desc.version : "?",
+				     p->desc.signature_count(p->state));
+		else
+			n = snprintf(buf + len, bufsize - len, "%s%s %s", i ? ", " : "", p->name,
+				     p->desc.version ? p->desc.version : "?");
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}
