@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/procinfo.h"
 #include "common/log.h"
 #include "common/textbuf.h"
 
@@ -176,6 +177,37 @@ size_t eventlog_escape(const char *str, char *out, size_t size)
 	return len;
 }
 
+const char *event_kind_name(enum fg_event_kind kind)
+{
+	switch (kind) {
+	case FG_EVENT_OPEN: return "open";
+	case FG_EVENT_EXEC: return "exec";
+	case FG_EVENT_CLOSE_WRITE: return "close_write";
+	case FG_EVENT_ON_DEMAND: return "scan";
+	}
+	return "event";
+}
+
+void event_record_init(struct event_record *r, const char *event, enum fg_event_kind kind,
+		       const char *path, pid_t pid, const struct procinfo *who)
+{
+	memset(r, 0, sizeof(*r));
+	r->event = event;
+	r->kind = kind;
+	r->path = path;
+	r->pid = pid;
+	r->uid = who ? who->uid : -1;
+	r->exe = who ? who->exe : "?";
+}
+
+void event_record_add_finding(struct event_record *r, const char *plugin, const char *threat)
+{
+	if (r->n_findings >= PLUGINS_MAX)
+		return;
+	r->plugins[r->n_findings] = plugin;
+	r->threats[r->n_findings++] = threat;
+}
+
 static void string_field(struct textbuf *tb, const char *name, const char *value)
 {
 	char esc[8192];
@@ -199,7 +231,7 @@ void eventlog_write(const struct event_record *r)
 	tb_init(&tb, line, sizeof(line) - 2);
 	tb_printf(&tb, "{\"time\":\"%s.%03ldZ\"", stamp, ts.tv_nsec / 1000000);
 	string_field(&tb, "event", r->event);
-	string_field(&tb, "kind", r->kind);
+	string_field(&tb, "kind", event_kind_name(r->kind));
 	string_field(&tb, "path", r->path);
 	if (r->sha256) {
 		for (int i = 0; i < 32; i++)

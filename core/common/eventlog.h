@@ -10,11 +10,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "common/plugin_host.h"
 #include "fanguard/plugin.h"
 
+struct procinfo;
+
+/* One line of the event log; start each with event_record_init, the one builder every writer uses. */
 struct event_record {
 	const char *event;        /* "deny", "detected", "allowed_despite_detection", "error", "timeout" */
-	const char *kind;         /* "open", "exec", "close_write" */
+	enum fg_event_kind kind;  /* written as event_kind_name() */
 	const char *path;
 	const unsigned char *sha256; /* 32 bytes or NULL */
 	const char *verdict;      /* "deny" or "allow": what the kernel was told */
@@ -22,14 +26,26 @@ struct event_record {
 				     "quarantined", "quarantine-failed" */
 	const char *reason;       /* why: "detected", "on_error", "on_timeout", "cache", ... */
 	size_t n_findings;
-	const char *const *plugins;  /* per finding: plugin name */
-	const char *const *threats;  /* per finding: threat name or error message */
+	const char *plugins[PLUGINS_MAX];  /* per finding: plugin name */
+	const char *threats[PLUGINS_MAX];  /* per finding: threat name or error message */
 	pid_t pid;
 	long uid;
 	const char *exe;
 	const char *quarantine_id;    /* action "quarantined": the item's ID; else NULL */
 	const char *quarantine_error; /* action "quarantine-failed": why; else NULL */
 };
+
+/* "open", "exec", "close_write", "scan" (on demand): the event kinds' names in logs and events. */
+const char *event_kind_name(enum fg_event_kind kind);
+/*
+ * Clears r and fills what every record has: what happened, to which file, and
+ * who did it (who as procinfo_read gave it; NULL: unknown). The caller sets
+ * verdict, action and reason, and adds the findings.
+ */
+void event_record_init(struct event_record *r, const char *event, enum fg_event_kind kind,
+		       const char *path, pid_t pid, const struct procinfo *who);
+/* One more finding (plugin, threat or error text); beyond PLUGINS_MAX they are left out. */
+void event_record_add_finding(struct event_record *r, const char *plugin, const char *threat);
 
 /* Opens (creating 0600, never through a symlink) the file, or stdout for "-"; "" turns it off. */
 int eventlog_open(const char *path, char *err, size_t errlen);

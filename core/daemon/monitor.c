@@ -512,19 +512,17 @@ static void expire_deadlines(struct monitor *m)
 			continue; /* a worker answering right now settles it with its completion */
 		m->n.timeouts++;
 		log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
-			    e->kind == FG_EVENT_EXEC ? "exec" : "open", path, (int)e->pid,
-			    m->cfg->timeout_ms, verdict_decision_name(m->cfg->on_timeout));
+			    event_kind_name(e->kind), path, (int)e->pid, m->cfg->timeout_ms,
+			    verdict_decision_name(m->cfg->on_timeout));
 		if (eventlog_enabled()) {
 			struct procinfo who;
-			struct event_record r = {
-				.event = "timeout", .kind = e->kind == FG_EVENT_EXEC ? "exec" : "open",
-				.path = path, .verdict = verdict_decision_name(m->cfg->on_timeout),
-				.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed",
-				.reason = "on_timeout", .pid = e->pid, .exe = "?",
-			};
+			struct event_record r;
+
 			procinfo_read(e->pid, &who);
-			r.uid = who.uid;
-			r.exe = who.exe;
+			event_record_init(&r, "timeout", e->kind, path, e->pid, &who);
+			r.verdict = verdict_decision_name(m->cfg->on_timeout);
+			r.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed";
+			r.reason = "on_timeout";
 			eventlog_write(&r);
 		}
 	}
@@ -682,16 +680,16 @@ static void answer_from_cache(struct monitor *m, const struct fanotify_event_met
 		m->n.cache_deny++;
 		procinfo_read(ev->pid, &who);
 		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
-			    "earlier scan)", req->kind == FG_EVENT_EXEC ? "exec" : "open", req->path,
-			    (int)ev->pid, who.uid, who.exe, threats);
+			    "earlier scan)", event_kind_name(req->kind), req->path, (int)ev->pid,
+			    who.uid, who.exe, threats);
 		if (eventlog_enabled()) {
-			const char *plugin = "cache";
-			struct event_record r = {
-				.event = "deny", .kind = req->kind == FG_EVENT_EXEC ? "exec" : "open",
-				.path = req->path, .verdict = "deny", .action = "denied",
-				.reason = "cache", .n_findings = 1, .plugins = &plugin,
-				.threats = &threats, .pid = ev->pid, .uid = who.uid, .exe = who.exe,
-			};
+			struct event_record r;
+
+			event_record_init(&r, "deny", req->kind, req->path, ev->pid, &who);
+			r.verdict = "deny";
+			r.action = "denied";
+			r.reason = "cache";
+			event_record_add_finding(&r, "cache", threats);
 			eventlog_write(&r);
 		}
 	} else {

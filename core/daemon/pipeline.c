@@ -12,17 +12,6 @@
 #include "common/procinfo.h"
 #include "common/textbuf.h"
 
-const char *pipeline_kind_name(enum fg_event_kind kind)
-{
-	switch (kind) {
-	case FG_EVENT_OPEN: return "open";
-	case FG_EVENT_EXEC: return "exec";
-	case FG_EVENT_CLOSE_WRITE: return "close_write";
-	case FG_EVENT_ON_DEMAND: return "scan";
-	}
-	return "event";
-}
-
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
 		       unsigned cap, char *err, size_t errlen)
 {
@@ -72,23 +61,18 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out, const struct procinfo *who)
 {
 	const struct engine *e = p->engine;
-	const char *plugins[PLUGINS_MAX], *threats[PLUGINS_MAX];
-	struct event_record r = {
-		.kind = pipeline_kind_name(req->kind), .path = req->path,
-		.sha256 = out->have_sha256 ? out->sha256 : NULL,
-		.verdict = out->decision == DECISION_DENY ? "deny" : "allow",
-		.plugins = plugins, .threats = threats, .pid = req->pid, .uid = who->uid,
-		.exe = who->exe,
-	};
+	struct event_record r;
 	bool detected = false;
 
+	event_record_init(&r, NULL, req->kind, req->path, req->pid, who);
+	r.sha256 = out->have_sha256 ? out->sha256 : NULL;
+	r.verdict = out->decision == DECISION_DENY ? "deny" : "allow";
 	for (size_t i = 0; i < out->n_votes; i++) {
 		if (out->votes[i].verdict != FG_VERDICT_DETECTED &&
 		    out->votes[i].verdict != FG_VERDICT_ERROR)
 			continue;
 		detected |= out->votes[i].verdict == FG_VERDICT_DETECTED;
-		plugins[r.n_findings] = e->plugins[i].name;
-		threats[r.n_findings++] = out->votes[i].threat;
+		event_record_add_finding(&r, e->plugins[i].name, out->votes[i].threat);
 	}
 	if (req->kind == FG_EVENT_ON_DEMAND) {
 		r.event = detected ? "detected" : "error";
@@ -120,7 +104,7 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 	const struct engine *e = p->engine;
 	struct procinfo who;
 	char detections[1024], errors[1024];
-	const char *kind = pipeline_kind_name(req->kind);
+	const char *kind = event_kind_name(req->kind);
 
 	engine_describe(e, out, FG_VERDICT_DETECTED, detections, sizeof(detections));
 	engine_describe(e, out, FG_VERDICT_ERROR, errors, sizeof(errors));
@@ -172,11 +156,13 @@ static bool outcome_cacheable(const struct scan_outcome *out)
 	return true;
 }
 
-void pipeline_finish(struct pipeline *p, const struct scan_request *req,
-		     const struct scan_outcome *out, uint64_t scan_ns)
+void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
+		     uint32_t abstain, uint64_t scan_ns)
 {
 	struct scan_completion done;
 	uint64_t one = 1;
+
+	engine_decide(p->engine, out, abstain);
 
 	/* logged while the process still waits: its pid cannot have been reused yet */
 	log_outcome(p, req, out);

@@ -56,12 +56,12 @@ void pipeline_unreserve(struct pipeline *p);
 /* Publishes (pid > 0) or withdraws (0) the pid of the scanner process in pool slot slot. */
 void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid);
 /*
- * A scan of req ended with out: answers the kernel through the answerer,
- * logs detections and errors, records the stage times and queues the
- * completion for the reader (if anyone waits for it).
+ * A scan of req ended with out's votes: decides (engine_decide, the plugins in
+ * abstain not counted), answers the kernel through the answerer, logs
+ * detections and errors, records the stage times and queues the completion
+ * for the reader (if anyone waits for it).
  */
-void pipeline_finish(struct pipeline *p, const struct scan_request *req,
-		     const struct scan_outcome *out, uint64_t scan_ns);
-const char *pipeline_kind_name(enum fg_event_kind kind);
+void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
+		     uint32_t abstain, uint64_t scan_ns);
 
 #endif

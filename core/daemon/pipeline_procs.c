@@ -221,16 +221,15 @@ static void release(struct proc_pipeline *p, struct pending *pd)
 static void finish(struct proc_pipeline *p, struct pending *pd)
 {
 	struct pending copy = *pd;
-	enum fg_verdict votes[PLUGINS_MAX];
-	size_t n = 0;
+	uint32_t abstain = 0;
 
 	pd->finished = true;
+	/* a disabled scanner's plugins abstain */
 	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; (copy.voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
-			votes[n++] = copy.out.votes[p->sc[i]->plugin[k]].verdict;
-	copy.out.decision = verdict_combine(&p->cfg->verdict, votes, n, &copy.out.reason);
+		for (size_t k = 0; !(copy.voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
+			abstain |= 1u << p->sc[i]->plugin[k];
 	pthread_mutex_unlock(&p->lock);
-	pipeline_finish(&p->base, &copy.req, &copy.out, hist_now_ns() - copy.sent_ns);
+	pipeline_finish(&p->base, &copy.req, &copy.out, abstain, hist_now_ns() - copy.sent_ns);
 	pthread_mutex_lock(&p->lock);
 }
 

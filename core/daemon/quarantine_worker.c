@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/procinfo.h"
 #include "common/quarantine.h"
 
 /* Detections waiting to be moved; beyond it a file stays where it is (and that is logged). */
@@ -18,14 +19,15 @@
 struct quarantine_job {
 	char path[PATH_MAX];
 	struct stat st;
-	char kind[16], verdict[16], reason[32], exe[PATH_MAX];
+	enum fg_event_kind kind;
+	char verdict[16], reason[32];
+	struct procinfo who;
 	bool have_sha256;
 	unsigned char sha256[32];
 	size_t n_findings, first_detection;
 	char plugin[PLUGINS_MAX][64];
 	char threat[PLUGINS_MAX][FG_THREAT_MAX];
 	pid_t pid;
-	long uid;
 };
 
 struct quarantine_worker {
@@ -41,20 +43,17 @@ struct quarantine_worker {
 /* The job's event, with the outcome of the move. */
 static void write_job_event(const struct quarantine_job *job, const char *id, const char *error)
 {
-	const char *plugins[PLUGINS_MAX], *threats[PLUGINS_MAX];
-	struct event_record r = {
-		.event = "detected", .kind = job->kind, .path = job->path,
-		.sha256 = job->have_sha256 ? job->sha256 : NULL, .verdict = job->verdict,
-		.action = id ? "quarantined" : "quarantine-failed", .reason = job->reason,
-		.n_findings = job->n_findings, .plugins = plugins, .threats = threats,
-		.pid = job->pid, .uid = job->uid, .exe = job->exe,
-		.quarantine_id = id, .quarantine_error = error,
-	};
+	struct event_record r;
 
-	for (size_t i = 0; i < job->n_findings; i++) {
-		plugins[i] = job->plugin[i];
-		threats[i] = job->threat[i];
-	}
+	event_record_init(&r, "detected", job->kind, job->path, job->pid, &job->who);
+	r.sha256 = job->have_sha256 ? job->sha256 : NULL;
+	r.verdict = job->verdict;
+	r.action = id ? "quarantined" : "quarantine-failed";
+	r.reason = job->reason;
+	r.quarantine_id = id;
+	r.quarantine_error = error;
+	for (size_t i = 0; i < job->n_findings; i++)
+		event_record_add_finding(&r, job->plugin[i], job->threat[i]);
 	eventlog_write(&r);
 }
 
@@ -134,10 +133,11 @@ static struct quarantine_job *job_from(const struct scan_request *req, const str
 		return NULL;
 	snprintf(job->path, sizeof(job->path), "%s", req->path);
 	job->st = req->st;
-	snprintf(job->kind, sizeof(job->kind), "%s", r->kind);
+	job->kind = r->kind;
 	snprintf(job->verdict, sizeof(job->verdict), "%s", r->verdict);
 	snprintf(job->reason, sizeof(job->reason), "%s", r->reason);
-	snprintf(job->exe, sizeof(job->exe), "%s", r->exe ? r->exe : "?");
+	job->who.uid = r->uid;
+	snprintf(job->who.exe, sizeof(job->who.exe), "%s", r->exe ? r->exe : "?");
 	job->have_sha256 = r->sha256 != NULL;
 	if (r->sha256)
 		memcpy(job->sha256, r->sha256, sizeof(job->sha256));
@@ -157,7 +157,6 @@ static struct quarantine_job *job_from(const struct scan_request *req, const str
 			f++;
 	}
 	job->pid = r->pid;
-	job->uid = r->uid;
 	return job;
 }
 

@@ -235,7 +235,6 @@ static void renew_thread_contexts(struct engine_thread *t)
 void engine_scan(struct engine_thread *t, const struct scan_target *target, struct scan_outcome *out)
 {
 	const struct engine *e = t->engine;
-	enum fg_verdict verdicts[PLUGINS_MAX];
 	sigjmp_buf jump;
 	volatile bool mapped = false; /* read again after a SIGBUS jump */
 	bool is_mapped;
@@ -256,7 +255,7 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 	start = hist_now_ns();
 	if (load_bytes(t, &obj, &is_mapped, why, sizeof(why)) != 0) {
 		fail_all(e, out, why);
-		goto decide;
+		goto done;
 	}
 	mapped = is_mapped;
 	out->read_ns = hist_now_ns() - start;
@@ -266,7 +265,7 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 		mapped = false;
 		renew_thread_contexts(t);
 		fail_all(e, out, "file truncated while being scanned (SIGBUS)");
-		goto decide;
+		goto done;
 	}
 	if (mapped)
 		sigbus_jump = &jump;
@@ -279,18 +278,26 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 			snprintf(why, sizeof(why), "cannot read file: %s", strerror(errno ? errno : EIO));
 			sigbus_jump = NULL;
 			fail_all(e, out, why);
-			goto decide;
+			goto done;
 		}
 		out->sha256_ns = hist_now_ns() - start;
 	}
 	ask_plugins(t, &obj, out);
 	sigbus_jump = NULL;
-decide:
-	for (size_t i = 0; i < e->n_plugins; i++)
-		verdicts[i] = out->votes[i].verdict;
-	out->decision = verdict_combine(&e->policy, verdicts, e->n_plugins, &out->reason);
+done:
 	if (mapped)
 		munmap((void *)obj.data, obj.size);
+}
+
+void engine_decide(const struct engine *e, struct scan_outcome *out, uint32_t abstain)
+{
+	enum fg_verdict votes[PLUGINS_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < out->n_votes; i++)
+		if (!(abstain & (1u << i)))
+			votes[n++] = out->votes[i].verdict;
+	out->decision = verdict_combine(&e->policy, votes, n, &out->reason);
 }
 
 void engine_describe(const struct engine *e, const struct scan_outcome *out, enum fg_verdict which,

@@ -39,8 +39,8 @@ struct plugin_vote {
 };
 
 struct scan_outcome {
-	enum decision decision;
-	enum verdict_reason reason;
+	enum decision decision;      /* set by engine_decide, not by engine_scan */
+	enum verdict_reason reason;  /* likewise */
 	size_t n_votes;
 	struct plugin_vote votes[PLUGINS_MAX];
 	bool have_sha256;
@@ -64,12 +64,20 @@ int engine_thread_init(const struct engine *e, struct engine_thread *t, char *er
 void engine_thread_fini(struct engine_thread *t);
 
 /*
- * Scans the target: small files are read once into the thread's buffer, large
- * ones mapped once; every plugin sees the same bytes and one SHA-256. A file
- * that cannot be read, or that shrinks under the mapping (SIGBUS), gives an
- * ERROR vote from every plugin, decided by the policy's on_error.
+ * Scans the target and collects the votes: small files are read once into the
+ * thread's buffer, large ones mapped once; every plugin sees the same bytes and
+ * one SHA-256. A file that cannot be read, or that shrinks under the mapping
+ * (SIGBUS), gives an ERROR vote from every plugin. It does not decide: a
+ * scanner process only votes, the daemon decides (engine_decide).
  */
 void engine_scan(struct engine_thread *t, const struct scan_target *target, struct scan_outcome *out);
+/*
+ * Combines out's votes under e's policy into out->decision and out->reason;
+ * plugin i abstains when bit i of abstain is set (its scanner is disabled).
+ * The one place votes are combined: the daemon's pipeline_finish and the
+ * CLI's local scans call it.
+ */
+void engine_decide(const struct engine *e, struct scan_outcome *out, uint32_t abstain);
 
 /* Writes "clamav: Eicar; yara: Rule" for the votes equal to which. */
 void engine_describe(const struct engine *e, const struct scan_outcome *out, enum fg_verdict which,
