@@ -37,6 +37,15 @@ extern "C" {
 /* Size of the host buffer that receives a threat name or an error message. */
 #define FG_THREAT_MAX 256
 
+/*
+ * True when the struct at ptr (a struct of this header that starts with
+ * struct_size, as the other side filled it in) is large enough to hold field,
+ * i.e. the other side was built with that field. ptr must not be NULL:
+ *   if (FG_HAS_FIELD(host, struct fg_host_api, opt_origin)) ...
+ */
+#define FG_HAS_FIELD(ptr, type, field) \
+	((ptr)->struct_size >= offsetof(type, field) + sizeof((ptr)->field))
+
 /* What a plugin says about one file. */
 enum fg_verdict {
 	FG_VERDICT_CLEAN = 0,    /* nothing found */
