@@ -9,6 +9,10 @@
  * Compatibility promise: within one major version fields are only ever appended
  * to the structs below; none is removed, reordered or retyped.
  *
+ * What each minor added sits below a "Version 1.N and later" comment, in
+ * append order. Everything without such a comment is 1.0: every 1.x host and
+ * plugin has it. 1.1 added one flag, FG_PLUGIN_NEEDS_NETWORK, and no field.
+ *
  * This header includes only standard headers; a plugin needs nothing else from
  * fanguard. Build plugins with -fvisibility=hidden and mark the entry with
  * FG_PLUGIN_EXPORT.
@@ -27,7 +31,7 @@ extern "C" {
 
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
-#define FG_PLUGIN_ABI_MINOR 1 /* 1.1: FG_PLUGIN_NEEDS_NETWORK */
+#define FG_PLUGIN_ABI_MINOR 1 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -130,8 +134,9 @@ struct fg_scan_result {
  * Plugin flags. A host ignores flags it does not know, so a plugin setting a
  * newer flag still loads on an older host (it just does not get the service).
  */
-#define FG_PLUGIN_NEEDS_SHA256 (1u << 0) /* host computes the content digest once for all plugins */
-#define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers (ABI 1.1): see Sandbox below */
+#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the content digest once for all plugins */
+/* Version 1.1 and later */
+#define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers: see Sandbox below */
 
 /*
  * The descriptor. Callbacks return 0 on success and -1 on failure with a
@@ -146,11 +151,12 @@ struct fg_scan_result {
  * hosts the plugin (an unprivileged user, no capabilities, a seccomp filter).
  * Scans may then read and write descriptors they own, allocate memory, read
  * clocks and poll, but not open sockets, execute programs or fork. Open files
- * and resolve host names in init. A plugin with FG_PLUGIN_NEEDS_NETWORK may
- * also create AF_UNIX, AF_INET and AF_INET6 sockets and connect, send,
- * receive, poll, set/get socket options and shut them down during scans; the
- * host grants this only to the scanner process that hosts such a plugin, and
- * gives such a plugin a scanner process of its own unless the config names one.
+ * and resolve host names in init.
+ * Version 1.1 and later: a plugin with FG_PLUGIN_NEEDS_NETWORK may also create
+ * AF_UNIX, AF_INET and AF_INET6 sockets and connect, send, receive, poll,
+ * set/get socket options and shut them down during scans; the host grants this
+ * only to the scanner process that hosts such a plugin, and gives such a plugin
+ * a scanner process of its own unless the config names one.
  */
 struct fg_plugin {
 	uint32_t abi_major;   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */
