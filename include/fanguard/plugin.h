@@ -75,7 +75,11 @@ enum fg_option_type {
 	FG_OPT_PATH_LIST = 5,   /* as STRING_LIST; relative items resolve against the config folder */
 };
 
-/* One option of `plugin NAME { ... }`. Arrays end with an entry whose name is NULL. */
+/*
+ * One option of `plugin NAME { ... }`. Arrays end with an entry whose name is NULL.
+ * Plugin-owned, like the descriptor that points to the array: static, for as
+ * long as the shared object is loaded (the host keeps pointers to the entries).
+ */
 struct fg_option_spec {
 	const char *name;         /* key in the config file */
 	enum fg_option_type type; /* value type, checked by the config parser */
@@ -83,7 +87,11 @@ struct fg_option_spec {
 	const char *help;         /* one line, shown in errors and documentation */
 };
 
-/* Opaque handle to the parsed options of one plugin section. */
+/*
+ * Opaque handle to the parsed options of one plugin section. Host-owned: built
+ * from the config before init, valid until fini returns, then freed by the
+ * host. Keep the pointer init got (log needs it during scans); never free it.
+ */
 struct fg_options;
 
 /* Log levels for fg_host_api.log. */
@@ -94,28 +102,46 @@ enum fg_log_level {
 	FG_LOG_DEBUG = 7,
 };
 
-/* Services the host offers a plugin; passed to init and valid until fini. */
+/*
+ * Services the host offers a plugin. Host-owned and read-only: passed to init,
+ * valid until fini returns; keep the pointer in state.
+ *
+ * The option getters (opt_bool to opt_list_item) take the opts handle init got
+ * and a name the plugin declared; an undeclared name, or the getter of another
+ * type, logs an error and returns 0 or NULL. The strings the getters and
+ * opt_origin return are host-owned, belong to opts and stay valid as long as
+ * it does (until fini returns): never free or modify them.
+ */
 struct fg_host_api {
 	uint32_t struct_size; /* sizeof(struct fg_host_api) as the host was built */
-	/* Log a line attributed to the plugin; never blocks on I/O. */
+	/* Log a line prefixed with the plugin's name; fanguardd queues it, never blocking on I/O. */
 	void (*log)(const struct fg_options *opts, enum fg_log_level level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
-	/* Read declared options; the name must be one the plugin declared. */
+	/* Value of an FG_OPT_BOOL option: 1 or 0. */
 	int (*opt_bool)(const struct fg_options *opts, const char *name);
+	/* Value of an FG_OPT_INT option. */
 	long long (*opt_int)(const struct fg_options *opts, const char *name);
-	const char *(*opt_string)(const struct fg_options *opts, const char *name); /* NULL if unset */
+	/* Value of an FG_OPT_STRING option; NULL if unset. */
+	const char *(*opt_string)(const struct fg_options *opts, const char *name);
+	/* Number of items of an FG_OPT_STRING_LIST or FG_OPT_PATH_LIST option. */
 	size_t (*opt_list_count)(const struct fg_options *opts, const char *name);
+	/* Item number index of a list option (path lists come resolved); NULL past the end. */
 	const char *(*opt_list_item)(const struct fg_options *opts, const char *name, size_t index);
-	/* File and line where the option was set, for error messages; "" and 0 if defaulted. */
+	/* Config file and line (line may be NULL) where the option was set; "" and 0 if defaulted. */
 	const char *(*opt_origin)(const struct fg_options *opts, const char *name, unsigned *line);
 };
 
-/* The file being scanned. Valid only during the scan call. */
+/*
+ * The file being scanned. Host-owned: the struct and everything it points to
+ * (fd, path, data, st, sha256) are valid only during the scan call. data is the
+ * scanning thread's read buffer, reused by its next scan, or a mapping the host
+ * removes after the call: copy what must outlive the call, keep no pointer.
+ */
 struct fg_scan_object {
 	uint32_t struct_size;       /* sizeof(struct fg_scan_object) as the host was built */
-	int fd;                     /* open read-only descriptor; read with pread, never close */
+	int fd;                     /* host's read-only descriptor; read with pread, never close */
 	const char *path;           /* informational only: never reopen the file by path */
-	const unsigned char *data;  /* the whole file mapped read-only, or NULL if not mapped */
+	const unsigned char *data;  /* the whole file, read-only; NULL if empty or not mapped */
 	size_t size;                /* bytes at data (the file size when data is NULL) */
 	const struct stat *st;      /* fstat() of fd taken before the scan */
 	pid_t pid;                  /* process that caused the event, 0 for on-demand scans */
@@ -123,7 +149,11 @@ struct fg_scan_object {
 	const unsigned char *sha256;/* 32-byte SHA-256 of the content if FG_PLUGIN_NEEDS_SHA256, else NULL */
 };
 
-/* Where a plugin writes its answer. */
+/*
+ * Where a plugin writes its answer. Host-owned, valid only during the scan call.
+ * threat is a host buffer the host empties before the call and NUL-terminates
+ * after it; this host gives FG_THREAT_MAX bytes.
+ */
 struct fg_scan_result {
 	uint32_t struct_size; /* sizeof(struct fg_scan_result) as the host was built */
 	char *threat;         /* host buffer: threat name (DETECTED) or error message (ERROR) */
@@ -134,13 +164,25 @@ struct fg_scan_result {
  * Plugin flags. A host ignores flags it does not know, so a plugin setting a
  * newer flag still loads on an older host (it just does not get the service).
  */
-#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the content digest once for all plugins */
+#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the content SHA-256 once for all plugins */
 /* Version 1.1 and later */
 #define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers: see Sandbox below */
 
 /*
  * The descriptor. Callbacks return 0 on success and -1 on failure with a
- * message in err (err_size bytes, always at least FG_THREAT_MAX).
+ * message in err (a host buffer of err_size bytes, always at least
+ * FG_THREAT_MAX, valid during the call only).
+ *
+ * Lifetime: the plugin owns the descriptor and everything it points to (name,
+ * version, description, the options array and its strings). Make them static
+ * and const: the host copies the struct when it loads the shared object but
+ * keeps reading those pointers until it unloads it (dlclose). The entry
+ * function may be called more than once in a process, also while the plugin
+ * is started; it must only return the descriptor.
+ *
+ * state (what init stores in *state) and each thread context are the plugin's:
+ * the host passes them back untouched, state until fini, a thread context
+ * until its thread_fini.
  *
  * Threading: init, reload and fini are called from one thread with no scan in
  * progress. scan is called concurrently from many threads, each with its own
