@@ -184,7 +184,7 @@ struct fg_scan_result {
  * the host passes them back untouched, state until fini, a thread context
  * until its thread_fini.
  *
- * Threading: init, reload and fini are called from one thread with no scan in
+ * Threading: init and fini are called from one thread with no scan in
  * progress. scan is called concurrently from many threads, each with its own
  * thread context; state must be read-only during scans or protected by the
  * plugin.
@@ -219,7 +219,7 @@ struct fg_plugin {
 	/* Decide about one file; writes result->threat for DETECTED and ERROR. */
 	enum fg_verdict (*scan)(void *state, void *thread_ctx, const struct fg_scan_object *obj,
 				struct fg_scan_result *result);
-	/* Optional: reload signatures in place; on failure the old ones stay in use. */
+	/* Reserved: never called by this host (a reload starts fresh scanners); set it to NULL. */
 	int (*reload)(void *state, char *err, size_t err_size);
 	/* Release everything init created. */
 	void (*fini)(void *state);
