@@ -36,6 +36,7 @@ extern "C" {
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
 
+/* Default visibility for the entry function, the one symbol a plugin exports. */
 #define FG_PLUGIN_EXPORT __attribute__((visibility("default")))
 
 /* Size of the host buffer that receives a threat name or an error message. */
@@ -81,10 +82,10 @@ enum fg_option_type {
  * long as the shared object is loaded (the host keeps pointers to the entries).
  */
 struct fg_option_spec {
-	const char *name;         /* key in the config file */
-	enum fg_option_type type; /* value type, checked by the config parser */
-	const char *default_value;/* textual default (see enum fg_option_type), or NULL */
-	const char *help;         /* one line, shown in errors and documentation */
+	const char *name;          /* key in the config file */
+	enum fg_option_type type;  /* value type, checked by the config parser */
+	const char *default_value; /* textual default (see enum fg_option_type), or NULL */
+	const char *help;          /* one line, shown in errors and documentation */
 };
 
 /*
@@ -94,7 +95,7 @@ struct fg_option_spec {
  */
 struct fg_options;
 
-/* Log levels for fg_host_api.log. */
+/* Log levels for fg_host_api.log (syslog priorities). */
 enum fg_log_level {
 	FG_LOG_ERROR = 3,
 	FG_LOG_WARNING = 4,
@@ -114,7 +115,7 @@ enum fg_log_level {
  */
 struct fg_host_api {
 	uint32_t struct_size; /* sizeof(struct fg_host_api) as the host was built */
-	/* Log a line prefixed with the plugin's name; fanguardd queues it, never blocking on I/O. */
+	/* Log a line prefixed with the plugin's name; fanguardd queues it (no blocking I/O). */
 	void (*log)(const struct fg_options *opts, enum fg_log_level level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 	/* Value of an FG_OPT_BOOL option: 1 or 0. */
@@ -127,7 +128,7 @@ struct fg_host_api {
 	size_t (*opt_list_count)(const struct fg_options *opts, const char *name);
 	/* Item number index of a list option (path lists come resolved); NULL past the end. */
 	const char *(*opt_list_item)(const struct fg_options *opts, const char *name, size_t index);
-	/* Config file and line (line may be NULL) where the option was set; "" and 0 if defaulted. */
+	/* File and line (line may be NULL) where the option was set; "" and 0 if defaulted. */
 	const char *(*opt_origin)(const struct fg_options *opts, const char *name, unsigned *line);
 };
 
@@ -138,15 +139,15 @@ struct fg_host_api {
  * removes after the call: copy what must outlive the call, keep no pointer.
  */
 struct fg_scan_object {
-	uint32_t struct_size;       /* sizeof(struct fg_scan_object) as the host was built */
-	int fd;                     /* host's read-only descriptor; read with pread, never close */
-	const char *path;           /* informational only: never reopen the file by path */
-	const unsigned char *data;  /* the whole file, read-only; NULL if empty or not mapped */
-	size_t size;                /* bytes at data (the file size when data is NULL) */
-	const struct stat *st;      /* fstat() of fd taken before the scan */
-	pid_t pid;                  /* process that caused the event, 0 for on-demand scans */
-	enum fg_event_kind kind;    /* why the file is being scanned */
-	const unsigned char *sha256;/* 32-byte SHA-256 of the content if FG_PLUGIN_NEEDS_SHA256, else NULL */
+	uint32_t struct_size;        /* sizeof(struct fg_scan_object) as the host was built */
+	int fd;                      /* host's read-only descriptor; read with pread, never close */
+	const char *path;            /* informational only: never reopen the file by path */
+	const unsigned char *data;   /* the whole file, read-only; NULL if empty or not mapped */
+	size_t size;                 /* bytes at data (the file size when data is NULL) */
+	const struct stat *st;       /* fstat() of fd taken before the scan */
+	pid_t pid;                   /* process that caused the event, 0 for on-demand scans */
+	enum fg_event_kind kind;     /* why the file is being scanned */
+	const unsigned char *sha256; /* SHA-256 (32 bytes) if FG_PLUGIN_NEEDS_SHA256, else NULL */
 };
 
 /*
@@ -164,7 +165,7 @@ struct fg_scan_result {
  * Plugin flags. A host ignores flags it does not know, so a plugin setting a
  * newer flag still loads on an older host (it just does not get the service).
  */
-#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the content SHA-256 once for all plugins */
+#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the SHA-256 once for all plugins */
 /* Version 1.1 and later */
 #define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers: see Sandbox below */
 
@@ -193,7 +194,9 @@ struct fg_scan_result {
  * hosts the plugin (an unprivileged user, no capabilities, a seccomp filter).
  * Scans may then read and write descriptors they own, allocate memory, read
  * clocks and poll, but not open sockets, execute programs or fork. Open files
- * and resolve host names in init.
+ * and resolve host names in init. thread_fini and thread_init may run again
+ * inside the sandbox, to renew the contexts of a thread whose scan was
+ * abandoned (SIGBUS: the file was truncated under the mapping).
  * Version 1.1 and later: a plugin with FG_PLUGIN_NEEDS_NETWORK may also create
  * AF_UNIX, AF_INET and AF_INET6 sockets and connect, send, receive, poll,
  * set/get socket options and shut them down during scans; the host grants this
@@ -201,20 +204,21 @@ struct fg_scan_result {
  * a scanner process of its own unless the config names one.
  */
 struct fg_plugin {
-	uint32_t abi_major;   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */
-	uint32_t abi_minor;   /* FG_PLUGIN_ABI_MINOR the plugin was built with */
-	uint32_t struct_size; /* sizeof(struct fg_plugin) the plugin was built with */
-	uint32_t flags;       /* FG_PLUGIN_* flags */
-	const char *name;     /* short name, matches `plugin NAME` in the config */
-	const char *version;  /* plugin's own version string */
-	const char *description; /* one line for status output */
+	uint32_t abi_major;                   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */
+	uint32_t abi_minor;                   /* FG_PLUGIN_ABI_MINOR the plugin was built with */
+	uint32_t struct_size;                 /* sizeof(struct fg_plugin) as the plugin was built */
+	uint32_t flags;                       /* FG_PLUGIN_* flags */
+	const char *name;                     /* short name, matches `plugin NAME` in the config */
+	const char *version;                  /* plugin's own version string */
+	const char *description;              /* one line for status output */
 	const struct fg_option_spec *options; /* declared options, NULL-name terminated, or NULL */
 
 	/* Load signatures/rules from the options; *state is passed to every other call. */
 	int (*init)(const struct fg_host_api *host, const struct fg_options *opts, void **state,
 		    char *err, size_t err_size);
-	/* Optional: create and destroy per-thread scan context (e.g. a YARA scanner). */
+	/* Optional: create one scan thread's context (e.g. a YARA scanner). */
 	int (*thread_init)(void *state, void **thread_ctx, char *err, size_t err_size);
+	/* Optional, with thread_init: destroy a context thread_init created. */
 	void (*thread_fini)(void *state, void *thread_ctx);
 	/* Decide about one file; writes result->threat for DETECTED and ERROR. */
 	enum fg_verdict (*scan)(void *state, void *thread_ctx, const struct fg_scan_object *obj,
