@@ -9,9 +9,6 @@
 
 #include "common/log.h"
 
-/* The smallest descriptor we accept: everything up to and including fini. */
-#define DESC_MIN_SIZE (offsetof(struct fg_plugin, fini) + sizeof(((struct fg_plugin *)0)->fini))
-
 static int open_descriptor(struct plugin *p, bool adopt_name, char *err, size_t errlen);
 
 int plugin_open(struct plugin *p, char *err, size_t errlen)
@@ -77,7 +74,8 @@ static int open_descriptor(struct plugin *p, bool adopt_name, char *err, size_t 
 			 FG_PLUGIN_ABI_MINOR);
 		goto fail;
 	}
-	if (d->struct_size < DESC_MIN_SIZE) {
+	/* The smallest descriptor accepted: every field up to and including fini. */
+	if (!FG_HAS_FIELD(d, struct fg_plugin, fini)) {
 		snprintf(err, errlen, "plugin '%s' (%s): descriptor too small (%u bytes)", p->name,
 			 p->so_path, d->struct_size);
 		goto fail;

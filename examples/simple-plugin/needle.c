@@ -35,9 +35,15 @@ struct needle_state {
 static int needle_init(const struct fg_host_api *host, const struct fg_options *opts, void **state,
 		       char *err, size_t err_size)
 {
-	const char *needle = host->opt_string(opts, "needle");
+	const char *needle;
 	struct needle_state *s;
 
+	/* The table is as large as the host was built: check it holds the last entry used. */
+	if (!FG_HAS_FIELD(host, struct fg_host_api, opt_string)) {
+		snprintf(err, err_size, "host API too old: no opt_string");
+		return -1;
+	}
+	needle = host->opt_string(opts, "needle");
 	if (!needle || !needle[0]) {
 		snprintf(err, err_size, "option 'needle' must not be empty");
 		return -1;

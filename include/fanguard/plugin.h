@@ -9,6 +9,10 @@
  * Compatibility promise: within one major version fields are only ever appended
  * to the structs below; none is removed, reordered or retyped.
  *
+ * What each minor added sits below a "Version 1.N and later" comment, in
+ * append order. Everything without such a comment is 1.0: every 1.x host and
+ * plugin has it. 1.1 added one flag, FG_PLUGIN_NEEDS_NETWORK, and no field.
+ *
  * This header includes only standard headers; a plugin needs nothing else from
  * fanguard. Build plugins with -fvisibility=hidden and mark the entry with
  * FG_PLUGIN_EXPORT.
@@ -27,15 +31,25 @@ extern "C" {
 
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
-#define FG_PLUGIN_ABI_MINOR 1 /* 1.1: FG_PLUGIN_NEEDS_NETWORK */
+#define FG_PLUGIN_ABI_MINOR 1 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
 
+/* Default visibility for the entry function, the one symbol a plugin exports. */
 #define FG_PLUGIN_EXPORT __attribute__((visibility("default")))
 
 /* Size of the host buffer that receives a threat name or an error message. */
 #define FG_THREAT_MAX 256
+
+/*
+ * True when the struct at ptr (a struct of this header that starts with
+ * struct_size, as the other side filled it in) is large enough to hold field,
+ * i.e. the other side was built with that field. ptr must not be NULL:
+ *   if (FG_HAS_FIELD(host, struct fg_host_api, opt_origin)) ...
+ */
+#define FG_HAS_FIELD(ptr, type, field) \
+	((ptr)->struct_size >= offsetof(type, field) + sizeof((ptr)->field))
 
 /* What a plugin says about one file. */
 enum fg_verdict {
@@ -62,18 +76,26 @@ enum fg_option_type {
 	FG_OPT_PATH_LIST = 5,   /* as STRING_LIST; relative items resolve against the config folder */
 };
 
-/* One option of `plugin NAME { ... }`. Arrays end with an entry whose name is NULL. */
+/*
+ * One option of `plugin NAME { ... }`. Arrays end with an entry whose name is NULL.
+ * Plugin-owned, like the descriptor that points to the array: static, for as
+ * long as the shared object is loaded (the host keeps pointers to the entries).
+ */
 struct fg_option_spec {
-	const char *name;         /* key in the config file */
-	enum fg_option_type type; /* value type, checked by the config parser */
-	const char *default_value;/* textual default (see enum fg_option_type), or NULL */
-	const char *help;         /* one line, shown in errors and documentation */
+	const char *name;          /* key in the config file */
+	enum fg_option_type type;  /* value type, checked by the config parser */
+	const char *default_value; /* textual default (see enum fg_option_type), or NULL */
+	const char *help;          /* one line, shown in errors and documentation */
 };
 
-/* Opaque handle to the parsed options of one plugin section. */
+/*
+ * Opaque handle to the parsed options of one plugin section. Host-owned: built
+ * from the config before init, valid until fini returns, then freed by the
+ * host. Keep the pointer init got (log needs it during scans); never free it.
+ */
 struct fg_options;
 
-/* Log levels for fg_host_api.log. */
+/* Log levels for fg_host_api.log (syslog priorities). */
 enum fg_log_level {
 	FG_LOG_ERROR = 3,
 	FG_LOG_WARNING = 4,
@@ -81,36 +103,58 @@ enum fg_log_level {
 	FG_LOG_DEBUG = 7,
 };
 
-/* Services the host offers a plugin; passed to init and valid until fini. */
+/*
+ * Services the host offers a plugin. Host-owned and read-only: passed to init,
+ * valid until fini returns; keep the pointer in state.
+ *
+ * The option getters (opt_bool to opt_list_item) take the opts handle init got
+ * and a name the plugin declared; an undeclared name, or the getter of another
+ * type, logs an error and returns 0 or NULL. The strings the getters and
+ * opt_origin return are host-owned, belong to opts and stay valid as long as
+ * it does (until fini returns): never free or modify them.
+ */
 struct fg_host_api {
 	uint32_t struct_size; /* sizeof(struct fg_host_api) as the host was built */
-	/* Log a line attributed to the plugin; never blocks on I/O. */
+	/* Log a line prefixed with the plugin's name; fanguardd queues it (no blocking I/O). */
 	void (*log)(const struct fg_options *opts, enum fg_log_level level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
-	/* Read declared options; the name must be one the plugin declared. */
+	/* Value of an FG_OPT_BOOL option: 1 or 0. */
 	int (*opt_bool)(const struct fg_options *opts, const char *name);
+	/* Value of an FG_OPT_INT option. */
 	long long (*opt_int)(const struct fg_options *opts, const char *name);
-	const char *(*opt_string)(const struct fg_options *opts, const char *name); /* NULL if unset */
+	/* Value of an FG_OPT_STRING option; NULL if unset. */
+	const char *(*opt_string)(const struct fg_options *opts, const char *name);
+	/* Number of items of an FG_OPT_STRING_LIST or FG_OPT_PATH_LIST option. */
 	size_t (*opt_list_count)(const struct fg_options *opts, const char *name);
+	/* Item number index of a list option (path lists come resolved); NULL past the end. */
 	const char *(*opt_list_item)(const struct fg_options *opts, const char *name, size_t index);
-	/* File and line where the option was set, for error messages; "" and 0 if defaulted. */
+	/* File and line (line may be NULL) where the option was set; "" and 0 if defaulted. */
 	const char *(*opt_origin)(const struct fg_options *opts, const char *name, unsigned *line);
 };
 
-/* The file being scanned. Valid only during the scan call. */
+/*
+ * The file being scanned. Host-owned: the struct and everything it points to
+ * (fd, path, data, st, sha256) are valid only during the scan call. data is the
+ * scanning thread's read buffer, reused by its next scan, or a mapping the host
+ * removes after the call: copy what must outlive the call, keep no pointer.
+ */
 struct fg_scan_object {
-	uint32_t struct_size;       /* sizeof(struct fg_scan_object) as the host was built */
-	int fd;                     /* open read-only descriptor; read with pread, never close */
-	const char *path;           /* informational only: never reopen the file by path */
-	const unsigned char *data;  /* the whole file mapped read-only, or NULL if not mapped */
-	size_t size;                /* bytes at data (the file size when data is NULL) */
-	const struct stat *st;      /* fstat() of fd taken before the scan */
-	pid_t pid;                  /* process that caused the event, 0 for on-demand scans */
-	enum fg_event_kind kind;    /* why the file is being scanned */
-	const unsigned char *sha256;/* 32-byte SHA-256 of the content if FG_PLUGIN_NEEDS_SHA256, else NULL */
+	uint32_t struct_size;        /* sizeof(struct fg_scan_object) as the host was built */
+	int fd;                      /* host's read-only descriptor; read with pread, never close */
+	const char *path;            /* informational only: never reopen the file by path */
+	const unsigned char *data;   /* the whole file, read-only; NULL if empty or not mapped */
+	size_t size;                 /* bytes at data (the file size when data is NULL) */
+	const struct stat *st;       /* fstat() of fd taken before the scan */
+	pid_t pid;                   /* process that caused the event, 0 for on-demand scans */
+	enum fg_event_kind kind;     /* why the file is being scanned */
+	const unsigned char *sha256; /* SHA-256 (32 bytes) if FG_PLUGIN_NEEDS_SHA256, else NULL */
 };
 
-/* Where a plugin writes its answer. */
+/*
+ * Where a plugin writes its answer. Host-owned, valid only during the scan call.
+ * threat is a host buffer the host empties before the call and NUL-terminates
+ * after it; this host gives FG_THREAT_MAX bytes.
+ */
 struct fg_scan_result {
 	uint32_t struct_size; /* sizeof(struct fg_scan_result) as the host was built */
 	char *threat;         /* host buffer: threat name (DETECTED) or error message (ERROR) */
@@ -121,14 +165,27 @@ struct fg_scan_result {
  * Plugin flags. A host ignores flags it does not know, so a plugin setting a
  * newer flag still loads on an older host (it just does not get the service).
  */
-#define FG_PLUGIN_NEEDS_SHA256 (1u << 0) /* host computes the content digest once for all plugins */
-#define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers (ABI 1.1): see Sandbox below */
+#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the SHA-256 once for all plugins */
+/* Version 1.1 and later */
+#define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers: see Sandbox below */
 
 /*
  * The descriptor. Callbacks return 0 on success and -1 on failure with a
- * message in err (err_size bytes, always at least FG_THREAT_MAX).
+ * message in err (a host buffer of err_size bytes, always at least
+ * FG_THREAT_MAX, valid during the call only).
  *
- * Threading: init, reload and fini are called from one thread with no scan in
+ * Lifetime: the plugin owns the descriptor and everything it points to (name,
+ * version, description, the options array and its strings). Make them static
+ * and const: the host copies the struct when it loads the shared object but
+ * keeps reading those pointers until it unloads it (dlclose). The entry
+ * function may be called more than once in a process, also while the plugin
+ * is started; it must only return the descriptor.
+ *
+ * state (what init stores in *state) and each thread context are the plugin's:
+ * the host passes them back untouched, state until fini, a thread context
+ * until its thread_fini.
+ *
+ * Threading: init and fini are called from one thread with no scan in
  * progress. scan is called concurrently from many threads, each with its own
  * thread context; state must be read-only during scans or protected by the
  * plugin.
@@ -137,32 +194,36 @@ struct fg_scan_result {
  * hosts the plugin (an unprivileged user, no capabilities, a seccomp filter).
  * Scans may then read and write descriptors they own, allocate memory, read
  * clocks and poll, but not open sockets, execute programs or fork. Open files
- * and resolve host names in init. A plugin with FG_PLUGIN_NEEDS_NETWORK may
- * also create AF_UNIX, AF_INET and AF_INET6 sockets and connect, send,
- * receive, poll, set/get socket options and shut them down during scans; the
- * host grants this only to the scanner process that hosts such a plugin, and
- * gives such a plugin a scanner process of its own unless the config names one.
+ * and resolve host names in init. thread_fini and thread_init may run again
+ * inside the sandbox, to renew the contexts of a thread whose scan was
+ * abandoned (SIGBUS: the file was truncated under the mapping).
+ * Version 1.1 and later: a plugin with FG_PLUGIN_NEEDS_NETWORK may also create
+ * AF_UNIX, AF_INET and AF_INET6 sockets and connect, send, receive, poll,
+ * set/get socket options and shut them down during scans; the host grants this
+ * only to the scanner process that hosts such a plugin, and gives such a plugin
+ * a scanner process of its own unless the config names one.
  */
 struct fg_plugin {
-	uint32_t abi_major;   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */
-	uint32_t abi_minor;   /* FG_PLUGIN_ABI_MINOR the plugin was built with */
-	uint32_t struct_size; /* sizeof(struct fg_plugin) the plugin was built with */
-	uint32_t flags;       /* FG_PLUGIN_* flags */
-	const char *name;     /* short name, matches `plugin NAME` in the config */
-	const char *version;  /* plugin's own version string */
-	const char *description; /* one line for status output */
+	uint32_t abi_major;                   /* FG_PLUGIN_ABI_MAJOR the plugin was built with */
+	uint32_t abi_minor;                   /* FG_PLUGIN_ABI_MINOR the plugin was built with */
+	uint32_t struct_size;                 /* sizeof(struct fg_plugin) as the plugin was built */
+	uint32_t flags;                       /* FG_PLUGIN_* flags */
+	const char *name;                     /* short name, matches `plugin NAME` in the config */
+	const char *version;                  /* plugin's own version string */
+	const char *description;              /* one line for status output */
 	const struct fg_option_spec *options; /* declared options, NULL-name terminated, or NULL */
 
 	/* Load signatures/rules from the options; *state is passed to every other call. */
 	int (*init)(const struct fg_host_api *host, const struct fg_options *opts, void **state,
 		    char *err, size_t err_size);
-	/* Optional: create and destroy per-thread scan context (e.g. a YARA scanner). */
+	/* Optional: create one scan thread's context (e.g. a YARA scanner). */
 	int (*thread_init)(void *state, void **thread_ctx, char *err, size_t err_size);
+	/* Optional, with thread_init: destroy a context thread_init created. */
 	void (*thread_fini)(void *state, void *thread_ctx);
 	/* Decide about one file; writes result->threat for DETECTED and ERROR. */
 	enum fg_verdict (*scan)(void *state, void *thread_ctx, const struct fg_scan_object *obj,
 				struct fg_scan_result *result);
-	/* Optional: reload signatures in place; on failure the old ones stay in use. */
+	/* Reserved: never called by this host (a reload starts fresh scanners); set it to NULL. */
 	int (*reload)(void *state, char *err, size_t err_size);
 	/* Release everything init created. */
 	void (*fini)(void *state);

@@ -22,11 +22,6 @@
 
 #include "fanguard/plugin.h"
 
-
-/* True if a struct declaring its own size was built with field in it. */
-#define HAS_FIELD(ptr, type, field) \
-	((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
-
 struct clamav_state {
 	const struct fg_host_api *host;
 	const struct fg_options *opts;
@@ -359,7 +354,7 @@ static int clamav_init(const struct fg_host_api *host, const struct fg_options *
 	struct clamav_state *st;
 	cl_error_t rc;
 
-	if (!host || !HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
+	if (!host || !FG_HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
 		snprintf(err, err_size, "host API too old: no list options");
 		return -1;
 	}

@@ -20,10 +20,6 @@
 #define HASH_LABEL_MAX 100      /* of the label in a threat name */
 #define HASH_OVERLAP_REPORTS 10 /* individual warnings before summarising the rest */
 
-/* True if a struct declaring its own size was built with field in it. */
-#define HAS_FIELD(ptr, type, field) \
-	((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
-
 struct hash_state {
 	const struct fg_host_api *host;
 	const struct fg_options *opts;
@@ -99,7 +95,7 @@ static int hash_init(const struct fg_host_api *host, const struct fg_options *op
 {
 	struct hash_state *st;
 
-	if (!host || !HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
+	if (!host || !FG_HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
 		snprintf(err, err_size, "host API too old: no list options");
 		return -1;
 	}
@@ -215,7 +211,7 @@ static enum fg_verdict hash_scan(void *state, void *thread_ctx, const struct fg_
 	const unsigned char *digest = NULL;
 	const char *label;
 
-	if (HAS_FIELD(obj, struct fg_scan_object, sha256))
+	if (FG_HAS_FIELD(obj, struct fg_scan_object, sha256))
 		digest = obj->sha256;
 	if (!digest) {
 		if (digest_object(obj, computed, result->threat, result->threat_size) == -1)

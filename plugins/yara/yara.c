@@ -23,10 +23,6 @@
 
 #define YARA_THREAT_META "threat_name" /* rule meta overriding the rule identifier */
 
-/* True if a struct declaring its own size was built with field in it. */
-#define HAS_FIELD(ptr, type, field) \
-	((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
-
 struct yara_state {
 	const struct fg_host_api *host;
 	const struct fg_options *opts;
@@ -336,7 +332,7 @@ static int yara_init(const struct fg_host_api *host, const struct fg_options *op
 	struct rule_files files = {0};
 	int rc;
 
-	if (!host || !HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
+	if (!host || !FG_HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
 		snprintf(err, err_size, "host API too old: no list options");
 		return -1;
 	}
