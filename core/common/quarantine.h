@@ -13,31 +13,12 @@
 #ifndef FANGUARD_QUARANTINE_H
 #define FANGUARD_QUARANTINE_H
 
-#include <limits.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
-#include <sys/types.h>
+
+#include "common/quarantine_meta.h"
 
 #define QUARANTINE_DEFAULT_DIR "/var/lib/fanguard/quarantine"
-
-/* "20261129T112820Z-0123456789abcdef": when (UTC), then 64 random bits. */
-#define QUARANTINE_ID_LEN 33
-#define QUARANTINE_META_MAX (PATH_MAX * 4 + 4096)
-
-struct quarantine_item {
-	char id[QUARANTINE_ID_LEN + 1];
-	char path[PATH_MAX];       /* where it was: absolute */
-	uid_t uid;
-	gid_t gid;
-	mode_t mode;               /* permission bits, setuid/setgid/sticky included */
-	unsigned long long size;
-	long long mtime;           /* seconds since the epoch, restored with the file */
-	char sha256[65];           /* hex, of the bytes in ID.data */
-	char plugin[64];           /* the first plugin that detected it */
-	char threat[256];          /* and what it found */
-	long long time;            /* when it was quarantined, seconds since the epoch */
-};
 
 /*
  * Opens the quarantine folder, creating it 0700 (and missing parents 0755).
@@ -75,15 +56,5 @@ int quarantine_list(int qfd, struct quarantine_item **items, size_t *n, char *er
 /* The first "plugin: threat" of a "plugin: threat; plugin: threat" list, which names an item. */
 void quarantine_first_finding(const char *detections, char *plugin, size_t plugin_size,
 			      char *threat, size_t threat_size);
-
-/* ---- pure logic, exposed for tests ---- */
-
-bool quarantine_id_valid(const char *id);
-/* A new ID for time now and 8 random bytes. */
-void quarantine_id_make(long long now, const unsigned char random[8], char id[QUARANTINE_ID_LEN + 1]);
-/* The ID.meta text of item into buf; its length, or -1 if it does not fit. */
-int quarantine_meta_format(const struct quarantine_item *item, char *buf, size_t size);
-/* Parses ID.meta text; -1 with the reason in err if a key is missing or malformed. */
-int quarantine_meta_parse(const char *text, struct quarantine_item *item, char *err, size_t errlen);
 
 #endif

@@ -7,7 +7,7 @@
  * path with odd bytes survives the round trip. Unknown keys are ignored, so
  * later versions may add fields.
  */
-#include "common/quarantine.h"
+#include "common/quarantine_meta.h"
 
 #include <errno.h>
 #include <stdarg.h>

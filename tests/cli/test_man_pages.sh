@@ -1,6 +1,6 @@
 # The man pages render without a groff or man warning, and stay true to the code: every command
 # of `fanguard help`, every option of `fanguardd -h` and `fanguard COMMAND -h`, every config key
-# of core/common/config.c and every option each bundled plugin declares is documented.
+# of core/common/config*.c and every option each bundled plugin declares is documented.
 . "$(dirname "$0")/lib.sh"
 MAN="$FANGUARD_SRC/docs/man"
 command -v groff >/dev/null || fail "groff missing (scripts/install-deps.sh installs groff-base)"
@@ -40,12 +40,13 @@ opts=$("$FANGUARD_BUILD/sbin/fanguardd" -h | grep -oE '(^|[ [])-[a-zA-Z]\b' | tr
 [ -n "$opts" ] || fail "fanguardd -h lists no options"
 documented fanguardd.8 $opts
 
-# config: every section and key libconfuse is told about in core/common/config.c
-# (the schema arrays: watch_opts[] ..., the plugin sections' fixed[] keys, the root[] sections)
+# config: every section and key libconfuse is told about in core/common/config*.c (the schema
+# arrays: watch_opts[] ... and the root[] sections in config_schema.c, the plugin sections' fixed[]
+# keys in config_plugins.c)
 keys=$(awk '/cfg_opt_t ([a-z]+_opts|fixed|root)\[\] = \{/ { b = 1 } b { print } b && /};/ { b = 0 }' \
-	"$FANGUARD_SRC/core/common/config.c" | grep -oE 'CFG_[A-Z_]+\("[a-z_]+"' | sed 's/.*("//; s/"$//' |
+	"$FANGUARD_SRC"/core/common/config*.c | grep -oE 'CFG_[A-Z_]+\("[a-z_]+"' | sed 's/.*("//; s/"$//' |
 	grep -v '^__' | sort -u)
-[ "$(echo "$keys" | wc -w)" -gt 20 ] || fail "found only $(echo "$keys" | wc -w) config keys in core/common/config.c"
+[ "$(echo "$keys" | wc -w)" -gt 20 ] || fail "found only $(echo "$keys" | wc -w) config keys in core/common/config*.c"
 documented fanguard.conf.5 $keys
 
 # plugins: every option each bundled plugin declares (plugin-test prints them before init)

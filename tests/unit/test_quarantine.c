@@ -1,6 +1,6 @@
 /* Quarantine IDs and the ID.meta text: what restore relies on to put a file back. */
 #include "check.h"
-#include "common/quarantine.h"
+#include "common/quarantine_meta.h"
 
 static struct quarantine_item sample(void)
 {

@@ -1,0 +1,170 @@
+/*
+ * The parsed core options into struct config. Paths are stored the way event
+ * paths will show them (canonical, absolute), so matching is a string compare.
+ */
+#include "common/config_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/pathmatch.h"
+
+/*
+ * value as event paths will show it (they come from /proc/self/fd): resolved
+ * against the config's folder, then canonical if it exists, else normalized
+ * lexically unless it must exist. -1 with errno set; resolved is for messages.
+ */
+static int canonical_path(const char *value, bool must_exist, char resolved[PATH_MAX],
+			  char canonical[PATH_MAX])
+{
+	config_resolve_path(value, resolved, PATH_MAX);
+	if (realpath(resolved, canonical))
+		return 0;
+	return must_exist || path_normalize(resolved, canonical, PATH_MAX) != 0 ? -1 : 0;
+}
+
+static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char ***out, size_t *n_out)
+{
+	unsigned n = cfg_size(sec, name);
+	char resolved[PATH_MAX], canonical[PATH_MAX];
+
+	*out = calloc(n ? n : 1, sizeof(char *));
+	if (!*out)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (canonical_path(cfg_getnstr(sec, name, i), must_exist, resolved, canonical) != 0) {
+			config_fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
+			return -1;
+		}
+		if (!((*out)[(*n_out)++] = strdup(canonical)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Plain entries like copy_path_list (canonical if they exist), globs compiled (checked before). */
+static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
+{
+	unsigned n = cfg_size(sec, name);
+	char resolved[PATH_MAX], canonical[PATH_MAX], reason[256];
+
+	out->prefix = calloc(n ? n : 1, sizeof(*out->prefix));
+	out->glob = calloc(n ? n : 1, sizeof(*out->glob));
+	if (!out->prefix || !out->glob)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		const char *v = cfg_getnstr(sec, name, i);
+
+		if (path_has_glob(v)) {
+			if (path_glob_compile(v, &out->glob[out->n_glob], reason, sizeof(reason)) != 0) {
+				config_fail_at(0, "option '%s': bad pattern \"%s\": %s", name, v, reason);
+				return -1;
+			}
+			out->n_glob++;
+			continue;
+		}
+		if (canonical_path(v, false, resolved, canonical) != 0) {
+			config_fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
+			return -1;
+		}
+		if (!(out->prefix[out->n_prefix++] = strdup(canonical)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Half-filled sets on failure are released by config_free. */
+static int copy_exclusions(cfg_t *watch, struct config *out)
+{
+	if (copy_path_set(watch, "exclude", &out->exclude) != 0 ||
+	    copy_path_set(watch, "exclude_exe", &out->exclude_exe) != 0)
+		return -1;
+	out->exclude_uid = calloc(cfg_size(watch, "exclude_uid") + 1, sizeof(uid_t));
+	if (!out->exclude_uid)
+		return -1;
+	for (unsigned i = 0; i < cfg_size(watch, "exclude_uid"); i++)
+		if (config_parse_uid(cfg_getnstr(watch, "exclude_uid", i),
+				     &out->exclude_uid[out->n_exclude_uid++]) != 0)
+			return -1; /* validated already: only a lookup failing now gets here */
+	return 0;
+}
+
+/* The folder as event paths will show it (canonical), whether or not it exists yet. */
+static int copy_quarantine_options(cfg_t *sec, struct config *out)
+{
+	char resolved[PATH_MAX], canonical[PATH_MAX];
+
+	if (!cfg_getstr(sec, "dir")[0]) {
+		config_fail_at(0, "quarantine { dir } must not be empty");
+		return -1;
+	}
+	if (canonical_path(cfg_getstr(sec, "dir"), false, resolved, canonical) != 0) {
+		config_fail_at(0, "quarantine { dir }: %s: %s", resolved, strerror(errno));
+		return -1;
+	}
+	if (!(out->quarantine_dir = strdup(canonical)))
+		return -1;
+	out->quarantine_on_close_write = strcmp(cfg_getstr(sec, "on_close_write"), "quarantine") == 0;
+	if (out->quarantine_on_close_write && !(out->events & CONFIG_EVENT_CLOSE_WRITE)) {
+		config_fail_at(0, "quarantine { on_close_write = \"quarantine\" } needs \"close_write\" "
+			       "in watch { events }");
+		return -1;
+	}
+	return 0;
+}
+
+int config_copy_core_options(cfg_t *cfg, struct config *out)
+{
+	char resolved_socket[PATH_MAX];
+	cfg_t *watch = cfg_getsec(cfg, "watch"), *verdict = cfg_getsec(cfg, "verdict");
+	cfg_t *scan = cfg_getsec(cfg, "scan"), *log = cfg_getsec(cfg, "log");
+
+	if (copy_path_list(watch, "paths", true, &out->watch, &out->n_watch) < 0 ||
+	    copy_exclusions(watch, out) < 0)
+		return -1;
+	for (unsigned i = 0; i < cfg_size(watch, "events"); i++) {
+		const char *ev = cfg_getnstr(watch, "events", i);
+		out->events |= strcmp(ev, "open") == 0   ? CONFIG_EVENT_OPEN
+			       : strcmp(ev, "exec") == 0 ? CONFIG_EVENT_EXEC
+							 : CONFIG_EVENT_CLOSE_WRITE;
+	}
+	out->max_file_size = (unsigned long long)cfg_getint(watch, "max_file_size");
+	verdict_policy_from_name(cfg_getstr(verdict, "policy"), &out->verdict.policy);
+	verdict_decision_from_name(cfg_getstr(verdict, "on_error"), &out->verdict.on_error);
+	verdict_decision_from_name(cfg_getstr(verdict, "on_timeout"), &out->on_timeout);
+	out->timeout_ms = (unsigned)cfg_getint(verdict, "timeout_ms");
+	out->workers = (unsigned)cfg_getint(scan, "workers");
+	out->max_inflight = (unsigned)cfg_getint(scan, "max_inflight");
+	out->cache_size = (unsigned)cfg_getint(scan, "cache_size");
+	out->isolate = strcmp(cfg_getstr(scan, "isolation"), "process") == 0;
+	if (!(out->scan_user = strdup(cfg_getstr(scan, "user"))))
+		return -1;
+	out->seccomp = cfg_getbool(scan, "seccomp");
+	out->memory_limit_mb = (unsigned)cfg_getint(scan, "memory_limit_mb");
+	out->restart_limit = (unsigned)cfg_getint(scan, "restart_limit");
+	out->restart_window_s = (unsigned)cfg_getint(scan, "restart_window_s");
+	out->log_level = log_level_from_name(cfg_getstr(log, "level"));
+	resolved_socket[0] = '\0';
+	if (cfg_getstr(cfg_getsec(cfg, "control"), "socket")[0])
+		config_resolve_path(cfg_getstr(cfg_getsec(cfg, "control"), "socket"),
+				    resolved_socket, sizeof(resolved_socket));
+	if (!(out->control_socket = strdup(resolved_socket)))
+		return -1;
+	out->log_syslog = cfg_getbool(log, "syslog");
+	{
+		const char *events = cfg_getstr(log, "events");
+		char resolved[PATH_MAX];
+
+		if (events[0] && strcmp(events, "-") != 0)
+			config_resolve_path(events, resolved, sizeof(resolved));
+		else
+			snprintf(resolved, sizeof(resolved), "%s", events);
+		if (!(out->event_log = strdup(resolved)))
+			return -1;
+	}
+	return copy_quarantine_options(cfg_getsec(cfg, "quarantine"), out);
+}

@@ -1,0 +1,63 @@
+/*
+ * The reload's diff: a reload swaps in only the plugin sections and the
+ * exclusions, so the settings it leaves as they were are named when they
+ * changed, for the daemon to say that they wait for a restart.
+ */
+#include "common/config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool same_string(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static void name_change(char *out, size_t outsize, bool changed, const char *name)
+{
+	size_t used = strlen(out);
+
+	if (changed && used < outsize)
+		snprintf(out + used, outsize - used, "%s%s", used ? ", " : "", name);
+}
+
+void config_restart_needed(const struct config *running, const struct config *fresh,
+			   char *out, size_t outsize)
+{
+	bool watch = running->n_watch != fresh->n_watch;
+
+	if (!outsize)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; !watch && i < running->n_watch; i++)
+		watch = strcmp(running->watch[i], fresh->watch[i]) != 0;
+	name_change(out, outsize, watch, "watch.paths");
+	name_change(out, outsize, running->events != fresh->events, "watch.events");
+	name_change(out, outsize, running->max_file_size != fresh->max_file_size,
+		    "watch.max_file_size");
+	name_change(out, outsize,
+		    running->verdict.policy != fresh->verdict.policy ||
+			    running->verdict.on_error != fresh->verdict.on_error ||
+			    running->timeout_ms != fresh->timeout_ms ||
+			    running->on_timeout != fresh->on_timeout,
+		    "verdict");
+	name_change(out, outsize,
+		    running->max_inflight != fresh->max_inflight ||
+			    running->cache_size != fresh->cache_size ||
+			    running->isolate != fresh->isolate ||
+			    running->memory_limit_mb != fresh->memory_limit_mb ||
+			    running->restart_limit != fresh->restart_limit ||
+			    running->restart_window_s != fresh->restart_window_s,
+		    "scan");
+	name_change(out, outsize,
+		    running->log_level != fresh->log_level ||
+			    running->log_syslog != fresh->log_syslog ||
+			    !same_string(running->event_log, fresh->event_log),
+		    "log");
+	name_change(out, outsize, !same_string(running->control_socket, fresh->control_socket),
+		    "control");
+	name_change(out, outsize,
+		    !same_string(running->quarantine_dir, fresh->quarantine_dir) ||
+			    running->quarantine_on_close_write != fresh->quarantine_on_close_write,
+		    "quarantine");
+}

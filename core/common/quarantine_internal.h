@@ -1,0 +1,31 @@
+/*
+ * What the quarantine's files (quarantine_*.c) share. Everything in the
+ * folder is opened with O_NOFOLLOW and created with O_EXCL: a symlink is
+ * never followed, a file never replaced.
+ */
+#ifndef FANGUARD_QUARANTINE_INTERNAL_H
+#define FANGUARD_QUARANTINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "common/quarantine.h"
+
+/* The reason into err, and -1 to return with it. */
+int quarantine_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* fsync(2) of path's folder, so that a name made or removed there lasts. */
+void quarantine_sync_parent(const char *path);
+/*
+ * Reads from (from offset 0) to its end, writing every byte to `to` unless it
+ * is -1, and gives the SHA-256 in hex. -1 with errno set on failure.
+ */
+int quarantine_copy_and_hash(int from, int to, char hex[65], unsigned long long *copied);
+/* An item's names in the folder: ID.data, ID.meta and the ID.meta.tmp it is written as. */
+void quarantine_item_names(const char *id, char data[48], char meta[48], char tmp[48]);
+/* Root's and 0400: in quarantine nobody else may read it, nor its owner make it executable. */
+bool quarantine_make_root_only(int fd);
+bool quarantine_same_inode(const struct stat *a, const struct stat *b);
+
+#endif

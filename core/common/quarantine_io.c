@@ -1,0 +1,112 @@
+/* The helpers of quarantine_internal.h: reporting, hashing while copying, names, ownership. */
+#include "common/quarantine_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/sha256.h"
+
+#define COPY_CHUNK (128 * 1024)
+
+int quarantine_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void quarantine_sync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int quarantine_copy_and_hash(int from, int to, char hex[65], unsigned long long *copied)
+{
+	unsigned char *buf = malloc(COPY_CHUNK), md[32];
+	struct sha256 ctx;
+	unsigned long long off = 0;
+	int rc = -1, saved = EIO;
+
+	if (!buf) {
+		saved = ENOMEM;
+		goto done;
+	}
+	sha256_init(&ctx);
+	for (;;) {
+		ssize_t n = pread(from, buf, COPY_CHUNK, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			goto done;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t done = 0; to >= 0 && done < n;) {
+			ssize_t w = write(to, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				saved = w < 0 ? errno : EIO;
+				goto done;
+			}
+			done += w;
+		}
+		sha256_update(&ctx, buf, (size_t)n);
+		off += (unsigned long long)n;
+	}
+	sha256_final(&ctx, md);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (copied)
+		*copied = off;
+	rc = 0;
+done:
+	free(buf);
+	if (rc != 0)
+		errno = saved;
+	return rc;
+}
+
+void quarantine_item_names(const char *id, char data[48], char meta[48], char tmp[48])
+{
+	snprintf(data, 48, "%s.data", id);
+	snprintf(meta, 48, "%s.meta", id);
+	snprintf(tmp, 48, "%s.meta.tmp", id);
+}
+
+bool quarantine_make_root_only(int fd)
+{
+	return fchown(fd, 0, 0) == 0 && fchmod(fd, 0400) == 0;
+}
+
+bool quarantine_same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
