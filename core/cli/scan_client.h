@@ -1,4 +1,4 @@
-/* Client side of `fanguard scan --daemon` (see scan_service.h for the protocol). */
+/* Client side of `fanguard scan --daemon` (the protocol: common/scan_wire.h). */
 #ifndef FANGUARD_SCAN_CLIENT_H
 #define FANGUARD_SCAN_CLIENT_H
 

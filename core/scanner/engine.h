@@ -1,7 +1,8 @@
 /*
  * Scanning one file with every enabled plugin: map it once, hash it once if a
- * plugin wants the digest, ask each plugin, combine the votes. Used by the
- * daemon's worker threads and by `fanguard scan` alike.
+ * plugin wants the digest, ask each plugin for its vote; and combining the
+ * votes (engine_decide). Used by scanner processes, by the daemon's scan
+ * threads (scan.isolation = "thread") and by `fanguard scan` alike.
  */
 #ifndef FANGUARD_ENGINE_H
 #define FANGUARD_ENGINE_H
