@@ -138,6 +138,28 @@ static void test_keys(void)
 	      strcmp(s->keys[5].name, "f") == 0);
 }
 
+/*
+ * libconfuse takes a quoted option name as well as a bare one ("x" = 1 sets x),
+ * so the scan must record it: else the loader cannot refuse it when the plugin
+ * does not declare it, and an error about it has no line.
+ */
+static void test_quoted_keys(void)
+{
+	const char *t = "plugin q {\n"
+			"  \"double\" = 1\n"
+			"  'single' += {a}\n"
+			"  \"\" = 2\n"
+			"  v = \"value\"\n"
+			"}\n";
+	const struct conftext_section *s;
+
+	CHECK(scan(t) == 0 && n_secs == 1);
+	s = section("q");
+	CHECK(key_line(s, "double") == 2 && key_line(s, "single") == 3);
+	CHECK(s && s->n_keys == 4 && s->keys[2].name[0] == '\0' && s->keys[2].line == 4);
+	CHECK(key_line(s, "value") == 0); /* a quoted value is no key */
+}
+
 /* Only `plugin TITLE {` at the top level opens a plugin section. */
 static void test_only_top_level_plugin_sections(void)
 {
@@ -372,6 +394,7 @@ int main(void)
 {
 	test_sections_and_titles();
 	test_keys();
+	test_quoted_keys();
 	test_only_top_level_plugin_sections();
 	test_comments();
 	test_strings();
