@@ -63,6 +63,28 @@ static int open_fds(void)
 	return n;
 }
 
+/* sendmsg with any number of descriptors in one SCM_RIGHTS message, as any peer can. */
+static int send_fds(const void *buf, size_t len, const int *fds, size_t n_fds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	memset(&control, 0, sizeof(control));
+	mh.msg_control = control.buf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * n_fds);
+	return sendmsg(sv[0], &mh, 0) < 0 ? -1 : 0;
+}
+
 static void test_ready_round_trip(void)
 {
 	struct scanner_ready r = { .type = SCANNER_READY, .n_plugins = 2 };
@@ -236,6 +258,41 @@ static void test_short_and_oversized(void)
 }
 
 /*
+ * Our messages carry at most one descriptor. More (which a compromised scanner
+ * could send the daemon) is EBADMSG and all of them are closed; a zero-length
+ * message reads as the end of stream, and a descriptor with it is closed too.
+ * Else each such message would leave descriptors open in the receiver.
+ */
+static void test_extra_descriptors_are_closed(void)
+{
+	struct scanner_failed f = { .type = SCANNER_FAILED };
+	int a = temp_file(), b = temp_file(), fd = 7, before;
+	int two[2] = { a, b }, three[3] = { a, b, a };
+
+	new_pair();
+	before = open_fds();
+	CHECK(send_fds(&f, sizeof(f), two, 2) == 0);
+	errno = 0;
+	CHECK(scanner_recv(sv[1], msg, &fd) == -1 && errno == EBADMSG && fd == -1);
+	CHECK(open_fds() == before);
+	CHECK(send_fds(&f, sizeof(f), three, 3) == 0);
+	errno = 0;
+	CHECK(scanner_recv(sv[1], msg, &fd) == -1 && errno == EBADMSG && fd == -1);
+	CHECK(open_fds() == before);
+	CHECK(send_fds(&f, 0, &a, 1) == 0);
+	CHECK(scanner_recv(sv[1], msg, &fd) == 0 && fd == -1);
+	CHECK(open_fds() == before);
+	/* one is what a scan has: kept */
+	CHECK(send_fds(&f, sizeof(f), &b, 1) == 0);
+	CHECK(scanner_recv(sv[1], msg, &fd) == (ssize_t)sizeof(f) && same_file(fd, b));
+	if (fd >= 0)
+		close(fd);
+	CHECK(open_fds() == before);
+	close(a);
+	close(b);
+}
+
+/*
  * scanner_recv does not judge types: a message of a type it does not know comes
  * back whole, with its length, and the caller's dispatch ignores it.
  */
@@ -311,6 +368,7 @@ int main(void)
 	test_verdict_round_trip();
 	test_verdict_len();
 	test_short_and_oversized();
+	test_extra_descriptors_are_closed();
 	test_unknown_type_is_the_callers_to_drop();
 	test_end_of_stream();
 	test_nonblocking();
