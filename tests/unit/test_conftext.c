@@ -101,7 +101,8 @@ static void test_sections_and_titles(void)
 	CHECK(well_formed(s) && s->line == 8 && key_line(s, "socket") == 11);
 	CHECK(s && s->end == text_len - 2);
 	/* in file order */
-	CHECK(n_secs == 4 && strcmp(secs[0].title, "clamav") == 0 && strcmp(secs[3].title, "clamd") == 0);
+	CHECK(n_secs == 4 && strcmp(secs[0].title, "clamav") == 0 &&
+	      strcmp(secs[3].title, "clamd") == 0);
 }
 
 static void test_keys(void)
@@ -186,8 +187,8 @@ static void test_comments(void)
 			"/**/plugin p { # {\n"     /* 8 */
 			"  a = 1 // }\n"           /* 9 */
 			"  /* } */ b = 2\n"        /* 10 */
-			"  e = v#}\n"              /* 11: '#' ends a bare word and starts a comment */
-			"  url = http://host/p\n"  /* 12: a '//' within a word is part of it */
+			"  e = v#}\n"              /* 11: '#' ends a bare word, starts a comment */
+			"  url = http://host/p\n"  /* 12: a '//' in a word is part of it */
 			"  /* multi\n"             /* 13 */
 			"     line { */\n"         /* 14 */
 			"  c = 3 /*}**/\n"         /* 15 */
@@ -220,7 +221,7 @@ static void test_strings(void)
 			"  lines }\"\n"                /* 9 */
 			"  h = \"cont\\\n"             /* 10: backslash-newline */
 			"inued\"\n"                    /* 11 */
-			"  i = \"x = y\" j = '\\\\'\n" /* 12: '\\' ends after the escaped backslash */
+			"  i = \"x = y\" j = '\\\\'\n" /* 12: '\\' is an escaped backslash */
 			"  k = \"\"\n"                 /* 13 */
 			"}\n"                          /* 14 */
 			"plugin after { z = 1 }\n";    /* 15 */
@@ -295,7 +296,8 @@ static void test_long_names_are_cut(void)
 	snprintf(t, sizeof(t), "plugin %s { %s = 1 }", name, name);
 	CHECK(scan(t) == 0 && n_secs == 1);
 	CHECK(n_secs == 1 && strlen(secs[0].title) == CONFTEXT_NAME_MAX - 1);
-	CHECK(n_secs == 1 && secs[0].n_keys == 1 && strlen(secs[0].keys[0].name) == CONFTEXT_NAME_MAX - 1);
+	CHECK(n_secs == 1 && secs[0].n_keys == 1 &&
+	      strlen(secs[0].keys[0].name) == CONFTEXT_NAME_MAX - 1);
 	CHECK(n_secs == 1 && strncmp(secs[0].title, name, CONFTEXT_NAME_MAX - 1) == 0);
 }
 
@@ -344,15 +346,17 @@ static void test_unbalanced_text(void)
 static void test_malformed_input(void)
 {
 	static const char *const inputs[] = {
-		"", "plugin", "plugin ", "plugin x", "plugin x ", "plugin x {", "plugin {", "plugin { }",
-		"plugin }", "plugin = {", "plugin \"", "plugin \"x", "plugin 'x' ", "plugin \"x\" {",
-		"plugin x {\"", "plugin x {'\\", "plugin x { a = \"\\", "plugin x { a = '\\'", "{", "}",
-		"}}}}plugin x {}", "{{{{plugin x {}", "/", "/*", "/**", "/*/", "*/", "//", "#", "\\",
-		"\"", "'", "=", "+=", "plugin x { = }", "plugin x { += }", "plugin x { \"", "plugin x {{{{",
-		"plugin x { a = 1 }}}}", "plugin x { a\n=\n1\n", "plugin x {\n/", "plugin x { a = b/",
-		"plugin x { a = b/*", "plugin x { a = 1 #", "plugin x { a = 1 //", "plugin x{}plugin",
-		"plugin x{}plugin y", "plugin x{}plugin y{", "plugin plugin plugin { plugin = plugin }",
-		"${VAR}", "plugin x { a = ${V} }", "plugin ${x} { }",
+		"", "plugin", "plugin ", "plugin x", "plugin x ", "plugin x {", "plugin {",
+		"plugin { }", "plugin }", "plugin = {", "plugin \"", "plugin \"x", "plugin 'x' ",
+		"plugin \"x\" {", "plugin x {\"", "plugin x {'\\", "plugin x { a = \"\\",
+		"plugin x { a = '\\'", "{", "}", "}}}}plugin x {}", "{{{{plugin x {}", "/", "/*",
+		"/**", "/*/", "*/", "//", "#", "\\", "\"", "'", "=", "+=", "plugin x { = }",
+		"plugin x { += }", "plugin x { \"", "plugin x {{{{", "plugin x { a = 1 }}}}",
+		"plugin x { a\n=\n1\n", "plugin x {\n/", "plugin x { a = b/", "plugin x { a = b/*",
+		"plugin x { a = 1 #", "plugin x { a = 1 //", "plugin x{}plugin",
+		"plugin x{}plugin y", "plugin x{}plugin y{",
+		"plugin plugin plugin { plugin = plugin }", "${VAR}", "plugin x { a = ${V} }",
+		"plugin ${x} { }",
 	};
 	const char *big = "# c\nwatch { paths = {\"/a\"} }\n"
 			  "plugin clamav { enabled = true /* x */ database += {'d', \"e\\\"\"} }\n"

@@ -120,7 +120,8 @@ static void test_collisions(void)
 	CHECK(slot_of(&t, 1, a) == h && slot_of(&t, 1, b) == h + 1 && slot_of(&t, 1, c) == h + 2);
 	CHECK(slot_of(&t, 1, d) == h + 3 && slot_of(&t, 1, e) == h + 4);
 	CHECK(flight_find(&t, 1, a) == 10 && flight_find(&t, 1, b) == 20 &&
-	      flight_find(&t, 1, c) == 30 && flight_find(&t, 1, d) == 40 && flight_find(&t, 1, e) == 50);
+	      flight_find(&t, 1, c) == 30 && flight_find(&t, 1, d) == 40 &&
+	      flight_find(&t, 1, e) == 50);
 
 	flight_remove(&t, 1, a, 10); /* the head of the chain */
 	CHECK(flight_find(&t, 1, a) == 0);
@@ -131,7 +132,8 @@ static void test_collisions(void)
 	CHECK(t.slots[h + 3].id == 0 && t.used == 4);
 
 	flight_remove(&t, 1, c, 30); /* the middle */
-	CHECK(flight_find(&t, 1, b) == 20 && flight_find(&t, 1, d) == 40 && flight_find(&t, 1, e) == 50);
+	CHECK(flight_find(&t, 1, b) == 20 && flight_find(&t, 1, d) == 40 &&
+	      flight_find(&t, 1, e) == 50);
 	CHECK(slot_of(&t, 1, d) == h + 1); /* its home now */
 	flight_free(&t);
 }
@@ -140,7 +142,8 @@ static void test_collisions(void)
 static void test_collisions_wrap_around(void)
 {
 	struct flight_table t;
-	uint64_t a = ino_with_home(15, 0), b = ino_with_home(15, a + 1), c = ino_with_home(15, b + 1);
+	uint64_t a = ino_with_home(15, 0), b = ino_with_home(15, a + 1),
+		 c = ino_with_home(15, b + 1);
 	uint64_t z = ino_with_home(0, 0);
 
 	CHECK(flight_init(&t, 8) == 0 && t.mask == 15);
@@ -152,7 +155,8 @@ static void test_collisions_wrap_around(void)
 	CHECK(slot_of(&t, 1, z) == 2);
 	flight_remove(&t, 1, a, 1);
 	CHECK(slot_of(&t, 1, b) == 15 && slot_of(&t, 1, c) == 0 && slot_of(&t, 1, z) == 1);
-	CHECK(flight_find(&t, 1, b) == 2 && flight_find(&t, 1, c) == 3 && flight_find(&t, 1, z) == 4);
+	CHECK(flight_find(&t, 1, b) == 2 && flight_find(&t, 1, c) == 3 &&
+	      flight_find(&t, 1, z) == 4);
 	flight_remove(&t, 1, b, 2);
 	CHECK(slot_of(&t, 1, c) == 15 && slot_of(&t, 1, z) == 0); /* z back at its home */
 	CHECK(flight_find(&t, 1, c) == 3 && flight_find(&t, 1, z) == 4 && t.used == 2);

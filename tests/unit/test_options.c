@@ -62,11 +62,12 @@ static void test_one_empty_slot_per_spec(void)
 	if (!o)
 		return;
 	CHECK(o->n == 5);
-	CHECK(strcmp(o->plugin, "demo") == 0 && strcmp(o->config_path, "/etc/fanguard/fanguard.conf") == 0);
+	CHECK(strcmp(o->plugin, "demo") == 0 &&
+	      strcmp(o->config_path, "/etc/fanguard/fanguard.conf") == 0);
 	for (size_t i = 0; i < o->n; i++) {
 		const struct option_value *v = &o->values[i];
-		all_empty = all_empty && v->spec == &specs[i] && v->line == 0 && !v->b && v->i == 0 &&
-			    !v->s && !v->list && v->count == 0;
+		all_empty = all_empty && v->spec == &specs[i] && v->line == 0 && !v->b &&
+			    v->i == 0 && !v->s && !v->list && v->count == 0;
 	}
 	CHECK(all_empty);
 	/*
@@ -115,7 +116,8 @@ static void test_getters_return_the_values(void)
 	CHECK(host->opt_int(o, "timeout") == LLONG_MAX);
 	options_find(o, "timeout")->i = -5;
 	CHECK(host->opt_int(o, "timeout") == -5);
-	CHECK(host->opt_string(o, "socket") && strcmp(host->opt_string(o, "socket"), "/run/clamd.sock") == 0);
+	CHECK(host->opt_string(o, "socket") &&
+	      strcmp(host->opt_string(o, "socket"), "/run/clamd.sock") == 0);
 	options_free(o); /* frees the string (LeakSanitizer would tell) */
 }
 
@@ -146,7 +148,8 @@ static void test_lists(void)
 	for (int i = 0; i < 999; i++)
 		failed += options_list_append(paths, "p") != 0;
 	CHECK(failed == 0 && host->opt_list_count(o, "paths") == 1000);
-	CHECK(host->opt_list_item(o, "paths", 999) && host->opt_list_item(o, "paths", 1000) == NULL);
+	CHECK(host->opt_list_item(o, "paths", 999) &&
+	      host->opt_list_item(o, "paths", 1000) == NULL);
 	options_free(o);
 }
 

@@ -204,7 +204,8 @@ static void test_verdict_round_trip(void)
 	CHECK(fd == -1 && msg->type == SCANNER_VERDICT && msg->verdict.tag == 77);
 	CHECK(msg->verdict.queue_ns == 1000 && msg->verdict.have_sha256 == 1);
 	CHECK(memcmp(msg->verdict.sha256, v.sha256, 32) == 0);
-	CHECK(msg->verdict.read_ns == 5 && msg->verdict.sha256_ns == 6 && msg->verdict.n_votes == 3);
+	CHECK(msg->verdict.read_ns == 5 && msg->verdict.sha256_ns == 6 &&
+	      msg->verdict.n_votes == 3);
 	CHECK(msg->verdict.vote[1].verdict == 1 && msg->verdict.vote[2].plugin_ns == 102);
 	CHECK(strcmp(msg->verdict.vote[1].threat, "Win.Test.EICAR_HDB-1") == 0);
 }
