@@ -114,7 +114,10 @@ static int add_key(struct conftext_section *sec, const char *name, unsigned line
 	return 0;
 }
 
-/* Reads the body after `plugin TITLE {` up to its closing brace, recording depth-1 keys. */
+/*
+ * Reads the body after `plugin TITLE {` up to its closing brace, recording depth-1 keys:
+ * bare or quoted, as libconfuse takes both ("key" = 1 sets key).
+ */
 static int scan_section_body(struct lexer *lx, struct conftext_section *sec)
 {
 	int depth = 1;
@@ -130,7 +133,7 @@ static int scan_section_body(struct lexer *lx, struct conftext_section *sec)
 		else if (t.kind == TOK_PUNCT && t.punct == '}')
 			depth--;
 		else if (depth == 1 && t.kind == TOK_PUNCT && (t.punct == '=' || t.punct == '+') &&
-			 prev.kind == TOK_WORD) {
+			 (prev.kind == TOK_WORD || prev.kind == TOK_STRING)) {
 			token_copy(lx, &prev, name, sizeof(name));
 			if (add_key(sec, name, prev.line) < 0)
 				return -1;

@@ -47,21 +47,34 @@ ssize_t scanner_recv(int sock, union scanner_msg *msg, int *fd)
 		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
 	};
 	ssize_t n;
+	size_t fds = 0;
 
 	*fd = -1;
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n <= 0)
+	if (n < 0)
 		return n;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	if ((size_t)n < sizeof(msg->type) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+	/* Whatever descriptors came are ours now: keep one, close any others (none may leak). */
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++, fds++) {
+			int got;
+
+			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (fds == 0)
+				*fd = got;
+			else
+				close(got);
+		}
+	}
+	if ((size_t)n < sizeof(msg->type) || fds > 1 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
+		if (n == 0)
+			return 0;
 		errno = EBADMSG;
 		return -1;
 	}

@@ -80,7 +80,9 @@ union scanner_msg {
 int scanner_send(int sock, const void *msg, size_t len, int fd, int flags);
 /*
  * Receives one message into msg; *fd gets an attached descriptor or -1.
- * Returns the message length, 0 at end of stream, -1 with errno.
+ * Returns the message length, 0 at end of stream, -1 with errno: EBADMSG for
+ * a message shorter than a type, longer than any message or with more than
+ * one descriptor (those that came are closed). The type is the caller's to check.
  */
 ssize_t scanner_recv(int sock, union scanner_msg *msg, int *fd);
 /* Bytes of a scan message to send: the path only as long as it is. */

@@ -1,9 +1,8 @@
-/* The verdict cache, the single-flight index and the latency histogram: pure logic. */
+/* The verdict cache and the latency histogram: pure logic (single-flight: test_flight.c). */
 #include <stdlib.h>
 
 #include "daemon/cache.h"
 #include "check.h"
-#include "daemon/flight.h"
 #include "common/histogram.h"
 
 static struct stat file(dev_t dev, ino_t ino, off_t size, long mtime_ns, long ctime_ns)
@@ -86,41 +85,6 @@ static void test_cache_bounded(void)
 	cache_free(&c);
 }
 
-static void test_flight(void)
-{
-	struct flight_table t;
-
-	CHECK(flight_init(&t, 8) == 0);
-	CHECK(flight_find(&t, 1, 2) == 0);
-	flight_put(&t, 1, 2, 100, 1);
-	flight_put(&t, 1, 3, 101, 1);
-	CHECK(flight_find(&t, 1, 2) == 100 && flight_find(&t, 1, 3) == 101);
-	flight_remove(&t, 1, 2, 99); /* not the recorded scan: kept */
-	CHECK(flight_find(&t, 1, 2) == 100);
-	flight_remove(&t, 1, 2, 100);
-	CHECK(flight_find(&t, 1, 2) == 0 && flight_find(&t, 1, 3) == 101);
-
-	/* entries then removals keep every survivor reachable (16 slots, up to 12 used) */
-	for (uint64_t i = 0; i < 10; i++)
-		flight_put(&t, 7, i, 200 + i, 1);
-	for (uint64_t i = 0; i < 10; i += 2)
-		flight_remove(&t, 7, i, 200 + i);
-	for (uint64_t i = 1; i < 10; i += 2)
-		CHECK(flight_find(&t, 7, i) == 200 + i);
-	/* at three quarters full of live scans a new one is not recorded (it scans alone) */
-	for (uint64_t i = 0; i < 20; i++)
-		flight_put(&t, 8, i, 300 + i, 1);
-	CHECK(t.used * 4 <= (t.mask + 1) * 3);
-	CHECK(flight_find(&t, 8, 19) == 0);
-
-	/* full of long-answered ids: they make room */
-	for (uint64_t i = 0; i < 1000; i++)
-		flight_put(&t, 9, i, 1000 + i, 1000 + i);
-	CHECK(flight_find(&t, 9, 999) == 1999);
-	CHECK(t.used <= t.mask + 1);
-	flight_free(&t);
-}
-
 static void test_histogram(void)
 {
 	static struct histogram h;
@@ -147,7 +111,6 @@ int main(void)
 {
 	test_cache_validity();
 	test_cache_bounded();
-	test_flight();
 	test_histogram();
 	return check_summary();
 }

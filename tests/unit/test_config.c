@@ -162,6 +162,10 @@ static void test_errors_name_file_and_line(void)
 	e = load_error("plugin clamav { database = {\"d\"} }\nplugin yara {\n database = {\"d\"}\n}\n");
 	CHECK_STR_CONTAINS(e, ":3:");
 	CHECK_STR_CONTAINS(e, "plugin 'yara' has no option 'database'");
+	/* ...also when its name is quoted, which libconfuse takes as well */
+	e = load_error("plugin clamav { database = {\"d\"} }\nplugin yara {\n \"database\" = {\"d\"}\n}\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "plugin 'yara' has no option 'database'");
 
 	e = load_error("verdict {\n  timeout_ms = \"fast\"\n}\n");
 	CHECK_STR_CONTAINS(e, ":2:");
