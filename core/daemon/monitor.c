@@ -21,6 +21,7 @@
 #include "daemon/cache.h"
 #include "common/eventlog.h"
 #include "daemon/exclusions.h"
+#include "daemon/fatal_signal.h"
 #include "daemon/flight.h"
 #include "common/histogram.h"
 #include "common/log.h"
@@ -129,38 +130,6 @@ static bool ratelimit_pass(struct ratelimit *rl, unsigned long *suppressed)
 }
 
 static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
-
-/*
- * If the daemon itself crashes, processes waiting on its answers must not
- * hang: close the fanotify group first (the kernel then allows them), then die
- * of the same signal so systemd sees the crash and restarts us.
- */
-static volatile sig_atomic_t fatal_fan_fd = -1;
-
-static void on_fatal_signal(int sig)
-{
-	if (fatal_fan_fd >= 0)
-		close(fatal_fan_fd);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_fatal_handlers(int fan_fd)
-{
-	static const int fatal[] = { SIGSEGV, SIGABRT, SIGILL, SIGFPE, SIGBUS };
-	struct sigaction sa, old;
-
-	fatal_fan_fd = fan_fd;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
-		/* leave a handler someone installed on purpose (the scan threads' SIGBUS guard) */
-		if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler != SIG_DFL)
-			continue;
-		sigaction(fatal[i], &sa, NULL);
-	}
-}
 
 /* ---- marks ---- */
 
@@ -317,7 +286,7 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 	if (mark_watch_paths(m, mask, err, errlen) != 0)
 		goto fail;
 	pipeline_set_answerer(pipeline, answer_from_worker, m);
-	install_fatal_handlers(m->fan_fd);
+	fatal_signal_install(m->fan_fd);
 	return m;
 fail:
 	monitor_destroy(m);
@@ -1071,7 +1040,7 @@ void monitor_destroy(struct monitor *m)
 {
 	if (!m)
 		return;
-	fatal_fan_fd = -1;
+	fatal_signal_forget();
 	if (m->fan_fd >= 0)
 		close(m->fan_fd);
 	if (m->timer_fd >= 0)
