@@ -23,6 +23,7 @@
 #include "daemon/exclusions.h"
 #include "daemon/fatal_signal.h"
 #include "daemon/flight.h"
+#include "daemon/marks.h"
 #include "common/histogram.h"
 #include "common/log.h"
 #include "common/pathmatch.h"
@@ -131,72 +132,6 @@ static bool ratelimit_pass(struct ratelimit *rl, unsigned long *suppressed)
 
 static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
 
-/* ---- marks ---- */
-
-/* Decodes the octal escapes (\040 for space) mountinfo uses in paths. */
-static void unescape_mountinfo(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
-static int mark_mount(struct monitor *m, const char *path, uint64_t mask, char *err, size_t errlen)
-{
-	if (fanotify_mark(m->fan_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD, path) != 0) {
-		snprintf(err, errlen, "cannot mark the mount of %s: %s", path, strerror(errno));
-		return -1;
-	}
-	m->marks++;
-	log_debug("marked mount %s", path);
-	return 0;
-}
-
-/*
- * A mount mark covers one mount, so a watch path gets the mount it lives on
- * plus every mount below it; the path filter then narrows events to the
- * watched trees. New directories need no marks, new mounts are not seen.
- */
-static int mark_watch_paths(struct monitor *m, uint64_t mask, char *err, size_t errlen)
-{
-	char line[8192], mountpoint[PATH_MAX];
-	FILE *f;
-
-	for (size_t i = 0; i < m->cfg->n_watch; i++)
-		if (mark_mount(m, m->cfg->watch[i], mask, err, errlen) != 0)
-			return -1;
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f) {
-		snprintf(err, errlen, "cannot read /proc/self/mountinfo: %s", strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		/* fields: id parent major:minor root mountpoint ... */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mountpoint) != 1)
-			continue;
-		unescape_mountinfo(mountpoint);
-		for (size_t i = 0; i < m->cfg->n_watch; i++) {
-			if (strcmp(mountpoint, m->cfg->watch[i]) != 0 &&
-			    path_is_under(mountpoint, m->cfg->watch[i]) &&
-			    mark_mount(m, mountpoint, mask, err, errlen) != 0) {
-				fclose(f);
-				return -1;
-			}
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
 /*
  * The best ignore-mark flavour this kernel has: FAN_MARK_IGNORE (6.0) over the
  * older FAN_MARK_IGNORED_MASK, evictable (5.19) so marks never pin inodes in
@@ -283,7 +218,7 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 			log_warning("this kernel refuses fanotify ignore marks: every open will be an "
 				    "event (the verdict cache still saves rescans)");
 	}
-	if (mark_watch_paths(m, mask, err, errlen) != 0)
+	if (marks_add_watch_paths(m->fan_fd, cfg, mask, &m->marks, err, errlen) != 0)
 		goto fail;
 	pipeline_set_answerer(pipeline, answer_from_worker, m);
 	fatal_signal_install(m->fan_fd);
