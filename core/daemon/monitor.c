@@ -23,6 +23,7 @@
 #include "daemon/exclusions.h"
 #include "daemon/fatal_signal.h"
 #include "daemon/flight.h"
+#include "daemon/ignore_marks.h"
 #include "daemon/marks.h"
 #include "common/histogram.h"
 #include "common/log.h"
@@ -30,13 +31,6 @@
 #include "common/procinfo.h"
 #include "daemon/sdnotify.h"
 #include "common/textbuf.h"
-
-#ifndef FAN_MARK_EVICTABLE
-#define FAN_MARK_EVICTABLE 0x00000200
-#endif
-#ifndef FAN_MARK_IGNORE
-#define FAN_MARK_IGNORE 0x00000400
-#endif
 
 #define EVENT_BUF_SIZE (256 * 1024)
 #define COMPLETION_BATCH 256
@@ -99,9 +93,7 @@ struct monitor {
 	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
 	bool caching;
 	uint64_t perm_mask;       /* the permission events we asked for */
-	unsigned ignore_flags;    /* FAN_MARK_IGNORE or FAN_MARK_IGNORED_MASK, maybe | EVICTABLE */
-	_Atomic unsigned long long live_marks; /* non-evictable marks placed since the last flush */
-	_Atomic unsigned long long marks_placed, mark_failures, n_flushes; /* from any thread */
+	struct ignore_marks ignore;
 	struct verdict_cache cache;
 	struct flight_table flights;
 	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
@@ -131,33 +123,6 @@ static bool ratelimit_pass(struct ratelimit *rl, unsigned long *suppressed)
 }
 
 static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
-
-/*
- * The best ignore-mark flavour this kernel has: FAN_MARK_IGNORE (6.0) over the
- * older FAN_MARK_IGNORED_MASK, evictable (5.19) so marks never pin inodes in
- * memory. Tried on our own executable, then removed again.
- */
-static void probe_ignore_marks(struct monitor *m)
-{
-	static const unsigned flavours[] = {
-		FAN_MARK_IGNORE | FAN_MARK_EVICTABLE, FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
-		FAN_MARK_IGNORE, FAN_MARK_IGNORED_MASK,
-	};
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-
-	m->ignore_flags = 0;
-	if (fd < 0)
-		return;
-	for (size_t i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
-		if (fanotify_mark(m->fan_fd, FAN_MARK_ADD | flavours[i], m->perm_mask, fd, NULL) == 0) {
-			fanotify_mark(m->fan_fd, FAN_MARK_REMOVE | (flavours[i] & ~FAN_MARK_EVICTABLE),
-				      m->perm_mask, fd, NULL);
-			m->ignore_flags = flavours[i];
-			break;
-		}
-	}
-	close(fd);
-}
 
 struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, char *err,
 			       size_t errlen)
@@ -212,12 +177,7 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (m->caching) {
-		probe_ignore_marks(m);
-		if (!m->ignore_flags)
-			log_warning("this kernel refuses fanotify ignore marks: every open will be an "
-				    "event (the verdict cache still saves rescans)");
-	}
+	ignore_marks_init(&m->ignore, m->fan_fd, m->perm_mask, m->caching, cfg->cache_size);
 	if (marks_add_watch_paths(m->fan_fd, cfg, mask, &m->marks, err, errlen) != 0)
 		goto fail;
 	pipeline_set_answerer(pipeline, answer_from_worker, m);
@@ -235,61 +195,7 @@ unsigned monitor_mark_count(const struct monitor *m)
 
 const char *monitor_cache_mode(const struct monitor *m)
 {
-	if (!m->caching)
-		return "off";
-	if (!m->ignore_flags)
-		return "user space only";
-	return (m->ignore_flags & FAN_MARK_EVICTABLE) ? "kernel ignore marks (evictable)"
-						      : "kernel ignore marks (bounded)";
-}
-
-/* ---- the allow-cache in the kernel ---- */
-
-/*
- * Asks the kernel not to send permission events for fd's inode until it is
- * modified. Called from the monitor and from pipeline threads.
- */
-static bool ignore_inode(struct monitor *m, int fd)
-{
-	if (!m->caching || !m->ignore_flags)
-		return false;
-	if (!(m->ignore_flags & FAN_MARK_EVICTABLE) &&
-	    atomic_fetch_add(&m->live_marks, 1) >= m->cfg->cache_size) {
-		/* pinned inodes must stay bounded: start over rather than grow */
-		fanotify_mark(m->fan_fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL);
-		atomic_store(&m->live_marks, 1);
-		atomic_fetch_add(&m->n_flushes, 1);
-	}
-	if (fanotify_mark(m->fan_fd, FAN_MARK_ADD | m->ignore_flags, m->perm_mask, fd, NULL) != 0) {
-		atomic_fetch_add(&m->mark_failures, 1);
-		return false;
-	}
-	atomic_fetch_add(&m->marks_placed, 1);
-	return true;
-}
-
-static void unignore_inode(struct monitor *m, int fd)
-{
-	fanotify_mark(m->fan_fd, FAN_MARK_REMOVE | (m->ignore_flags & ~FAN_MARK_EVICTABLE),
-		      m->perm_mask, fd, NULL);
-}
-
-/*
- * Marks fd's inode ignored if it is still in state st. The fstat after the
- * mark closes the window between our check and the mark: a write after the
- * mark clears it, a write before it shows in the fstat.
- */
-static bool ignore_if_unchanged(struct monitor *m, int fd, const struct stat *st)
-{
-	struct stat now;
-
-	if (!ignore_inode(m, fd))
-		return false;
-	if (fstat(fd, &now) != 0 || !cache_same_state(st, &now)) {
-		unignore_inode(m, fd);
-		return false;
-	}
-	return true;
+	return ignore_marks_mode(&m->ignore);
 }
 
 /* Remembers a verdict, unless the file changed while it was being scanned. */
@@ -301,8 +207,8 @@ static void remember(struct monitor *m, struct inflight *e, const struct scan_co
 	if (!m->caching || !done->cacheable || e->generation != m->generation ||
 	    fstat(e->fd, &now) != 0 || !cache_same_state(&e->st, &now))
 		return;
-	if (done->decision == DECISION_ALLOW && m->ignore_flags && !e->marked &&
-	    !ignore_if_unchanged(m, e->fd, &e->st))
+	if (done->decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) && !e->marked &&
+	    !ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st))
 		return;
 	cache_store(&m->cache, &e->st, done->decision, done->threats);
 }
@@ -338,12 +244,12 @@ static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, b
 
 	if (!claim_answer(e, id))
 		return false; /* the deadline came first */
-	if (cacheable && decision == DECISION_ALLOW && m->caching && m->ignore_flags &&
+	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
 	    e->generation == pipeline_generation(m->pipeline)) {
-		e->marked = ignore_if_unchanged(m, e->fd, &e->st);
+		e->marked = ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st);
 		/* a reload that finished meanwhile may have flushed marks before this one */
 		if (e->marked && e->generation != pipeline_generation(m->pipeline)) {
-			unignore_inode(m, e->fd);
+			ignore_marks_remove(&m->ignore, e->fd);
 			e->marked = false;
 		}
 	}
@@ -569,7 +475,7 @@ static void allow_unscanned(struct monitor *m, const struct fanotify_event_metad
 	 * names: one of the others may be watched.
 	 */
 	if ((ev->mask & m->perm_mask) && st->st_nlink == 1)
-		ignore_if_unchanged(m, ev->fd, st);
+		ignore_marks_add_if_unchanged(&m->ignore, ev->fd, st);
 	m->n.allowed_inline++;
 	answer_now(m, ev, DECISION_ALLOW);
 }
@@ -598,7 +504,8 @@ static void answer_from_cache(struct monitor *m, const struct fanotify_event_met
 		}
 	} else {
 		m->n.cache_allow++;
-		ignore_if_unchanged(m, ev->fd, &req->st); /* its mark was evicted, or never placed */
+		/* its mark was evicted, or never placed */
+		ignore_marks_add_if_unchanged(&m->ignore, ev->fd, &req->st);
 	}
 	answer_now(m, ev, decision);
 }
@@ -608,8 +515,7 @@ static void forget_written(struct monitor *m, const struct fanotify_event_metada
 			   const struct stat *st)
 {
 	cache_forget(&m->cache, st->st_dev, st->st_ino);
-	if (m->ignore_flags)
-		unignore_inode(m, ev->fd);
+	ignore_marks_remove(&m->ignore, ev->fd);
 }
 
 static bool uid_excluded(const struct config *cfg, uid_t uid)
@@ -777,12 +683,7 @@ static void forget_everything(struct monitor *m)
 {
 	m->generation = pipeline_generation(m->pipeline);
 	cache_new_generation(&m->cache);
-	if (m->ignore_flags) {
-		/* inode marks are only our ignore marks: the mount marks stay */
-		if (fanotify_mark(m->fan_fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL) != 0)
-			log_error("cannot drop the kernel's cached verdicts: %s", strerror(errno));
-		atomic_store(&m->live_marks, 0);
-	}
+	ignore_marks_flush(&m->ignore);
 }
 
 void monitor_format_stats(struct monitor *m, struct textbuf *tb)
@@ -806,8 +707,8 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 	tb_printf(tb, "cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "
 		  "%llu ignore marks placed (%llu refused, %llu flushes)\n",
 		  monitor_cache_mode(m), m->cache.size, c->hits, c->misses, c->stale, c->evictions,
-		  (unsigned long long)m->marks_placed, (unsigned long long)m->mark_failures,
-		  (unsigned long long)m->n_flushes);
+		  (unsigned long long)m->ignore.placed, (unsigned long long)m->ignore.failures,
+		  (unsigned long long)m->ignore.flushes);
 	pipeline_format_stats(m->pipeline, tb);
 	hist_format(&m->answer_latency, buf, sizeof(buf));
 	tb_printf(tb, "latency: event to answer (scanned events) %s\n", buf);
