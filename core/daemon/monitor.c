@@ -14,7 +14,6 @@
 #include <sys/fanotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,8 +21,8 @@
 #include "common/eventlog.h"
 #include "daemon/exclusions.h"
 #include "daemon/fatal_signal.h"
-#include "daemon/flight.h"
 #include "daemon/ignore_marks.h"
+#include "daemon/inflight.h"
 #include "daemon/marks.h"
 #include "common/histogram.h"
 #include "common/log.h"
@@ -34,32 +33,6 @@
 
 #define EVENT_BUF_SIZE (256 * 1024)
 #define COMPLETION_BATCH 256
-
-/* One permission event waiting for its answer. */
-struct inflight {
-	uint64_t id;
-	int fd;                 /* the event's fd: the kernel matches the answer by it */
-	uint64_t deadline_ns;
-	uint64_t start_ns;
-	/*
-	 * The right to answer: the id while nobody has, 0 once someone has. Workers
-	 * answer their own scans (one wake-up less per open), the monitor answers
-	 * deadlines and waiters; whoever swaps the id out answers.
-	 */
-	_Atomic uint64_t claim;
-	bool answered;          /* monitor's view: answered and its fd closed */
-	bool marked;            /* the answerer placed the kernel ignore mark */
-	unsigned generation;    /* the signatures' generation when it was submitted */
-	bool scanning;          /* it leads a scan (the others wait on one: single-flight) */
-	uint64_t next_waiter;   /* id of the next event waiting on the same scan, 0: none */
-	pid_t pid;
-	enum fg_event_kind kind;
-	struct stat st;         /* the file as it was when the event arrived */
-	/*
-	 * No path: only a timeout needs one, and reads it from the fd then. A
-	 * PATH_MAX copy per slot would keep ~4 MiB resident once the ring wraps.
-	 */
-};
 
 struct counters {
 	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
@@ -80,13 +53,10 @@ struct monitor {
 	pthread_mutex_t excl_lock;
 	struct pipeline *pipeline;
 	int fan_fd;
-	int timer_fd;
 	int reload_fd;            /* eventfd: another thread asks for a reload of the exclusions */
 	pid_t self;
 	unsigned marks;
-	/* Ring of permission events in arrival order, so deadlines are in order too. */
-	struct inflight *ring;
-	uint64_t cap, head, tail; /* ids: slot = id % cap; head..tail are in flight */
+	struct inflight_ring inflight;
 	struct counters n;
 	struct ratelimit rl_overload, rl_large, rl_overflow;
 	unsigned char *buf;
@@ -95,18 +65,9 @@ struct monitor {
 	uint64_t perm_mask;       /* the permission events we asked for */
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
-	struct flight_table flights;
 	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
 	unsigned generation;      /* the pipeline's, when the cache was last valid */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static bool ratelimit_pass(struct ratelimit *rl, unsigned long *suppressed)
 {
@@ -138,12 +99,11 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 	pthread_mutex_init(&m->excl_lock, NULL);
 	m->pipeline = pipeline;
 	m->self = getpid();
-	m->fan_fd = m->timer_fd = m->reload_fd = -1;
-	m->cap = cfg->max_inflight;
-	m->ring = calloc(m->cap, sizeof(*m->ring));
+	m->fan_fd = m->reload_fd = -1;
+	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
+		goto fail;
 	m->buf = malloc(EVENT_BUF_SIZE);
-	m->head = m->tail = 1; /* id 0 means "no answer expected" */
-	if (!m->ring || !m->buf) {
+	if (!m->buf) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -156,11 +116,9 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 			 errno == EPERM ? " (fanguardd must run as root with CAP_SYS_ADMIN)" : "");
 		goto fail;
 	}
-	m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	m->reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (m->timer_fd < 0 || m->reload_fd < 0) {
-		snprintf(err, errlen, "%s: %s", m->timer_fd < 0 ? "timerfd_create" : "eventfd",
-			 strerror(errno));
+	if (m->reload_fd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
 	if (cfg->events & CONFIG_EVENT_OPEN)
@@ -172,8 +130,7 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 	/* a write must void what the cache knows, so close_write is watched whenever it caches */
 	if ((cfg->events & CONFIG_EVENT_CLOSE_WRITE) || m->caching)
 		mask |= FAN_CLOSE_WRITE;
-	if (cache_init(&m->cache, m->caching ? cfg->cache_size : 0) != 0 ||
-	    flight_init(&m->flights, m->cap) != 0) {
+	if (cache_init(&m->cache, m->caching ? cfg->cache_size : 0) != 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -226,13 +183,6 @@ static void respond(struct monitor *m, int fd, enum decision decision)
 		log_error("fanotify response for fd %d failed: %s", fd, strerror(errno));
 }
 
-static bool claim_answer(struct inflight *e, uint64_t id)
-{
-	uint64_t expected = id;
-
-	return atomic_compare_exchange_strong(&e->claim, &expected, 0);
-}
-
 /*
  * Called by a pipeline thread the moment a verdict is known. A clean file is
  * marked before the answer, so the opener's next open is already ignored.
@@ -240,9 +190,9 @@ static bool claim_answer(struct inflight *e, uint64_t id)
 static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable)
 {
 	struct monitor *m = ctx;
-	struct inflight *e = &m->ring[id % m->cap];
+	struct inflight *e = inflight_slot(&m->inflight, id);
 
-	if (!claim_answer(e, id))
+	if (!inflight_claim(e, id))
 		return false; /* the deadline came first */
 	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
 	    e->generation == pipeline_generation(m->pipeline)) {
@@ -263,7 +213,7 @@ static void settle(struct monitor *m, struct inflight *e, enum decision decision
 {
 	if (done) {
 		hist_add(&m->answer_latency,
-			 (done->answered_ns ? done->answered_ns : now_ns()) - e->start_ns);
+			 (done->answered_ns ? done->answered_ns : hist_now_ns()) - e->start_ns);
 		if (e->scanning)
 			remember(m, e, done);
 	}
@@ -279,62 +229,38 @@ static void settle(struct monitor *m, struct inflight *e, enum decision decision
 static bool answer_inflight(struct monitor *m, struct inflight *e, enum decision decision,
 			    const struct scan_completion *done)
 {
-	if (!claim_answer(e, e->id))
+	if (!inflight_claim(e, e->id))
 		return false;
 	respond(m, e->fd, decision);
 	settle(m, e, decision, done);
 	return true;
 }
 
-/* Moves head past answered events and points the timer at the oldest deadline left. */
-static void advance_and_arm(struct monitor *m)
+/* A deadline came before the verdict: on_timeout answers. */
+static void answer_at_deadline(void *ctx, struct inflight *e)
 {
-	struct itimerspec its = { 0 };
+	struct monitor *m = ctx;
+	char path[PATH_MAX];
 
-	while (m->head < m->tail && m->ring[m->head % m->cap].answered)
-		m->head++;
-	if (m->head < m->tail) {
-		uint64_t d = m->ring[m->head % m->cap].deadline_ns;
-		its.it_value.tv_sec = (time_t)(d / 1000000000ull);
-		its.it_value.tv_nsec = (long)(d % 1000000000ull);
-	}
-	timerfd_settime(m->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-}
+	/* the fd closes with the answer */
+	if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
+		snprintf(path, sizeof(path), "?");
+	if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
+		return; /* a worker answering right now settles it with its completion */
+	m->n.timeouts++;
+	log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
+		    event_kind_name(e->kind), path, (int)e->pid, m->cfg->timeout_ms,
+		    verdict_decision_name(m->cfg->on_timeout));
+	if (eventlog_enabled()) {
+		struct procinfo who;
+		struct event_record r;
 
-static void expire_deadlines(struct monitor *m)
-{
-	uint64_t now = now_ns(), t;
-
-	if (read(m->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
-		log_error("timerfd read: %s", strerror(errno));
-	for (uint64_t id = m->head; id < m->tail; id++) {
-		struct inflight *e = &m->ring[id % m->cap];
-		char path[PATH_MAX];
-
-		if (e->deadline_ns > now)
-			break;
-		if (e->answered)
-			continue;
-		/* the fd closes with the answer */
-		if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
-			snprintf(path, sizeof(path), "?");
-		if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
-			continue; /* a worker answering right now settles it with its completion */
-		m->n.timeouts++;
-		log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
-			    event_kind_name(e->kind), path, (int)e->pid, m->cfg->timeout_ms,
-			    verdict_decision_name(m->cfg->on_timeout));
-		if (eventlog_enabled()) {
-			struct procinfo who;
-			struct event_record r;
-
-			procinfo_read(e->pid, &who);
-			event_record_init(&r, "timeout", e->kind, path, e->pid, &who);
-			r.verdict = verdict_decision_name(m->cfg->on_timeout);
-			r.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed";
-			r.reason = "on_timeout";
-			eventlog_write(&r);
-		}
+		procinfo_read(e->pid, &who);
+		event_record_init(&r, "timeout", e->kind, path, e->pid, &who);
+		r.verdict = verdict_decision_name(m->cfg->on_timeout);
+		r.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed";
+		r.reason = "on_timeout";
+		eventlog_write(&r);
 	}
 }
 
@@ -344,23 +270,17 @@ static void take_completions(struct monitor *m)
 	size_t n = pipeline_take_completions(m->pipeline, done, COMPLETION_BATCH);
 
 	for (size_t i = 0; i < n; i++) {
-		struct inflight *e = &m->ring[done[i].id % m->cap];
-		uint64_t id;
+		struct inflight *e = inflight_scan_ended(&m->inflight, done[i].id);
 
 		/* the slot went to a newer event: this verdict's events were answered at deadline */
-		if (e->id != done[i].id)
+		if (!e)
 			continue;
-		flight_remove(&m->flights, e->st.st_dev, e->st.st_ino, e->id);
 		if (done[i].answered_ns && !e->answered)
 			settle(m, e, done[i].decision, &done[i]); /* the worker answered the kernel */
 		/* the leader, then every event that waited on its scan, unless a deadline came first */
-		for (id = e->id; id; id = e->next_waiter) {
-			e = &m->ring[id % m->cap];
-			if (e->id != id)
-				break;
+		for (; e; e = inflight_next_waiter(&m->inflight, e))
 			if (!e->answered)
 				answer_inflight(m, e, done[i].decision, &done[i]);
-		}
 	}
 }
 
@@ -386,59 +306,21 @@ static void overload(struct monitor *m, const struct fanotify_event_metadata *ev
 	answer_now(m, ev, m->cfg->on_timeout);
 }
 
-/* Fills the next ring slot; it counts as in flight once m->tail moves past it. */
-static struct inflight *prepare_inflight(struct monitor *m, const struct fanotify_event_metadata *ev,
-					 const struct scan_request *req, uint64_t start)
-{
-	struct inflight *e = &m->ring[m->tail % m->cap];
-
-	e->id = m->tail;
-	atomic_store(&e->claim, m->tail);
-	e->fd = ev->fd;
-	e->start_ns = start;
-	e->deadline_ns = start + (uint64_t)m->cfg->timeout_ms * 1000000ull;
-	e->answered = false;
-	e->marked = false;
-	e->generation = pipeline_generation(m->pipeline);
-	e->scanning = false;
-	e->next_waiter = 0;
-	e->pid = ev->pid;
-	e->kind = req->kind;
-	e->st = req->st;
-	return e;
-}
-
-/* The event scanning this very file (same inode, unchanged), if one is in flight. */
-static struct inflight *scan_in_flight(struct monitor *m, const struct stat *st)
-{
-	uint64_t id = flight_find(&m->flights, st->st_dev, st->st_ino);
-	struct inflight *e = &m->ring[id % m->cap];
-
-	if (!id || e->id != id || !e->scanning || !cache_same_state(&e->st, st))
-		return NULL;
-	return e;
-}
-
 static void submit_permission_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 				    struct scan_request *req)
 {
-	struct inflight *e, *leader, *last;
-	uint64_t start = now_ns();
+	struct inflight *e, *leader;
+	uint64_t start = hist_now_ns();
 	int dup_fd;
 
-	if (m->tail - m->head >= m->cap) {
+	if (inflight_full(&m->inflight)) {
 		overload(m, ev, req->path);
 		return;
 	}
-	if ((leader = scan_in_flight(m, &req->st))) {
+	if ((leader = inflight_scan_of(&m->inflight, &req->st))) {
 		/* wait for that scan's verdict instead of scanning the same bytes again */
-		for (last = leader; last->next_waiter &&
-				    m->ring[last->next_waiter % m->cap].id == last->next_waiter;
-		     last = &m->ring[last->next_waiter % m->cap])
-			;
-		e = prepare_inflight(m, ev, req, start);
-		last->next_waiter = e->id;
-		m->tail++;
+		inflight_join(&m->inflight, leader, ev->fd, req, start,
+			      pipeline_generation(m->pipeline));
 		m->n.joined++;
 		return;
 	}
@@ -448,21 +330,18 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 		overload(m, ev, req->path);
 		return;
 	}
-	req->id = m->tail;
+	/* before submitting: the worker may answer through the slot before we return */
+	e = inflight_lead(&m->inflight, ev->fd, req, start, pipeline_generation(m->pipeline));
+	req->id = e->id;
 	req->fd = dup_fd;
 	req->submitted_ns = start;
-	/* before submitting: the worker may answer through the slot before we return */
-	e = prepare_inflight(m, ev, req, start);
-	e->scanning = true;
 	if (pipeline_submit(m->pipeline, req) != 0) {
 		close(dup_fd);
-		e->id = 0;
-		atomic_store(&e->claim, 0);
+		inflight_cancel(e);
 		overload(m, ev, req->path);
 		return;
 	}
-	m->tail++;
-	flight_put(&m->flights, req->st.st_dev, req->st.st_ino, e->id, m->head);
+	inflight_start(&m->inflight, e);
 	m->n.scanned++;
 }
 
@@ -634,7 +513,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	}
 	req->id = 0;
 	req->fd = ev->fd;
-	req->submitted_ns = now_ns();
+	req->submitted_ns = hist_now_ns();
 	m->n.close_write++;
 	if (pipeline_submit(m->pipeline, req) != 0) {
 		m->n.dropped_close_write++;
@@ -700,7 +579,7 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 	tb_printf(tb, "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
 		  "%llu queue-full, %llu kernel overflows, %llu in flight\n",
 		  m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
-		  m->n.overflows, (unsigned long long)(m->tail - m->head));
+		  m->n.overflows, (unsigned long long)inflight_count(&m->inflight));
 	tb_printf(tb, "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
 		  "fanguard's own processes\n",
 		  m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own);
@@ -746,7 +625,7 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 		  m->cache.size);
 	tb_printf(tb, "# HELP fanguard_inflight Events waiting for a verdict.\n"
 		      "# TYPE fanguard_inflight gauge\nfanguard_inflight %llu\n",
-		  (unsigned long long)(m->tail - m->head));
+		  (unsigned long long)inflight_count(&m->inflight));
 	pipeline_format_prometheus(m->pipeline, tb);
 }
 
@@ -830,15 +709,15 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 
 	if (!req)
 		return -1;
-	while (!stopping || m->head < m->tail) {
-		if (watchdog_ms && now_ns() >= next_ping) {
+	while (!stopping || inflight_count(&m->inflight) > 0) {
+		if (watchdog_ms && hist_now_ns() >= next_ping) {
 			sd_notify_send("WATCHDOG=1");
-			next_ping = now_ns() + (uint64_t)poll_ms * 1000000ull;
+			next_ping = hist_now_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
 		struct pollfd fds[5] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },
 			{ .fd = pipeline_completion_fd(m->pipeline), .events = POLLIN },
-			{ .fd = m->timer_fd, .events = POLLIN },
+			{ .fd = m->inflight.timer_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : signal_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : m->reload_fd, .events = POLLIN },
 		};
@@ -853,7 +732,7 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 		if (fds[1].revents & POLLIN)
 			take_completions(m);
 		if (fds[2].revents & POLLIN)
-			expire_deadlines(m);
+			inflight_expire(&m->inflight, answer_at_deadline, m);
 		if (fds[0].revents & POLLIN)
 			read_events(m, req);
 		if (fds[4].revents & POLLIN && eventfd_read(m->reload_fd, &requests) == 0)
@@ -863,9 +742,9 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 		if (fds[3].revents & POLLIN && stop_requested(m, signal_fd)) {
 			stopping = true;
 			log_info("answering %llu event(s) still in flight",
-				 (unsigned long long)(m->tail - m->head));
+				 (unsigned long long)inflight_count(&m->inflight));
 		}
-		advance_and_arm(m);
+		inflight_advance_and_arm(&m->inflight);
 	}
 	free(req);
 	monitor_log_stats(m);
@@ -879,14 +758,11 @@ void monitor_destroy(struct monitor *m)
 	fatal_signal_forget();
 	if (m->fan_fd >= 0)
 		close(m->fan_fd);
-	if (m->timer_fd >= 0)
-		close(m->timer_fd);
 	if (m->reload_fd >= 0)
 		close(m->reload_fd);
 	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
-	flight_free(&m->flights);
-	free(m->ring);
+	inflight_free(&m->inflight);
 	free(m->buf);
 	free(m);
 }
