@@ -32,9 +32,6 @@
 #include "common/textbuf.h"
 
 #define EVENT_BUF_SIZE (256 * 1024)
-#define COMPLETION_BATCH 256
-
-static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
 
 struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, char *err,
 			       size_t errlen)
@@ -88,7 +85,7 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 	ignore_marks_init(&m->ignore, m->fan_fd, m->perm_mask, m->caching, cfg->cache_size);
 	if (marks_add_watch_paths(m->fan_fd, cfg, mask, &m->marks, err, errlen) != 0)
 		goto fail;
-	pipeline_set_answerer(pipeline, answer_from_worker, m);
+	pipeline_set_answerer(pipeline, monitor_answer_from_worker, m);
 	fatal_signal_install(m->fan_fd);
 	return m;
 fail:
@@ -106,144 +103,7 @@ const char *monitor_cache_mode(const struct monitor *m)
 	return ignore_marks_mode(&m->ignore);
 }
 
-/* Remembers a verdict, unless the file changed while it was being scanned. */
-static void remember(struct monitor *m, struct inflight *e, const struct scan_completion *done)
-{
-	struct stat now;
-
-	/* a verdict reached with signatures a reload has replaced is not worth keeping */
-	if (!m->caching || !done->cacheable || e->generation != m->generation ||
-	    fstat(e->fd, &now) != 0 || !cache_same_state(&e->st, &now))
-		return;
-	if (done->decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) && !e->marked &&
-	    !ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st))
-		return;
-	cache_store(&m->cache, &e->st, done->decision, done->threats);
-}
-
-/* ---- answering ---- */
-
-static void respond(struct monitor *m, int fd, enum decision decision)
-{
-	struct fanotify_response resp = {
-		.fd = fd,
-		.response = decision == DECISION_DENY ? FAN_DENY : FAN_ALLOW,
-	};
-
-	if (write(m->fan_fd, &resp, sizeof(resp)) != sizeof(resp))
-		log_error("fanotify response for fd %d failed: %s", fd, strerror(errno));
-}
-
-/*
- * Called by a pipeline thread the moment a verdict is known. A clean file is
- * marked before the answer, so the opener's next open is already ignored.
- */
-static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable)
-{
-	struct monitor *m = ctx;
-	struct inflight *e = inflight_slot(&m->inflight, id);
-
-	if (!inflight_claim(e, id))
-		return false; /* the deadline came first */
-	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
-	    e->generation == pipeline_generation(m->pipeline)) {
-		e->marked = ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st);
-		/* a reload that finished meanwhile may have flushed marks before this one */
-		if (e->marked && e->generation != pipeline_generation(m->pipeline)) {
-			ignore_marks_remove(&m->ignore, e->fd);
-			e->marked = false;
-		}
-	}
-	respond(m, e->fd, decision);
-	return true;
-}
-
-/* The monitor's bookkeeping once an event is answered, by whoever answered it. */
-static void settle(struct monitor *m, struct inflight *e, enum decision decision,
-		   const struct scan_completion *done)
-{
-	if (done) {
-		hist_add(&m->answer_latency,
-			 (done->answered_ns ? done->answered_ns : hist_now_ns()) - e->start_ns);
-		if (e->scanning)
-			remember(m, e, done);
-	}
-	close(e->fd);
-	e->answered = true;
-	if (decision == DECISION_DENY)
-		m->n.denied++;
-	else
-		m->n.allowed++;
-}
-
-/* Answers e unless a worker already has; false if it had. */
-static bool answer_inflight(struct monitor *m, struct inflight *e, enum decision decision,
-			    const struct scan_completion *done)
-{
-	if (!inflight_claim(e, e->id))
-		return false;
-	respond(m, e->fd, decision);
-	settle(m, e, decision, done);
-	return true;
-}
-
-/* A deadline came before the verdict: on_timeout answers. */
-static void answer_at_deadline(void *ctx, struct inflight *e)
-{
-	struct monitor *m = ctx;
-	char path[PATH_MAX];
-
-	/* the fd closes with the answer */
-	if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
-		snprintf(path, sizeof(path), "?");
-	if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
-		return; /* a worker answering right now settles it with its completion */
-	m->n.timeouts++;
-	log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
-		    event_kind_name(e->kind), path, (int)e->pid, m->cfg->timeout_ms,
-		    verdict_decision_name(m->cfg->on_timeout));
-	if (eventlog_enabled()) {
-		struct procinfo who;
-		struct event_record r;
-
-		procinfo_read(e->pid, &who);
-		event_record_init(&r, "timeout", e->kind, path, e->pid, &who);
-		r.verdict = verdict_decision_name(m->cfg->on_timeout);
-		r.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed";
-		r.reason = "on_timeout";
-		eventlog_write(&r);
-	}
-}
-
-static void take_completions(struct monitor *m)
-{
-	struct scan_completion done[COMPLETION_BATCH];
-	size_t n = pipeline_take_completions(m->pipeline, done, COMPLETION_BATCH);
-
-	for (size_t i = 0; i < n; i++) {
-		struct inflight *e = inflight_scan_ended(&m->inflight, done[i].id);
-
-		/* the slot went to a newer event: this verdict's events were answered at deadline */
-		if (!e)
-			continue;
-		if (done[i].answered_ns && !e->answered)
-			settle(m, e, done[i].decision, &done[i]); /* the worker answered the kernel */
-		/* the leader, then every event that waited on its scan, unless a deadline came first */
-		for (; e; e = inflight_next_waiter(&m->inflight, e))
-			if (!e->answered)
-				answer_inflight(m, e, done[i].decision, &done[i]);
-	}
-}
-
 /* ---- reading events ---- */
-
-static void answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
-		       enum decision decision)
-{
-	if (ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM))
-		respond(m, ev->fd, decision);
-	close(ev->fd);
-}
 
 static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
 {
@@ -254,7 +114,7 @@ static void overload(struct monitor *m, const struct fanotify_event_metadata *ev
 		log_warning("scan queue full (%u in flight): %s answered %s unscanned (+%lu more)",
 			    m->cfg->max_inflight, path, verdict_decision_name(m->cfg->on_timeout),
 			    suppressed);
-	answer_now(m, ev, m->cfg->on_timeout);
+	monitor_answer_now(m, ev, m->cfg->on_timeout);
 }
 
 static void submit_permission_event(struct monitor *m, const struct fanotify_event_metadata *ev,
@@ -307,7 +167,7 @@ static void allow_unscanned(struct monitor *m, const struct fanotify_event_metad
 	if ((ev->mask & m->perm_mask) && st->st_nlink == 1)
 		ignore_marks_add_if_unchanged(&m->ignore, ev->fd, st);
 	m->n.allowed_inline++;
-	answer_now(m, ev, DECISION_ALLOW);
+	monitor_answer_now(m, ev, DECISION_ALLOW);
 }
 
 static void answer_from_cache(struct monitor *m, const struct fanotify_event_metadata *ev,
@@ -337,7 +197,7 @@ static void answer_from_cache(struct monitor *m, const struct fanotify_event_met
 		/* its mark was evicted, or never placed */
 		ignore_marks_add_if_unchanged(&m->ignore, ev->fd, &req->st);
 	}
-	answer_now(m, ev, decision);
+	monitor_answer_now(m, ev, decision);
 }
 
 /* A write happened: what the cache knows about the file is void (mmap writes clear no mark). */
@@ -398,12 +258,12 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	if (ev->pid == m->self || pipeline_is_helper_pid(m->pipeline, ev->pid)) {
 		m->n.own++;
 		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
+		monitor_answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
 	if (fstat(ev->fd, &req->st) != 0 || !S_ISREG(req->st.st_mode)) {
 		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
+		monitor_answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
 	if (!permission) {
@@ -416,7 +276,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	}
 	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) <= 0) {
 		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
+		monitor_answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
 	/*
@@ -425,7 +285,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	 */
 	if (path_is_under(req->path, m->cfg->quarantine_dir)) {
 		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
+		monitor_answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
 	if (!path_is_watched(req->path, m->cfg->watch, m->cfg->n_watch)) {
@@ -448,7 +308,7 @@ static void handle_event(struct monitor *m, const struct fanotify_event_metadata
 	/* no ignore mark here: the same file opened by anyone else must still be scanned */
 	if (process_excluded(m, ev->pid, req->path)) {
 		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
+		monitor_answer_now(m, ev, DECISION_ALLOW);
 		return;
 	}
 	req->pid = ev->pid;
@@ -491,7 +351,7 @@ static void read_events(struct monitor *m, struct scan_request *req)
 				log_error("fanotify metadata version %u, expected %u", ev->vers,
 					  FANOTIFY_METADATA_VERSION);
 				if (ev->fd >= 0)
-					answer_now(m, ev, DECISION_ALLOW);
+					monitor_answer_now(m, ev, DECISION_ALLOW);
 				continue;
 			}
 			if (ev->mask & FAN_Q_OVERFLOW) {
@@ -605,9 +465,9 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			break;
 		}
 		if (fds[1].revents & POLLIN)
-			take_completions(m);
+			monitor_take_completions(m);
 		if (fds[2].revents & POLLIN)
-			inflight_expire(&m->inflight, answer_at_deadline, m);
+			monitor_expire_deadlines(m);
 		if (fds[0].revents & POLLIN)
 			read_events(m, req);
 		if (fds[4].revents & POLLIN && eventfd_read(m->reload_fd, &requests) == 0)

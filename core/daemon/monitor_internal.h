@@ -43,4 +43,17 @@ struct monitor {
 	unsigned generation;      /* the pipeline's, when the cache was last valid */
 };
 
+struct fanotify_event_metadata;
+
+/* monitor_answer.c */
+/* Answers ev if it is a permission event, and closes its fd. */
+void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
+			enum decision decision);
+/* The pipeline's answerer (pipeline_answer_fn): on pipeline threads. */
+bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
+/* The completions waiting: each scan's events answered with its verdict. */
+void monitor_take_completions(struct monitor *m);
+/* The timer fired: on_timeout answers what is past its deadline. */
+void monitor_expire_deadlines(struct monitor *m);
+
 #endif
