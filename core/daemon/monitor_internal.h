@@ -45,6 +45,10 @@ struct monitor {
 
 struct fanotify_event_metadata;
 
+/* monitor_dispatch.c: one event read from the kernel, filtered, counted, answered or submitted. */
+void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *ev,
+		      struct scan_request *req);
+
 /* monitor_answer.c */
 /* Answers ev if it is a permission event, and closes its fd. */
 void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
