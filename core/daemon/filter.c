@@ -1,5 +1,6 @@
 #include "daemon/filter.h"
 
+#include <limits.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
 

@@ -18,7 +18,7 @@ struct monitor;
 
 enum filter_decision {
 	FILTER_ALLOW_UNSCANNED, /* answer allow, place an ignore mark: no scan looks at this file */
-	FILTER_ALLOW_NO_MARK,   /* answer allow, no mark: it would cover the file for others too */
+	FILTER_ALLOW_NO_MARK,   /* answer allow, no mark: the file's next open may need a scan */
 	FILTER_FROM_CACHE,      /* answer the verdict remembered from an earlier scan */
 	FILTER_SCAN,            /* a permission event to scan (or to wait on the scan running) */
 	FILTER_CLOSE_WRITE,     /* a written file to scan; nobody waits for the verdict */
