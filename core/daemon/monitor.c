@@ -1,11 +1,16 @@
-#include "daemon/monitor.h"
+/*
+ * The monitor's wiring and its one thread: the poll loop over the fanotify
+ * group, the pipeline's completions, the deadline timer, signals and reload
+ * requests. The event path itself: filter.c, monitor_dispatch.c, inflight.c,
+ * monitor_answer.c.
+ */
+#include "daemon/monitor_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,253 +18,62 @@
 #include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "daemon/cache.h"
-#include "common/eventlog.h"
-#include "daemon/exclusions.h"
-#include "daemon/flight.h"
 #include "common/histogram.h"
 #include "common/log.h"
 #include "common/pathmatch.h"
-#include "common/procinfo.h"
+#include "daemon/cache.h"
+#include "daemon/exclusions.h"
+#include "daemon/fatal_signal.h"
+#include "daemon/ignore_marks.h"
+#include "daemon/inflight.h"
+#include "daemon/marks.h"
 #include "daemon/sdnotify.h"
-#include "common/textbuf.h"
-
-#ifndef FAN_MARK_EVICTABLE
-#define FAN_MARK_EVICTABLE 0x00000200
-#endif
-#ifndef FAN_MARK_IGNORE
-#define FAN_MARK_IGNORE 0x00000400
-#endif
 
 #define EVENT_BUF_SIZE (256 * 1024)
-#define COMPLETION_BATCH 256
 
-/* One permission event waiting for its answer. */
-struct inflight {
-	uint64_t id;
-	int fd;                 /* the event's fd: the kernel matches the answer by it */
-	uint64_t deadline_ns;
-	uint64_t start_ns;
-	/*
-	 * The right to answer: the id while nobody has, 0 once someone has. Workers
-	 * answer their own scans (one wake-up less per open), the monitor answers
-	 * deadlines and waiters; whoever swaps the id out answers.
-	 */
-	_Atomic uint64_t claim;
-	bool answered;          /* monitor's view: answered and its fd closed */
-	bool marked;            /* the answerer placed the kernel ignore mark */
-	unsigned generation;    /* the signatures' generation when it was submitted */
-	bool scanning;          /* it leads a scan (the others wait on one: single-flight) */
-	uint64_t next_waiter;   /* id of the next event waiting on the same scan, 0: none */
-	pid_t pid;
-	enum fg_event_kind kind;
-	struct stat st;         /* the file as it was when the event arrived */
-	/*
-	 * No path: only a timeout needs one, and reads it from the fd then. A
-	 * PATH_MAX copy per slot would keep ~4 MiB resident once the ring wraps.
-	 */
-};
-
-struct counters {
-	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
-		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
-		joined;
-	/* part of allowed_inline: watch.exclude*, and our own processes */
-	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
-};
-
-/* Limits a repeating log line to one per second, counting what it held back. */
-struct ratelimit {
-	time_t last;
-	unsigned long suppressed;
-};
-
-struct monitor {
-	struct config *cfg;    /* the exclusions change on reload: see exclusions.h */
-	pthread_mutex_t excl_lock;
-	struct pipeline *pipeline;
-	int fan_fd;
-	int timer_fd;
-	int reload_fd;            /* eventfd: another thread asks for a reload of the exclusions */
-	pid_t self;
-	unsigned marks;
-	/* Ring of permission events in arrival order, so deadlines are in order too. */
-	struct inflight *ring;
-	uint64_t cap, head, tail; /* ids: slot = id % cap; head..tail are in flight */
-	struct counters n;
-	struct ratelimit rl_overload, rl_large, rl_overflow;
-	unsigned char *buf;
-	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
-	bool caching;
-	uint64_t perm_mask;       /* the permission events we asked for */
-	unsigned ignore_flags;    /* FAN_MARK_IGNORE or FAN_MARK_IGNORED_MASK, maybe | EVICTABLE */
-	_Atomic unsigned long long live_marks; /* non-evictable marks placed since the last flush */
-	_Atomic unsigned long long marks_placed, mark_failures, n_flushes; /* from any thread */
-	struct verdict_cache cache;
-	struct flight_table flights;
-	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
-	unsigned generation;      /* the pipeline's, when the cache was last valid */
-};
-
-static uint64_t now_ns(void)
+static int open_fds(struct monitor *m, char *err, size_t errlen)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static bool ratelimit_pass(struct ratelimit *rl, unsigned long *suppressed)
-{
-	time_t now = time(NULL);
-
-	if (now == rl->last) {
-		rl->suppressed++;
-		return false;
-	}
-	rl->last = now;
-	*suppressed = rl->suppressed;
-	rl->suppressed = 0;
-	return true;
-}
-
-static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
-
-/*
- * If the daemon itself crashes, processes waiting on its answers must not
- * hang: close the fanotify group first (the kernel then allows them), then die
- * of the same signal so systemd sees the crash and restarts us.
- */
-static volatile sig_atomic_t fatal_fan_fd = -1;
-
-static void on_fatal_signal(int sig)
-{
-	if (fatal_fan_fd >= 0)
-		close(fatal_fan_fd);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_fatal_handlers(int fan_fd)
-{
-	static const int fatal[] = { SIGSEGV, SIGABRT, SIGILL, SIGFPE, SIGBUS };
-	struct sigaction sa, old;
-
-	fatal_fan_fd = fan_fd;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
-		/* leave a handler someone installed on purpose (the scan threads' SIGBUS guard) */
-		if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler != SIG_DFL)
-			continue;
-		sigaction(fatal[i], &sa, NULL);
-	}
-}
-
-/* ---- marks ---- */
-
-/* Decodes the octal escapes (\040 for space) mountinfo uses in paths. */
-static void unescape_mountinfo(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
-static int mark_mount(struct monitor *m, const char *path, uint64_t mask, char *err, size_t errlen)
-{
-	if (fanotify_mark(m->fan_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD, path) != 0) {
-		snprintf(err, errlen, "cannot mark the mount of %s: %s", path, strerror(errno));
+	/* Unlimited queue: an overflowing kernel queue would silently allow permission events. */
+	m->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE |
+					  FAN_UNLIMITED_MARKS,
+				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	if (m->fan_fd < 0) {
+		snprintf(err, errlen, "fanotify_init: %s%s", strerror(errno),
+			 errno == EPERM ? " (fanguardd must run as root with CAP_SYS_ADMIN)" : "");
 		return -1;
 	}
-	m->marks++;
-	log_debug("marked mount %s", path);
+	m->reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->reload_fd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
-/*
- * A mount mark covers one mount, so a watch path gets the mount it lives on
- * plus every mount below it; the path filter then narrows events to the
- * watched trees. New directories need no marks, new mounts are not seen.
- */
-static int mark_watch_paths(struct monitor *m, uint64_t mask, char *err, size_t errlen)
+/* The events to mark the mounts for; sets the permission events and whether verdicts are cached. */
+static uint64_t choose_events(struct monitor *m)
 {
-	char line[8192], mountpoint[PATH_MAX];
-	FILE *f;
+	uint64_t mask = 0;
 
-	for (size_t i = 0; i < m->cfg->n_watch; i++)
-		if (mark_mount(m, m->cfg->watch[i], mask, err, errlen) != 0)
-			return -1;
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f) {
-		snprintf(err, errlen, "cannot read /proc/self/mountinfo: %s", strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		/* fields: id parent major:minor root mountpoint ... */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mountpoint) != 1)
-			continue;
-		unescape_mountinfo(mountpoint);
-		for (size_t i = 0; i < m->cfg->n_watch; i++) {
-			if (strcmp(mountpoint, m->cfg->watch[i]) != 0 &&
-			    path_is_under(mountpoint, m->cfg->watch[i]) &&
-			    mark_mount(m, mountpoint, mask, err, errlen) != 0) {
-				fclose(f);
-				return -1;
-			}
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
-/*
- * The best ignore-mark flavour this kernel has: FAN_MARK_IGNORE (6.0) over the
- * older FAN_MARK_IGNORED_MASK, evictable (5.19) so marks never pin inodes in
- * memory. Tried on our own executable, then removed again.
- */
-static void probe_ignore_marks(struct monitor *m)
-{
-	static const unsigned flavours[] = {
-		FAN_MARK_IGNORE | FAN_MARK_EVICTABLE, FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
-		FAN_MARK_IGNORE, FAN_MARK_IGNORED_MASK,
-	};
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-
-	m->ignore_flags = 0;
-	if (fd < 0)
-		return;
-	for (size_t i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
-		if (fanotify_mark(m->fan_fd, FAN_MARK_ADD | flavours[i], m->perm_mask, fd, NULL) == 0) {
-			fanotify_mark(m->fan_fd, FAN_MARK_REMOVE | (flavours[i] & ~FAN_MARK_EVICTABLE),
-				      m->perm_mask, fd, NULL);
-			m->ignore_flags = flavours[i];
-			break;
-		}
-	}
-	close(fd);
+	if (m->cfg->events & CONFIG_EVENT_OPEN)
+		mask |= FAN_OPEN_PERM;
+	if (m->cfg->events & CONFIG_EVENT_EXEC)
+		mask |= FAN_OPEN_EXEC_PERM;
+	m->perm_mask = mask;
+	m->caching = m->cfg->cache_size > 0 && m->perm_mask;
+	/* a write must void what the cache knows, so close_write is watched whenever it caches */
+	if ((m->cfg->events & CONFIG_EVENT_CLOSE_WRITE) || m->caching)
+		mask |= FAN_CLOSE_WRITE;
+	return mask;
 }
 
 struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, char *err,
 			       size_t errlen)
 {
 	struct monitor *m = calloc(1, sizeof(*m));
-	uint64_t mask = 0;
+	uint64_t mask;
 
 	if (!m) {
 		snprintf(err, errlen, "out of memory");
@@ -269,55 +83,26 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 	pthread_mutex_init(&m->excl_lock, NULL);
 	m->pipeline = pipeline;
 	m->self = getpid();
-	m->fan_fd = m->timer_fd = m->reload_fd = -1;
-	m->cap = cfg->max_inflight;
-	m->ring = calloc(m->cap, sizeof(*m->ring));
+	m->fan_fd = m->reload_fd = -1;
+	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
+		goto fail;
 	m->buf = malloc(EVENT_BUF_SIZE);
-	m->head = m->tail = 1; /* id 0 means "no answer expected" */
-	if (!m->ring || !m->buf) {
+	if (!m->buf) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	/* Unlimited queue: an overflowing kernel queue would silently allow permission events. */
-	m->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE |
-					  FAN_UNLIMITED_MARKS,
-				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
-	if (m->fan_fd < 0) {
-		snprintf(err, errlen, "fanotify_init: %s%s", strerror(errno),
-			 errno == EPERM ? " (fanguardd must run as root with CAP_SYS_ADMIN)" : "");
+	if (open_fds(m, err, errlen) != 0)
 		goto fail;
-	}
-	m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	m->reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (m->timer_fd < 0 || m->reload_fd < 0) {
-		snprintf(err, errlen, "%s: %s", m->timer_fd < 0 ? "timerfd_create" : "eventfd",
-			 strerror(errno));
-		goto fail;
-	}
-	if (cfg->events & CONFIG_EVENT_OPEN)
-		mask |= FAN_OPEN_PERM;
-	if (cfg->events & CONFIG_EVENT_EXEC)
-		mask |= FAN_OPEN_EXEC_PERM;
-	m->perm_mask = mask;
-	m->caching = cfg->cache_size > 0 && m->perm_mask;
-	/* a write must void what the cache knows, so close_write is watched whenever it caches */
-	if ((cfg->events & CONFIG_EVENT_CLOSE_WRITE) || m->caching)
-		mask |= FAN_CLOSE_WRITE;
-	if (cache_init(&m->cache, m->caching ? cfg->cache_size : 0) != 0 ||
-	    flight_init(&m->flights, m->cap) != 0) {
+	mask = choose_events(m);
+	if (cache_init(&m->cache, m->caching ? cfg->cache_size : 0) != 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (m->caching) {
-		probe_ignore_marks(m);
-		if (!m->ignore_flags)
-			log_warning("this kernel refuses fanotify ignore marks: every open will be an "
-				    "event (the verdict cache still saves rescans)");
-	}
-	if (mark_watch_paths(m, mask, err, errlen) != 0)
+	ignore_marks_init(&m->ignore, m->fan_fd, m->perm_mask, m->caching, cfg->cache_size);
+	if (marks_add_watch_paths(m->fan_fd, cfg, mask, &m->marks, err, errlen) != 0)
 		goto fail;
-	pipeline_set_answerer(pipeline, answer_from_worker, m);
-	install_fatal_handlers(m->fan_fd);
+	pipeline_set_answerer(pipeline, monitor_answer_from_worker, m);
+	fatal_signal_install(m->fan_fd);
 	return m;
 fail:
 	monitor_destroy(m);
@@ -331,505 +116,7 @@ unsigned monitor_mark_count(const struct monitor *m)
 
 const char *monitor_cache_mode(const struct monitor *m)
 {
-	if (!m->caching)
-		return "off";
-	if (!m->ignore_flags)
-		return "user space only";
-	return (m->ignore_flags & FAN_MARK_EVICTABLE) ? "kernel ignore marks (evictable)"
-						      : "kernel ignore marks (bounded)";
-}
-
-/* ---- the allow-cache in the kernel ---- */
-
-/*
- * Asks the kernel not to send permission events for fd's inode until it is
- * modified. Called from the monitor and from pipeline threads.
- */
-static bool ignore_inode(struct monitor *m, int fd)
-{
-	if (!m->caching || !m->ignore_flags)
-		return false;
-	if (!(m->ignore_flags & FAN_MARK_EVICTABLE) &&
-	    atomic_fetch_add(&m->live_marks, 1) >= m->cfg->cache_size) {
-		/* pinned inodes must stay bounded: start over rather than grow */
-		fanotify_mark(m->fan_fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL);
-		atomic_store(&m->live_marks, 1);
-		atomic_fetch_add(&m->n_flushes, 1);
-	}
-	if (fanotify_mark(m->fan_fd, FAN_MARK_ADD | m->ignore_flags, m->perm_mask, fd, NULL) != 0) {
-		atomic_fetch_add(&m->mark_failures, 1);
-		return false;
-	}
-	atomic_fetch_add(&m->marks_placed, 1);
-	return true;
-}
-
-static void unignore_inode(struct monitor *m, int fd)
-{
-	fanotify_mark(m->fan_fd, FAN_MARK_REMOVE | (m->ignore_flags & ~FAN_MARK_EVICTABLE),
-		      m->perm_mask, fd, NULL);
-}
-
-/*
- * Marks fd's inode ignored if it is still in state st. The fstat after the
- * mark closes the window between our check and the mark: a write after the
- * mark clears it, a write before it shows in the fstat.
- */
-static bool ignore_if_unchanged(struct monitor *m, int fd, const struct stat *st)
-{
-	struct stat now;
-
-	if (!ignore_inode(m, fd))
-		return false;
-	if (fstat(fd, &now) != 0 || !cache_same_state(st, &now)) {
-		unignore_inode(m, fd);
-		return false;
-	}
-	return true;
-}
-
-/* Remembers a verdict, unless the file changed while it was being scanned. */
-static void remember(struct monitor *m, struct inflight *e, const struct scan_completion *done)
-{
-	struct stat now;
-
-	/* a verdict reached with signatures a reload has replaced is not worth keeping */
-	if (!m->caching || !done->cacheable || e->generation != m->generation ||
-	    fstat(e->fd, &now) != 0 || !cache_same_state(&e->st, &now))
-		return;
-	if (done->decision == DECISION_ALLOW && m->ignore_flags && !e->marked &&
-	    !ignore_if_unchanged(m, e->fd, &e->st))
-		return;
-	cache_store(&m->cache, &e->st, done->decision, done->threats);
-}
-
-/* ---- answering ---- */
-
-static void respond(struct monitor *m, int fd, enum decision decision)
-{
-	struct fanotify_response resp = {
-		.fd = fd,
-		.response = decision == DECISION_DENY ? FAN_DENY : FAN_ALLOW,
-	};
-
-	if (write(m->fan_fd, &resp, sizeof(resp)) != sizeof(resp))
-		log_error("fanotify response for fd %d failed: %s", fd, strerror(errno));
-}
-
-static bool claim_answer(struct inflight *e, uint64_t id)
-{
-	uint64_t expected = id;
-
-	return atomic_compare_exchange_strong(&e->claim, &expected, 0);
-}
-
-/*
- * Called by a pipeline thread the moment a verdict is known. A clean file is
- * marked before the answer, so the opener's next open is already ignored.
- */
-static bool answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable)
-{
-	struct monitor *m = ctx;
-	struct inflight *e = &m->ring[id % m->cap];
-
-	if (!claim_answer(e, id))
-		return false; /* the deadline came first */
-	if (cacheable && decision == DECISION_ALLOW && m->caching && m->ignore_flags &&
-	    e->generation == pipeline_generation(m->pipeline)) {
-		e->marked = ignore_if_unchanged(m, e->fd, &e->st);
-		/* a reload that finished meanwhile may have flushed marks before this one */
-		if (e->marked && e->generation != pipeline_generation(m->pipeline)) {
-			unignore_inode(m, e->fd);
-			e->marked = false;
-		}
-	}
-	respond(m, e->fd, decision);
-	return true;
-}
-
-/* The monitor's bookkeeping once an event is answered, by whoever answered it. */
-static void settle(struct monitor *m, struct inflight *e, enum decision decision,
-		   const struct scan_completion *done)
-{
-	if (done) {
-		hist_add(&m->answer_latency,
-			 (done->answered_ns ? done->answered_ns : now_ns()) - e->start_ns);
-		if (e->scanning)
-			remember(m, e, done);
-	}
-	close(e->fd);
-	e->answered = true;
-	if (decision == DECISION_DENY)
-		m->n.denied++;
-	else
-		m->n.allowed++;
-}
-
-/* Answers e unless a worker already has; false if it had. */
-static bool answer_inflight(struct monitor *m, struct inflight *e, enum decision decision,
-			    const struct scan_completion *done)
-{
-	if (!claim_answer(e, e->id))
-		return false;
-	respond(m, e->fd, decision);
-	settle(m, e, decision, done);
-	return true;
-}
-
-/* Moves head past answered events and points the timer at the oldest deadline left. */
-static void advance_and_arm(struct monitor *m)
-{
-	struct itimerspec its = { 0 };
-
-	while (m->head < m->tail && m->ring[m->head % m->cap].answered)
-		m->head++;
-	if (m->head < m->tail) {
-		uint64_t d = m->ring[m->head % m->cap].deadline_ns;
-		its.it_value.tv_sec = (time_t)(d / 1000000000ull);
-		its.it_value.tv_nsec = (long)(d % 1000000000ull);
-	}
-	timerfd_settime(m->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-static void expire_deadlines(struct monitor *m)
-{
-	uint64_t now = now_ns(), t;
-
-	if (read(m->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
-		log_error("timerfd read: %s", strerror(errno));
-	for (uint64_t id = m->head; id < m->tail; id++) {
-		struct inflight *e = &m->ring[id % m->cap];
-		char path[PATH_MAX];
-
-		if (e->deadline_ns > now)
-			break;
-		if (e->answered)
-			continue;
-		/* the fd closes with the answer */
-		if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
-			snprintf(path, sizeof(path), "?");
-		if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
-			continue; /* a worker answering right now settles it with its completion */
-		m->n.timeouts++;
-		log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
-			    event_kind_name(e->kind), path, (int)e->pid, m->cfg->timeout_ms,
-			    verdict_decision_name(m->cfg->on_timeout));
-		if (eventlog_enabled()) {
-			struct procinfo who;
-			struct event_record r;
-
-			procinfo_read(e->pid, &who);
-			event_record_init(&r, "timeout", e->kind, path, e->pid, &who);
-			r.verdict = verdict_decision_name(m->cfg->on_timeout);
-			r.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed";
-			r.reason = "on_timeout";
-			eventlog_write(&r);
-		}
-	}
-}
-
-static void take_completions(struct monitor *m)
-{
-	struct scan_completion done[COMPLETION_BATCH];
-	size_t n = pipeline_take_completions(m->pipeline, done, COMPLETION_BATCH);
-
-	for (size_t i = 0; i < n; i++) {
-		struct inflight *e = &m->ring[done[i].id % m->cap];
-		uint64_t id;
-
-		/* the slot went to a newer event: this verdict's events were answered at deadline */
-		if (e->id != done[i].id)
-			continue;
-		flight_remove(&m->flights, e->st.st_dev, e->st.st_ino, e->id);
-		if (done[i].answered_ns && !e->answered)
-			settle(m, e, done[i].decision, &done[i]); /* the worker answered the kernel */
-		/* the leader, then every event that waited on its scan, unless a deadline came first */
-		for (id = e->id; id; id = e->next_waiter) {
-			e = &m->ring[id % m->cap];
-			if (e->id != id)
-				break;
-			if (!e->answered)
-				answer_inflight(m, e, done[i].decision, &done[i]);
-		}
-	}
-}
-
-/* ---- reading events ---- */
-
-static void answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
-		       enum decision decision)
-{
-	if (ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM))
-		respond(m, ev->fd, decision);
-	close(ev->fd);
-}
-
-static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
-{
-	unsigned long suppressed;
-
-	m->n.overloaded++;
-	if (ratelimit_pass(&m->rl_overload, &suppressed))
-		log_warning("scan queue full (%u in flight): %s answered %s unscanned (+%lu more)",
-			    m->cfg->max_inflight, path, verdict_decision_name(m->cfg->on_timeout),
-			    suppressed);
-	answer_now(m, ev, m->cfg->on_timeout);
-}
-
-/* Fills the next ring slot; it counts as in flight once m->tail moves past it. */
-static struct inflight *prepare_inflight(struct monitor *m, const struct fanotify_event_metadata *ev,
-					 const struct scan_request *req, uint64_t start)
-{
-	struct inflight *e = &m->ring[m->tail % m->cap];
-
-	e->id = m->tail;
-	atomic_store(&e->claim, m->tail);
-	e->fd = ev->fd;
-	e->start_ns = start;
-	e->deadline_ns = start + (uint64_t)m->cfg->timeout_ms * 1000000ull;
-	e->answered = false;
-	e->marked = false;
-	e->generation = pipeline_generation(m->pipeline);
-	e->scanning = false;
-	e->next_waiter = 0;
-	e->pid = ev->pid;
-	e->kind = req->kind;
-	e->st = req->st;
-	return e;
-}
-
-/* The event scanning this very file (same inode, unchanged), if one is in flight. */
-static struct inflight *scan_in_flight(struct monitor *m, const struct stat *st)
-{
-	uint64_t id = flight_find(&m->flights, st->st_dev, st->st_ino);
-	struct inflight *e = &m->ring[id % m->cap];
-
-	if (!id || e->id != id || !e->scanning || !cache_same_state(&e->st, st))
-		return NULL;
-	return e;
-}
-
-static void submit_permission_event(struct monitor *m, const struct fanotify_event_metadata *ev,
-				    struct scan_request *req)
-{
-	struct inflight *e, *leader, *last;
-	uint64_t start = now_ns();
-	int dup_fd;
-
-	if (m->tail - m->head >= m->cap) {
-		overload(m, ev, req->path);
-		return;
-	}
-	if ((leader = scan_in_flight(m, &req->st))) {
-		/* wait for that scan's verdict instead of scanning the same bytes again */
-		for (last = leader; last->next_waiter &&
-				    m->ring[last->next_waiter % m->cap].id == last->next_waiter;
-		     last = &m->ring[last->next_waiter % m->cap])
-			;
-		e = prepare_inflight(m, ev, req, start);
-		last->next_waiter = e->id;
-		m->tail++;
-		m->n.joined++;
-		return;
-	}
-	/* The pipeline gets its own descriptor; ours stays open until we answer. */
-	dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0);
-	if (dup_fd < 0) {
-		overload(m, ev, req->path);
-		return;
-	}
-	req->id = m->tail;
-	req->fd = dup_fd;
-	req->submitted_ns = start;
-	/* before submitting: the worker may answer through the slot before we return */
-	e = prepare_inflight(m, ev, req, start);
-	e->scanning = true;
-	if (pipeline_submit(m->pipeline, req) != 0) {
-		close(dup_fd);
-		e->id = 0;
-		atomic_store(&e->claim, 0);
-		overload(m, ev, req->path);
-		return;
-	}
-	m->tail++;
-	flight_put(&m->flights, req->st.st_dev, req->st.st_ino, e->id, m->head);
-	m->n.scanned++;
-}
-
-/* An event about a file no scan will look at: unwatched, excluded or too large. */
-static void allow_unscanned(struct monitor *m, const struct fanotify_event_metadata *ev,
-			    const struct stat *st)
-{
-	/*
-	 * Pay for the path check once per inode. Not for files with several
-	 * names: one of the others may be watched.
-	 */
-	if ((ev->mask & m->perm_mask) && st->st_nlink == 1)
-		ignore_if_unchanged(m, ev->fd, st);
-	m->n.allowed_inline++;
-	answer_now(m, ev, DECISION_ALLOW);
-}
-
-static void answer_from_cache(struct monitor *m, const struct fanotify_event_metadata *ev,
-			      const struct scan_request *req, enum decision decision,
-			      const char *threats)
-{
-	struct procinfo who;
-
-	if (decision == DECISION_DENY) {
-		m->n.cache_deny++;
-		procinfo_read(ev->pid, &who);
-		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
-			    "earlier scan)", event_kind_name(req->kind), req->path, (int)ev->pid,
-			    who.uid, who.exe, threats);
-		if (eventlog_enabled()) {
-			struct event_record r;
-
-			event_record_init(&r, "deny", req->kind, req->path, ev->pid, &who);
-			r.verdict = "deny";
-			r.action = "denied";
-			r.reason = "cache";
-			event_record_add_finding(&r, "cache", threats);
-			eventlog_write(&r);
-		}
-	} else {
-		m->n.cache_allow++;
-		ignore_if_unchanged(m, ev->fd, &req->st); /* its mark was evicted, or never placed */
-	}
-	answer_now(m, ev, decision);
-}
-
-/* A write happened: what the cache knows about the file is void (mmap writes clear no mark). */
-static void forget_written(struct monitor *m, const struct fanotify_event_metadata *ev,
-			   const struct stat *st)
-{
-	cache_forget(&m->cache, st->st_dev, st->st_ino);
-	if (m->ignore_flags)
-		unignore_inode(m, ev->fd);
-}
-
-static bool uid_excluded(const struct config *cfg, uid_t uid)
-{
-	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
-		if (cfg->exclude_uid[i] == uid)
-			return true;
-	return false;
-}
-
-/*
- * watch.exclude_exe and exclude_uid: the opener's executable and uids, read
- * from /proc only when such exclusions exist. The opener is blocked in open()
- * until we answer, so its pid passes to no other process unless it dies, and
- * then the answer reaches no one. The uid must be excluded as both real
- * and effective uid: a set-uid program started by anyone else, or a root
- * daemon that only switched its effective uid, is scanned.
- */
-static bool process_excluded(struct monitor *m, pid_t pid, const char *path)
-{
-	const struct config *cfg = m->cfg;
-	char exe[PATH_MAX];
-	uid_t real, effective;
-
-	if (path_set_size(&cfg->exclude_exe) > 0 &&
-	    procinfo_exe(pid, exe, sizeof(exe)) > 0 && path_set_match(&cfg->exclude_exe, exe)) {
-		m->n.excluded_exe++;
-		log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
-		return true;
-	}
-	if (cfg->n_exclude_uid > 0 && procinfo_uids(pid, &real, &effective) == 0 &&
-	    uid_excluded(cfg, real) && uid_excluded(cfg, effective)) {
-		m->n.excluded_uid++;
-		log_debug("excluded: %s by pid %d (uid %u)", path, (int)pid, (unsigned)real);
-		return true;
-	}
-	return false;
-}
-
-static void handle_event(struct monitor *m, const struct fanotify_event_metadata *ev,
-			 struct scan_request *req)
-{
-	bool permission = ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM);
-	enum decision decision;
-	const char *threats;
-	unsigned long suppressed;
-
-	m->n.events++;
-	/* Our own accesses, and our scanners', would wait on ourselves. */
-	if (ev->pid == m->self || pipeline_is_helper_pid(m->pipeline, ev->pid)) {
-		m->n.own++;
-		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
-		return;
-	}
-	if (fstat(ev->fd, &req->st) != 0 || !S_ISREG(req->st.st_mode)) {
-		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
-		return;
-	}
-	if (!permission) {
-		if (m->caching)
-			forget_written(m, ev, &req->st);
-		if (!(m->cfg->events & CONFIG_EVENT_CLOSE_WRITE)) {
-			close(ev->fd);
-			return;
-		}
-	}
-	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) <= 0) {
-		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
-		return;
-	}
-	/*
-	 * The quarantine is never scanned (a restore reads it back), and gets no
-	 * ignore mark either: the mark would follow a restored inode.
-	 */
-	if (path_is_under(req->path, m->cfg->quarantine_dir)) {
-		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
-		return;
-	}
-	if (!path_is_watched(req->path, m->cfg->watch, m->cfg->n_watch)) {
-		allow_unscanned(m, ev, &req->st);
-		return;
-	}
-	if (path_set_match(&m->cfg->exclude, req->path)) {
-		m->n.excluded_path++;
-		allow_unscanned(m, ev, &req->st);
-		return;
-	}
-	if ((unsigned long long)req->st.st_size > m->cfg->max_file_size) {
-		m->n.too_large++;
-		if (ratelimit_pass(&m->rl_large, &suppressed))
-			log_info("not scanned, larger than max_file_size (%llu bytes): %s (+%lu more)",
-				 m->cfg->max_file_size, req->path, suppressed);
-		allow_unscanned(m, ev, &req->st);
-		return;
-	}
-	/* no ignore mark here: the same file opened by anyone else must still be scanned */
-	if (process_excluded(m, ev->pid, req->path)) {
-		m->n.allowed_inline++;
-		answer_now(m, ev, DECISION_ALLOW);
-		return;
-	}
-	req->pid = ev->pid;
-	req->kind = (ev->mask & FAN_OPEN_EXEC_PERM) ? FG_EVENT_EXEC
-		    : (ev->mask & FAN_OPEN_PERM)    ? FG_EVENT_OPEN
-						    : FG_EVENT_CLOSE_WRITE;
-	if (permission) {
-		if (m->caching && cache_lookup(&m->cache, &req->st, &decision, &threats))
-			answer_from_cache(m, ev, req, decision, threats);
-		else
-			submit_permission_event(m, ev, req);
-		return;
-	}
-	req->id = 0;
-	req->fd = ev->fd;
-	req->submitted_ns = now_ns();
-	m->n.close_write++;
-	if (pipeline_submit(m->pipeline, req) != 0) {
-		m->n.dropped_close_write++;
-		close(ev->fd);
-	}
+	return ignore_marks_mode(&m->ignore);
 }
 
 static void read_events(struct monitor *m, struct scan_request *req)
@@ -851,7 +138,7 @@ static void read_events(struct monitor *m, struct scan_request *req)
 				log_error("fanotify metadata version %u, expected %u", ev->vers,
 					  FANOTIFY_METADATA_VERSION);
 				if (ev->fd >= 0)
-					answer_now(m, ev, DECISION_ALLOW);
+					monitor_answer_now(m, ev, DECISION_ALLOW);
 				continue;
 			}
 			if (ev->mask & FAN_Q_OVERFLOW) {
@@ -863,7 +150,7 @@ static void read_events(struct monitor *m, struct scan_request *req)
 			}
 			if (ev->fd < 0)
 				continue;
-			handle_event(m, ev, req);
+			monitor_dispatch(m, ev, req);
 		}
 	}
 }
@@ -873,88 +160,7 @@ static void forget_everything(struct monitor *m)
 {
 	m->generation = pipeline_generation(m->pipeline);
 	cache_new_generation(&m->cache);
-	if (m->ignore_flags) {
-		/* inode marks are only our ignore marks: the mount marks stay */
-		if (fanotify_mark(m->fan_fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL) != 0)
-			log_error("cannot drop the kernel's cached verdicts: %s", strerror(errno));
-		atomic_store(&m->live_marks, 0);
-	}
-}
-
-void monitor_format_stats(struct monitor *m, struct textbuf *tb)
-{
-	const struct cache_stats *c = &m->cache.stats;
-	char buf[256];
-
-	tb_printf(tb, "events %llu: %llu answered without scan, %llu from the verdict cache (%llu "
-		  "allowed, %llu denied), %llu scanned, %llu waited on a scan already running; "
-		  "answers after a scan: %llu allowed, %llu denied, %llu timed out\n",
-		  m->n.events, m->n.allowed_inline, m->n.cache_allow + m->n.cache_deny,
-		  m->n.cache_allow, m->n.cache_deny, m->n.scanned, m->n.joined, m->n.allowed,
-		  m->n.denied, m->n.timeouts);
-	tb_printf(tb, "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
-		  "%llu queue-full, %llu kernel overflows, %llu in flight\n",
-		  m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
-		  m->n.overflows, (unsigned long long)(m->tail - m->head));
-	tb_printf(tb, "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
-		  "fanguard's own processes\n",
-		  m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own);
-	tb_printf(tb, "cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "
-		  "%llu ignore marks placed (%llu refused, %llu flushes)\n",
-		  monitor_cache_mode(m), m->cache.size, c->hits, c->misses, c->stale, c->evictions,
-		  (unsigned long long)m->marks_placed, (unsigned long long)m->mark_failures,
-		  (unsigned long long)m->n_flushes);
-	pipeline_format_stats(m->pipeline, tb);
-	hist_format(&m->answer_latency, buf, sizeof(buf));
-	tb_printf(tb, "latency: event to answer (scanned events) %s\n", buf);
-}
-
-void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
-{
-	tb_printf(tb, "# HELP fanguard_events_total Events read from the kernel, by outcome.\n"
-		      "# TYPE fanguard_events_total counter\n");
-	tb_printf(tb, "fanguard_events_total{outcome=\"no_scan\"} %llu\n", m->n.allowed_inline);
-	tb_printf(tb, "fanguard_events_total{outcome=\"cache_allow\"} %llu\n", m->n.cache_allow);
-	tb_printf(tb, "fanguard_events_total{outcome=\"cache_deny\"} %llu\n", m->n.cache_deny);
-	tb_printf(tb, "fanguard_events_total{outcome=\"scanned\"} %llu\n", m->n.scanned);
-	tb_printf(tb, "fanguard_events_total{outcome=\"joined_scan\"} %llu\n", m->n.joined);
-	tb_printf(tb, "fanguard_events_total{outcome=\"close_write\"} %llu\n", m->n.close_write);
-	tb_printf(tb, "fanguard_events_total{outcome=\"too_large\"} %llu\n", m->n.too_large);
-	tb_printf(tb, "fanguard_events_total{outcome=\"queue_full\"} %llu\n", m->n.overloaded);
-	tb_printf(tb, "# HELP fanguard_excluded_total Events answered unscanned by an exclusion, "
-		      "by kind (own: fanguard's own processes).\n"
-		      "# TYPE fanguard_excluded_total counter\n");
-	tb_printf(tb, "fanguard_excluded_total{by=\"path\"} %llu\n", m->n.excluded_path);
-	tb_printf(tb, "fanguard_excluded_total{by=\"exe\"} %llu\n", m->n.excluded_exe);
-	tb_printf(tb, "fanguard_excluded_total{by=\"uid\"} %llu\n", m->n.excluded_uid);
-	tb_printf(tb, "fanguard_excluded_total{by=\"own\"} %llu\n", m->n.own);
-	tb_printf(tb, "# HELP fanguard_answers_total Answers to scanned permission events.\n"
-		      "# TYPE fanguard_answers_total counter\n");
-	tb_printf(tb, "fanguard_answers_total{answer=\"allow\"} %llu\n", m->n.allowed);
-	tb_printf(tb, "fanguard_answers_total{answer=\"deny\"} %llu\n", m->n.denied);
-	tb_printf(tb, "fanguard_answers_total{answer=\"timeout\"} %llu\n", m->n.timeouts);
-	tb_printf(tb, "# HELP fanguard_kernel_overflows_total fanotify queue overflows.\n"
-		      "# TYPE fanguard_kernel_overflows_total counter\n"
-		      "fanguard_kernel_overflows_total %llu\n", m->n.overflows);
-	tb_printf(tb, "# HELP fanguard_cache_entries Verdicts remembered.\n"
-		      "# TYPE fanguard_cache_entries gauge\nfanguard_cache_entries %u\n",
-		  m->cache.size);
-	tb_printf(tb, "# HELP fanguard_inflight Events waiting for a verdict.\n"
-		      "# TYPE fanguard_inflight gauge\nfanguard_inflight %llu\n",
-		  (unsigned long long)(m->tail - m->head));
-	pipeline_format_prometheus(m->pipeline, tb);
-}
-
-void monitor_log_stats(struct monitor *m)
-{
-	static char text[16384];
-	struct textbuf tb;
-	char *line, *save = NULL;
-
-	tb_init(&tb, text, sizeof(text));
-	monitor_format_stats(m, &tb);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		log_info("%s", line);
+	ignore_marks_flush(&m->ignore);
 }
 
 /*
@@ -1025,15 +231,15 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 
 	if (!req)
 		return -1;
-	while (!stopping || m->head < m->tail) {
-		if (watchdog_ms && now_ns() >= next_ping) {
+	while (!stopping || inflight_count(&m->inflight) > 0) {
+		if (watchdog_ms && hist_now_ns() >= next_ping) {
 			sd_notify_send("WATCHDOG=1");
-			next_ping = now_ns() + (uint64_t)poll_ms * 1000000ull;
+			next_ping = hist_now_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
 		struct pollfd fds[5] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },
 			{ .fd = pipeline_completion_fd(m->pipeline), .events = POLLIN },
-			{ .fd = m->timer_fd, .events = POLLIN },
+			{ .fd = m->inflight.timer_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : signal_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : m->reload_fd, .events = POLLIN },
 		};
@@ -1046,9 +252,9 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			break;
 		}
 		if (fds[1].revents & POLLIN)
-			take_completions(m);
+			monitor_take_completions(m);
 		if (fds[2].revents & POLLIN)
-			expire_deadlines(m);
+			monitor_expire_deadlines(m);
 		if (fds[0].revents & POLLIN)
 			read_events(m, req);
 		if (fds[4].revents & POLLIN && eventfd_read(m->reload_fd, &requests) == 0)
@@ -1058,9 +264,9 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 		if (fds[3].revents & POLLIN && stop_requested(m, signal_fd)) {
 			stopping = true;
 			log_info("answering %llu event(s) still in flight",
-				 (unsigned long long)(m->tail - m->head));
+				 (unsigned long long)inflight_count(&m->inflight));
 		}
-		advance_and_arm(m);
+		inflight_advance_and_arm(&m->inflight);
 	}
 	free(req);
 	monitor_log_stats(m);
@@ -1071,17 +277,14 @@ void monitor_destroy(struct monitor *m)
 {
 	if (!m)
 		return;
-	fatal_fan_fd = -1;
+	fatal_signal_forget();
 	if (m->fan_fd >= 0)
 		close(m->fan_fd);
-	if (m->timer_fd >= 0)
-		close(m->timer_fd);
 	if (m->reload_fd >= 0)
 		close(m->reload_fd);
 	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
-	flight_free(&m->flights);
-	free(m->ring);
+	inflight_free(&m->inflight);
 	free(m->buf);
 	free(m);
 }

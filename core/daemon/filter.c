@@ -1,0 +1,114 @@
+#include "daemon/filter.h"
+
+#include <limits.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+
+#include "common/log.h"
+#include "common/pathmatch.h"
+#include "common/procinfo.h"
+#include "daemon/monitor_internal.h"
+
+static bool uid_excluded(const struct config *cfg, uid_t uid)
+{
+	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
+		if (cfg->exclude_uid[i] == uid)
+			return true;
+	return false;
+}
+
+/*
+ * watch.exclude_exe and exclude_uid: the opener's executable and uids, read
+ * from /proc only when such exclusions exist. The opener is blocked in open()
+ * until we answer, so its pid passes to no other process unless it dies, and
+ * then the answer reaches no one. The uid must be excluded as both real
+ * and effective uid: a set-uid program started by anyone else, or a root
+ * daemon that only switched its effective uid, is scanned.
+ */
+static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
+			     struct filter_detail *d)
+{
+	const struct config *cfg = m->cfg;
+	char exe[PATH_MAX];
+	uid_t real, effective;
+
+	if (path_set_size(&cfg->exclude_exe) > 0 &&
+	    procinfo_exe(pid, exe, sizeof(exe)) > 0 && path_set_match(&cfg->exclude_exe, exe)) {
+		d->count = &m->n.excluded_exe;
+		log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
+		return true;
+	}
+	if (cfg->n_exclude_uid > 0 && procinfo_uids(pid, &real, &effective) == 0 &&
+	    uid_excluded(cfg, real) && uid_excluded(cfg, effective)) {
+		d->count = &m->n.excluded_uid;
+		log_debug("excluded: %s by pid %d (uid %u)", path, (int)pid, (unsigned)real);
+		return true;
+	}
+	return false;
+}
+
+static bool too_large(struct monitor *m, const struct scan_request *req)
+{
+	unsigned long suppressed;
+
+	if ((unsigned long long)req->st.st_size <= m->cfg->max_file_size)
+		return false;
+	if (ratelimit_pass(&m->rl_large, &suppressed))
+		log_info("not scanned, larger than max_file_size (%llu bytes): %s (+%lu more)",
+			 m->cfg->max_file_size, req->path, suppressed);
+	return true;
+}
+
+static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
+{
+	if (ev->mask & FAN_OPEN_EXEC_PERM)
+		return FG_EVENT_EXEC;
+	return (ev->mask & FAN_OPEN_PERM) ? FG_EVENT_OPEN : FG_EVENT_CLOSE_WRITE;
+}
+
+enum filter_decision filter_event(struct monitor *m, const struct fanotify_event_metadata *ev,
+				  struct scan_request *req, struct filter_detail *d)
+{
+	bool permission = ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM);
+	const struct config *cfg = m->cfg;
+
+	*d = (struct filter_detail){ 0 };
+	/* Our own accesses, and our scanners', would wait on ourselves. */
+	if (ev->pid == m->self || pipeline_is_helper_pid(m->pipeline, ev->pid)) {
+		d->count = &m->n.own;
+		return FILTER_ALLOW_NO_MARK;
+	}
+	if (fstat(ev->fd, &req->st) != 0 || !S_ISREG(req->st.st_mode))
+		return FILTER_ALLOW_NO_MARK;
+	d->written = !permission;
+	if (!permission && !(cfg->events & CONFIG_EVENT_CLOSE_WRITE))
+		return FILTER_DISCARD;
+	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) <= 0)
+		return FILTER_ALLOW_NO_MARK;
+	/*
+	 * The quarantine is never scanned (a restore reads it back), and gets no
+	 * ignore mark either: the mark would follow a restored inode.
+	 */
+	if (path_is_under(req->path, cfg->quarantine_dir))
+		return FILTER_ALLOW_NO_MARK;
+	if (!path_is_watched(req->path, cfg->watch, cfg->n_watch))
+		return FILTER_ALLOW_UNSCANNED;
+	if (path_set_match(&cfg->exclude, req->path)) {
+		d->count = &m->n.excluded_path;
+		return FILTER_ALLOW_UNSCANNED;
+	}
+	if (too_large(m, req)) {
+		d->count = &m->n.too_large;
+		return FILTER_ALLOW_UNSCANNED;
+	}
+	/* no ignore mark here: the same file opened by anyone else must still be scanned */
+	if (process_excluded(m, ev->pid, req->path, d))
+		return FILTER_ALLOW_NO_MARK;
+	req->pid = ev->pid;
+	req->kind = event_kind(ev);
+	if (!permission)
+		return FILTER_CLOSE_WRITE;
+	if (m->caching && cache_lookup(&m->cache, &req->st, &d->cached, &d->threats))
+		return FILTER_FROM_CACHE;
+	return FILTER_SCAN;
+}

@@ -1,0 +1,163 @@
+/*
+ * The monitor's answers to the kernel: at once, or for an event in flight
+ * when its verdict comes (from the worker, or with the completion) or its
+ * deadline passes; see inflight.h for who may answer when.
+ */
+#include "daemon/monitor_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <unistd.h>
+
+#include "common/eventlog.h"
+#include "common/log.h"
+#include "common/procinfo.h"
+
+#define COMPLETION_BATCH 256
+
+static void respond(struct monitor *m, int fd, enum decision decision)
+{
+	struct fanotify_response resp = {
+		.fd = fd,
+		.response = decision == DECISION_DENY ? FAN_DENY : FAN_ALLOW,
+	};
+
+	if (write(m->fan_fd, &resp, sizeof(resp)) != sizeof(resp))
+		log_error("fanotify response for fd %d failed: %s", fd, strerror(errno));
+}
+
+void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
+			enum decision decision)
+{
+	if (ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM))
+		respond(m, ev->fd, decision);
+	close(ev->fd);
+}
+
+/*
+ * Called by a pipeline thread the moment a verdict is known. A clean file is
+ * marked before the answer, so the opener's next open is already ignored.
+ */
+bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable)
+{
+	struct monitor *m = ctx;
+	struct inflight *e = inflight_slot(&m->inflight, id);
+
+	if (!inflight_claim(e, id))
+		return false; /* the deadline came first */
+	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
+	    e->generation == pipeline_generation(m->pipeline)) {
+		e->marked = ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st);
+		/* a reload that finished meanwhile may have flushed marks before this one */
+		if (e->marked && e->generation != pipeline_generation(m->pipeline)) {
+			ignore_marks_remove(&m->ignore, e->fd);
+			e->marked = false;
+		}
+	}
+	respond(m, e->fd, decision);
+	return true;
+}
+
+/* Remembers a verdict, unless the file changed while it was being scanned. */
+static void remember(struct monitor *m, struct inflight *e, const struct scan_completion *done)
+{
+	struct stat now;
+
+	/* a verdict reached with signatures a reload has replaced is not worth keeping */
+	if (!m->caching || !done->cacheable || e->generation != m->generation ||
+	    fstat(e->fd, &now) != 0 || !cache_same_state(&e->st, &now))
+		return;
+	if (done->decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) && !e->marked &&
+	    !ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st))
+		return;
+	cache_store(&m->cache, &e->st, done->decision, done->threats);
+}
+
+/* The monitor's bookkeeping once an event is answered, by whoever answered it. */
+static void settle(struct monitor *m, struct inflight *e, enum decision decision,
+		   const struct scan_completion *done)
+{
+	if (done) {
+		hist_add(&m->answer_latency,
+			 (done->answered_ns ? done->answered_ns : hist_now_ns()) - e->start_ns);
+		if (e->scanning)
+			remember(m, e, done);
+	}
+	close(e->fd);
+	e->answered = true;
+	if (decision == DECISION_DENY)
+		m->n.denied++;
+	else
+		m->n.allowed++;
+}
+
+/* Answers e unless a worker already has; false if it had. */
+static bool answer_inflight(struct monitor *m, struct inflight *e, enum decision decision,
+			    const struct scan_completion *done)
+{
+	if (!inflight_claim(e, e->id))
+		return false;
+	respond(m, e->fd, decision);
+	settle(m, e, decision, done);
+	return true;
+}
+
+void monitor_take_completions(struct monitor *m)
+{
+	struct scan_completion done[COMPLETION_BATCH];
+	size_t n = pipeline_take_completions(m->pipeline, done, COMPLETION_BATCH);
+
+	for (size_t i = 0; i < n; i++) {
+		struct inflight *e = inflight_scan_ended(&m->inflight, done[i].id);
+
+		/* the slot went to a newer event: this verdict's events were answered at deadline */
+		if (!e)
+			continue;
+		if (done[i].answered_ns && !e->answered)
+			settle(m, e, done[i].decision, &done[i]); /* the worker answered the kernel */
+		/* the leader, then every event that waited on its scan, unless a deadline came first */
+		for (; e; e = inflight_next_waiter(&m->inflight, e))
+			if (!e->answered)
+				answer_inflight(m, e, done[i].decision, &done[i]);
+	}
+}
+
+static void log_timeout_event(const struct monitor *m, const struct inflight *e, const char *path)
+{
+	struct procinfo who;
+	struct event_record r;
+
+	procinfo_read(e->pid, &who);
+	event_record_init(&r, "timeout", e->kind, path, e->pid, &who);
+	r.verdict = verdict_decision_name(m->cfg->on_timeout);
+	r.action = m->cfg->on_timeout == DECISION_DENY ? "denied" : "allowed";
+	r.reason = "on_timeout";
+	eventlog_write(&r);
+}
+
+/* The deadline came before the verdict: on_timeout answers. */
+static void answer_at_deadline(void *ctx, struct inflight *e)
+{
+	struct monitor *m = ctx;
+	char path[PATH_MAX];
+
+	/* the fd closes with the answer */
+	if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
+		snprintf(path, sizeof(path), "?");
+	if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
+		return; /* a worker answering right now settles it with its completion */
+	m->n.timeouts++;
+	log_warning("no verdict for %s of %s (pid %d) within %u ms: answered %s (on_timeout)",
+		    event_kind_name(e->kind), path, (int)e->pid, m->cfg->timeout_ms,
+		    verdict_decision_name(m->cfg->on_timeout));
+	if (eventlog_enabled())
+		log_timeout_event(m, e, path);
+}
+
+void monitor_expire_deadlines(struct monitor *m)
+{
+	inflight_expire(&m->inflight, answer_at_deadline, m);
+}

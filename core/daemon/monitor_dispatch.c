@@ -1,0 +1,171 @@
+/*
+ * The one place that acts on the filter's decision about an event: counts
+ * it, and answers it at once, answers it from the cache, or hands it to the
+ * pipeline (a permission event in flight, waiting on its own scan or on the
+ * scan of the same file already running).
+ */
+#include "daemon/monitor_internal.h"
+
+#include <fcntl.h>
+#include <sys/fanotify.h>
+#include <unistd.h>
+
+#include "common/eventlog.h"
+#include "common/log.h"
+#include "common/procinfo.h"
+#include "daemon/filter.h"
+
+static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
+{
+	unsigned long suppressed;
+
+	m->n.overloaded++;
+	if (ratelimit_pass(&m->rl_overload, &suppressed))
+		log_warning("scan queue full (%u in flight): %s answered %s unscanned (+%lu more)",
+			    m->cfg->max_inflight, path, verdict_decision_name(m->cfg->on_timeout),
+			    suppressed);
+	monitor_answer_now(m, ev, m->cfg->on_timeout);
+}
+
+static void submit_permission_event(struct monitor *m, const struct fanotify_event_metadata *ev,
+				    struct scan_request *req)
+{
+	struct inflight *e, *leader;
+	uint64_t start = hist_now_ns();
+	int dup_fd;
+
+	if (inflight_full(&m->inflight)) {
+		overload(m, ev, req->path);
+		return;
+	}
+	if ((leader = inflight_scan_of(&m->inflight, &req->st))) {
+		/* wait for that scan's verdict instead of scanning the same bytes again */
+		inflight_join(&m->inflight, leader, ev->fd, req, start,
+			      pipeline_generation(m->pipeline));
+		m->n.joined++;
+		return;
+	}
+	/* The pipeline gets its own descriptor; ours stays open until we answer. */
+	dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0);
+	if (dup_fd < 0) {
+		overload(m, ev, req->path);
+		return;
+	}
+	/* before submitting: the worker may answer through the slot before we return */
+	e = inflight_lead(&m->inflight, ev->fd, req, start, pipeline_generation(m->pipeline));
+	req->id = e->id;
+	req->fd = dup_fd;
+	req->submitted_ns = start;
+	if (pipeline_submit(m->pipeline, req) != 0) {
+		close(dup_fd);
+		inflight_cancel(e);
+		overload(m, ev, req->path);
+		return;
+	}
+	inflight_start(&m->inflight, e);
+	m->n.scanned++;
+}
+
+/* Nobody waits for a close_write's verdict: no slot, no deadline, the pipeline takes our fd. */
+static void submit_close_write(struct monitor *m, const struct fanotify_event_metadata *ev,
+			       struct scan_request *req)
+{
+	req->id = 0;
+	req->fd = ev->fd;
+	req->submitted_ns = hist_now_ns();
+	m->n.close_write++;
+	if (pipeline_submit(m->pipeline, req) != 0) {
+		m->n.dropped_close_write++;
+		close(ev->fd);
+	}
+}
+
+static void log_cached_deny(const struct fanotify_event_metadata *ev,
+			    const struct scan_request *req, const char *threats)
+{
+	struct procinfo who;
+
+	procinfo_read(ev->pid, &who);
+	log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
+		    "earlier scan)", event_kind_name(req->kind), req->path, (int)ev->pid,
+		    who.uid, who.exe, threats);
+	if (eventlog_enabled()) {
+		struct event_record r;
+
+		event_record_init(&r, "deny", req->kind, req->path, ev->pid, &who);
+		r.verdict = "deny";
+		r.action = "denied";
+		r.reason = "cache";
+		event_record_add_finding(&r, "cache", threats);
+		eventlog_write(&r);
+	}
+}
+
+static void answer_from_cache(struct monitor *m, const struct fanotify_event_metadata *ev,
+			      const struct scan_request *req, enum decision decision,
+			      const char *threats)
+{
+	if (decision == DECISION_DENY) {
+		m->n.cache_deny++;
+		log_cached_deny(ev, req, threats);
+	} else {
+		m->n.cache_allow++;
+		/* its mark was evicted, or never placed */
+		ignore_marks_add_if_unchanged(&m->ignore, ev->fd, &req->st);
+	}
+	monitor_answer_now(m, ev, decision);
+}
+
+/* A write happened: what the cache knows about the file is void (mmap writes clear no mark). */
+static void forget_written(struct monitor *m, const struct fanotify_event_metadata *ev,
+			   const struct stat *st)
+{
+	cache_forget(&m->cache, st->st_dev, st->st_ino);
+	ignore_marks_remove(&m->ignore, ev->fd);
+}
+
+/*
+ * A file no scan will look at: pay for the path check once per inode. Not for
+ * files with several names: one of the others may be watched.
+ */
+static void mark_unscanned(struct monitor *m, const struct fanotify_event_metadata *ev,
+			   const struct stat *st)
+{
+	if ((ev->mask & m->perm_mask) && st->st_nlink == 1)
+		ignore_marks_add_if_unchanged(&m->ignore, ev->fd, st);
+}
+
+void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *ev,
+		      struct scan_request *req)
+{
+	struct filter_detail d;
+	enum filter_decision decision;
+
+	m->n.events++;
+	decision = filter_event(m, ev, req, &d);
+	if (d.count)
+		(*d.count)++;
+	if (d.written && m->caching)
+		forget_written(m, ev, &req->st);
+	switch (decision) {
+	case FILTER_ALLOW_UNSCANNED:
+		mark_unscanned(m, ev, &req->st);
+		/* fall through */
+	case FILTER_ALLOW_NO_MARK:
+		m->n.allowed_inline++;
+		monitor_answer_now(m, ev, DECISION_ALLOW);
+		break;
+	case FILTER_FROM_CACHE:
+		answer_from_cache(m, ev, req, d.cached, d.threats);
+		break;
+	case FILTER_SCAN:
+		submit_permission_event(m, ev, req);
+		break;
+	case FILTER_CLOSE_WRITE:
+		submit_close_write(m, ev, req);
+		break;
+	case FILTER_DISCARD:
+		close(ev->fd);
+		break;
+	}
+}

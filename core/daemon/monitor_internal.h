@@ -1,0 +1,63 @@
+/* What the monitor's files share: struct monitor, its counters, and the steps of the event path. */
+#ifndef FANGUARD_MONITOR_INTERNAL_H
+#define FANGUARD_MONITOR_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/histogram.h"
+#include "daemon/cache.h"
+#include "daemon/ignore_marks.h"
+#include "daemon/inflight.h"
+#include "daemon/monitor.h"
+#include "daemon/ratelimit.h"
+
+struct counters {
+	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
+		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
+		joined;
+	/* part of allowed_inline: watch.exclude*, and our own processes */
+	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
+};
+
+struct monitor {
+	struct config *cfg;    /* the exclusions change on reload: see exclusions.h */
+	pthread_mutex_t excl_lock;
+	struct pipeline *pipeline;
+	int fan_fd;
+	int reload_fd;            /* eventfd: another thread asks for a reload of the exclusions */
+	pid_t self;
+	unsigned marks;
+	struct inflight_ring inflight;
+	struct counters n;
+	struct ratelimit rl_overload, rl_large, rl_overflow;
+	unsigned char *buf;
+	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
+	bool caching;
+	uint64_t perm_mask;       /* the permission events we asked for */
+	struct ignore_marks ignore;
+	struct verdict_cache cache;
+	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
+	unsigned generation;      /* the pipeline's, when the cache was last valid */
+};
+
+struct fanotify_event_metadata;
+
+/* monitor_dispatch.c: one event read from the kernel, filtered, counted, answered or submitted. */
+void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *ev,
+		      struct scan_request *req);
+
+/* monitor_answer.c */
+/* Answers ev if it is a permission event, and closes its fd. */
+void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
+			enum decision decision);
+/* The pipeline's answerer (pipeline_answer_fn): on pipeline threads. */
+bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
+/* The completions waiting: each scan's events answered with its verdict. */
+void monitor_take_completions(struct monitor *m);
+/* The timer fired: on_timeout answers what is past its deadline. */
+void monitor_expire_deadlines(struct monitor *m);
+
+#endif
