@@ -18,192 +18,23 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/config.h"
 #include "common/log.h"
-#include "daemon/pipeline_internal.h"
-#include "scanner/scanner.h"
-#include "scanner/scanner_proto.h"
 #include "common/textbuf.h"
+#include "daemon/pipeline_procs_internal.h"
+#include "daemon/scanner_host.h"
+#include "scanner/scanner_proto.h"
 
 #define TICK_MAX_NS (50 * 1000000ull)
 #define START_TIMEOUT_NS (300 * 1000000000ull) /* a big ClamAV database takes a while */
 #define RESTART_BACKOFF_MIN_NS (100 * 1000000ull)
 #define RESTART_BACKOFF_MAX_NS (5000 * 1000000ull)
-#define SCANNER_SNDBUF (8 * 1024 * 1024)
-
-enum scanner_state { SC_DOWN, SC_STARTING, SC_READY, SC_DISABLED };
-
-/*
- * A scanner process and its history. Each group of plugins has one ACTIVE
- * scanner; a reload starts a CANDIDATE per group and, once every candidate is
- * ready, the old ones become RETIRING: they get no new work, finish what they
- * have, and exit when their socket is shut.
- */
-enum scanner_role { ROLE_ACTIVE, ROLE_CANDIDATE, ROLE_RETIRING };
-
-struct scanner {
-	bool in_use;
-	enum scanner_role role;
-	size_t group;            /* index of its group: the bit of its votes in pending masks */
-	uint32_t proc;           /* which process of the group: requests remember it */
-	const char *name;        /* the group name, from the plugins' `scanner` option */
-	size_t plugin[PLUGINS_MAX]; /* engine indexes of its plugins, in config order */
-	size_t n_plugins;
-	enum scanner_state state;
-	pid_t pid;
-	int sock;
-	uint64_t started_ns, restart_at_ns;
-	uint64_t *crash_ns;      /* ring of the last restart_limit crash times */
-	unsigned crash_next;
-	unsigned long long crashes, restarts, hung_kills, memory_kills;
-	uint64_t signatures[PLUGINS_MAX];
-	char version[PLUGINS_MAX][64];
-	char why_down[160];      /* the error vote while it is down */
-	const char *kill_reason; /* set when we killed it, for the exit message */
-};
-
-struct pending {
-	uint64_t gen;            /* 0: free */
-	uint32_t proc[PLUGINS_MAX]; /* per group, the process that was sent the request */
-	bool finished;           /* decided and delivered; the slot lives on while votes are owed */
-	uint32_t waiting;        /* scanners that still owe a vote (and may be hung) */
-	uint32_t voters;         /* scanners asked (disabled ones abstain) */
-	uint64_t sent_ns;
-	struct scan_request req; /* req.fd unused: closed after sending */
-	struct scan_outcome out;
-};
-
-struct proc_pipeline {
-	struct pipeline base;
-	const struct config *cfg;
-	/*
-	 * Our own executable, open: scanners start from the very image the monitor
-	 * runs, even after a package upgrade has put another binary at its path
-	 * (a new scanner talking to an old monitor, or a half-written file).
-	 */
-	int exe_fd;
-	pthread_mutex_t lock;    /* pending and scanner state */
-	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
-	struct scanner *sc[PLUGINS_MAX];      /* the active scanner of each group */
-	struct scanner *cand[PLUGINS_MAX];    /* during a reload, its replacement */
-	size_t n;                /* groups */
-	uint32_t next_proc;
-	bool reloading;
-	char reload_error[1024]; /* what a candidate said before it exited */
-	struct pending *pend;    /* base.cap slots */
-	uint32_t *free_slots;
-	unsigned n_free;
-	uint64_t next_gen;
-	int epfd, timer_fd, wake_fd;
-	uint64_t tick_ns;        /* collector period: at most a tenth of timeout_ms */
-	uint64_t partial_ns;     /* age at which missing votes count as errors */
-	pthread_t collector;
-	bool collector_running, stopping;
-};
 
 static uint64_t tag_of(struct proc_pipeline *p, const struct pending *pd)
 {
 	return pd->gen << 20 | (uint64_t)(pd - p->pend);
-}
-
-/* ---- starting scanners ---- */
-
-static void describe_status(int status, char *buf, size_t size)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
-			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-	else if (WIFEXITED(status))
-		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
-	else
-		snprintf(buf, size, "ended (status 0x%x)", status);
-}
-
-static int spawn(struct proc_pipeline *p, struct scanner *s, char *err, size_t errlen)
-{
-	int sv[2], sndbuf = SCANNER_SNDBUF;
-	const char *argv[8];
-	size_t k = 0;
-	pid_t pid;
-	sigset_t none;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(err, errlen, "socketpair: %s", strerror(errno));
-		return -1;
-	}
-	/* room for every request the daemon may have outstanding, so sending never blocks */
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf));
-	argv[k++] = "fanguardd";
-	argv[k++] = "--scanner";
-	argv[k++] = s->name;
-	argv[k++] = "-c";
-	argv[k++] = p->cfg->path;
-	if (p->cfg->log_level >= LOG_DEBUG)
-		argv[k++] = "-d";
-	argv[k] = NULL;
-	sigemptyset(&none);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		/* only async-signal-safe calls between fork and exec: the parent has threads */
-		if (sv[1] == SCANNER_FD)
-			fcntl(SCANNER_FD, F_SETFD, 0);
-		else if (dup2(sv[1], SCANNER_FD) < 0)
-			_exit(127);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		fexecve(p->exe_fd, (char *const *)argv, environ);
-		_exit(127);
-	}
-	close(sv[1]);
-	fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	s->proc = ++p->next_proc;
-	s->pid = pid;
-	/* from now on the monitor waves its opens through (before this, they are scanned) */
-	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), pid);
-	s->sock = sv[0];
-	s->state = SC_STARTING;
-	s->started_ns = hist_now_ns();
-	s->kill_reason = NULL;
-	if (p->epfd >= 0) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
-		epoll_ctl(p->epfd, EPOLL_CTL_ADD, s->sock, &ev);
-	}
-	return 0;
-}
-
-/* The scanner's plugins, in the order it votes: must be the ones we expect. */
-static int ready(struct proc_pipeline *p, struct scanner *s, const struct scanner_ready *msg,
-		 char *err, size_t errlen)
-{
-	if (msg->n_plugins != s->n_plugins) {
-		snprintf(err, errlen, "scanner %s runs %u plugins, expected %zu", s->name,
-			 msg->n_plugins, s->n_plugins);
-		return -1;
-	}
-	for (size_t k = 0; k < s->n_plugins; k++) {
-		const char *want = p->base.engine->plugins[s->plugin[k]].name;
-		if (strncmp(msg->plugin[k].name, want, sizeof(msg->plugin[k].name)) != 0) {
-			snprintf(err, errlen, "scanner %s: plugin %zu is '%.63s', expected '%s'", s->name,
-				 k, msg->plugin[k].name, want);
-			return -1;
-		}
-		s->signatures[k] = msg->plugin[k].signatures;
-		snprintf(s->version[k], sizeof(s->version[k]), "%.*s",
-			 (int)sizeof(msg->plugin[k].version) - 1, msg->plugin[k].version);
-	}
-	s->state = SC_READY;
-	log_info("scanner %s ready (pid %d)%s", s->name, (int)s->pid,
-		 s->restarts ? " after a restart" : "");
-	return 0;
 }
 
 /* ---- finishing requests ---- */
@@ -337,23 +168,6 @@ static unsigned recent_crashes(const struct proc_pipeline *p, const struct scann
 static void reload_failed(struct proc_pipeline *p, const char *why);
 static void finish_reload_if_ready(struct proc_pipeline *p);
 
-/* Reaps the process of s after its socket closed; describes how it ended. */
-static void reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size)
-{
-	int status = 0;
-
-	epoll_ctl(p->epfd, EPOLL_CTL_DEL, s->sock, NULL);
-	close(s->sock);
-	s->sock = -1;
-	if (s->role != ROLE_RETIRING)
-		kill(s->pid, SIGKILL); /* a closed socket with a live process is stuck or broken */
-	/* withdrawn before the reap: after it the pid may belong to anyone */
-	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
-	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	describe_status(status, status_text, size);
-}
-
 /* The scanner's socket closed: reap it, settle its votes, restart it or give up on it. */
 static void scanner_down(struct proc_pipeline *p, struct scanner *s)
 {
@@ -361,7 +175,7 @@ static void scanner_down(struct proc_pipeline *p, struct scanner *s)
 	char status_text[96], why[256];
 	unsigned recent;
 
-	reap(p, s, status_text, sizeof(status_text));
+	scanner_host_reap(p, s, status_text, sizeof(status_text));
 	if (s->role == ROLE_RETIRING) {
 		/* a replaced scanner that finished its work: nothing more is owed */
 		snprintf(why, sizeof(why), "scanner %s was replaced by a reload", s->name);
@@ -402,29 +216,6 @@ static void scanner_down(struct proc_pipeline *p, struct scanner *s)
 	/* after the state change: requests submitted meanwhile no longer wait for it */
 	fail_outstanding(p, s, s->why_down);
 	s->proc = 0;
-}
-
-static void kill_scanner(struct scanner *s, const char *reason)
-{
-	if (s->kill_reason)
-		return;
-	s->kill_reason = reason;
-	kill(s->pid, SIGKILL); /* its socket closes; scanner_down does the rest */
-}
-
-static uint64_t resident_bytes(pid_t pid)
-{
-	char path[64];
-	unsigned long long size, resident = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
-		resident = 0;
-	fclose(f);
-	return resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 /* The lock is dropped while requests finish: one may have been sent after `now` was taken. */
@@ -469,20 +260,20 @@ static void tick(struct proc_pipeline *p)
 
 		if (s->state == SC_DOWN && now >= s->restart_at_ns) {
 			s->restarts++;
-			if (spawn(p, s, err, sizeof(err)) != 0) {
+			if (scanner_host_spawn(p, s, err, sizeof(err)) != 0) {
 				log_error("scanner %s: cannot restart it: %s", s->name, err);
 				s->restart_at_ns = now + RESTART_BACKOFF_MAX_NS;
 			}
 		}
 	}
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
 		struct scanner *s = &p->pool[j];
 
 		if (!s->in_use || !s->pid || s->kill_reason)
 			continue;
 		if (s->state == SC_STARTING && now > s->started_ns &&
 		    now - s->started_ns > START_TIMEOUT_NS)
-			kill_scanner(s, "did not start within 300 s, killed");
+			scanner_host_kill(s, "did not start within 300 s, killed");
 		if (s->state != SC_READY)
 			continue;
 		for (unsigned k = 0; k < p->base.cap; k++) {
@@ -490,15 +281,15 @@ static void tick(struct proc_pipeline *p)
 			if (pd->gen && (pd->waiting & (1u << s->group)) && pd->proc[s->group] == s->proc &&
 			    older_than(pd, now, hang_ns)) {
 				s->hung_kills++;
-				kill_scanner(s, "hung (a scan ran past twice timeout_ms), killed");
+				scanner_host_kill(s, "hung (a scan ran past twice timeout_ms), killed");
 				break;
 			}
 		}
 		/* every tick: a fast leak grows by hundreds of MiB a second */
 		if (p->cfg->memory_limit_mb && !s->kill_reason &&
-		    resident_bytes(s->pid) > (uint64_t)p->cfg->memory_limit_mb << 20) {
+		    scanner_host_resident_bytes(s) > (uint64_t)p->cfg->memory_limit_mb << 20) {
 			s->memory_kills++;
-			kill_scanner(s, "used more memory than memory_limit_mb, killed");
+			scanner_host_kill(s, "used more memory than memory_limit_mb, killed");
 		}
 	}
 }
@@ -507,7 +298,7 @@ static void tick(struct proc_pipeline *p)
 
 static struct scanner *pool_take(struct proc_pipeline *p, const struct scanner *like)
 {
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
 		struct scanner *s = &p->pool[j];
 		uint64_t *crash_ns = s->crash_ns;
 
@@ -541,7 +332,7 @@ static void start_reload(struct proc_pipeline *p)
 	for (size_t i = 0; i < p->n; i++) {
 		struct scanner *c = pool_take(p, p->sc[i]);
 
-		if (!c || spawn(p, c, err, sizeof(err)) != 0) {
+		if (!c || scanner_host_spawn(p, c, err, sizeof(err)) != 0) {
 			if (c)
 				c->in_use = false;
 			reload_failed(p, c ? err : "no free scanner slot");
@@ -600,47 +391,43 @@ static void reload_failed(struct proc_pipeline *p, const char *why)
 	p->reloading = false;
 }
 
+/* A restarted scanner or a reload's candidate says READY or why it could not start. */
+static void take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg)
+{
+	char err[sizeof(msg->failed.message)];
+
+	switch (scanner_host_hello(s, p->base.engine, msg, err, sizeof(err))) {
+	case HELLO_READY:
+		if (s->role == ROLE_CANDIDATE)
+			finish_reload_if_ready(p);
+		break;
+	case HELLO_WRONG_PLUGINS:
+		log_error("%s", err);
+		scanner_host_kill(s, "reported the wrong plugins, killed");
+		break;
+	case HELLO_FAILED:
+		if (s->role == ROLE_CANDIDATE)
+			snprintf(p->reload_error, sizeof(p->reload_error), "%s", err);
+		else
+			log_error("scanner %s could not start: %s", s->name, err);
+		break;
+	}
+}
+
 static void read_scanner(struct proc_pipeline *p, struct scanner *s)
 {
-	union scanner_msg *msg = malloc(sizeof(*msg));
+	union scanner_msg *msg = p->msg;
 	ssize_t n;
-	int fd;
 
-	if (!msg)
-		return;
-	for (;;) {
-		n = scanner_recv(s->sock, msg, &fd);
-		if (fd >= 0)
-			close(fd); /* scanners send no descriptors */
-		if (n < 0 && (errno == EAGAIN || errno == EBADMSG)) {
-			if (errno == EAGAIN)
-				break;
-			continue;
-		}
-		if (n <= 0) {
-			scanner_down(p, s);
-			break;
-		}
-		if (msg->type == SCANNER_VERDICT && s->state == SC_READY) {
+	while ((n = scanner_host_recv(s, msg)) > 0) {
+		if (msg->type == SCANNER_VERDICT && s->state == SC_READY)
 			take_verdict(p, s, &msg->verdict, (size_t)n);
-		} else if (msg->type == SCANNER_READY && s->state == SC_STARTING) {
-			char err[256];
-			if (ready(p, s, &msg->ready, err, sizeof(err)) != 0) {
-				log_error("%s", err);
-				kill_scanner(s, "reported the wrong plugins, killed");
-			} else if (s->role == ROLE_CANDIDATE) {
-				finish_reload_if_ready(p);
-			}
-		} else if (msg->type == SCANNER_FAILED) {
-			msg->failed.message[sizeof(msg->failed.message) - 1] = '\0';
-			if (s->role == ROLE_CANDIDATE)
-				snprintf(p->reload_error, sizeof(p->reload_error), "%s",
-					 msg->failed.message);
-			else
-				log_error("scanner %s could not start: %s", s->name, msg->failed.message);
-		}
+		else if (msg->type == SCANNER_FAILED ||
+			 (msg->type == SCANNER_READY && s->state == SC_STARTING))
+			take_hello(p, s, msg);
 	}
-	free(msg);
+	if (n == 0)
+		scanner_down(p, s);
 }
 
 static void *collector_main(void *arg)
@@ -679,6 +466,7 @@ static void *collector_main(void *arg)
 static int procs_submit(struct pipeline *base, const struct scan_request *req)
 {
 	struct proc_pipeline *p = (struct proc_pipeline *)base;
+	struct scanner_scan scan;
 	struct pending *pd;
 
 	if (!pipeline_reserve(base))
@@ -706,9 +494,9 @@ static int procs_submit(struct pipeline *base, const struct scan_request *req)
 			pd->waiting |= 1u << i;
 		}
 	}
+	scanner_host_scan_msg(&scan, req, tag_of(p, pd));
 	for (size_t i = 0; i < p->n && pd->gen; i++) {
 		struct scanner *s = p->sc[i];
-		struct scanner_scan scan;
 		uint64_t gen = pd->gen;
 
 		if (!(pd->waiting & (1u << i)))
@@ -719,16 +507,8 @@ static int procs_submit(struct pipeline *base, const struct scan_request *req)
 				break; /* that was the last vote: finished */
 			continue;
 		}
-		memset(&scan, 0, offsetof(struct scanner_scan, path));
-		scan.type = SCANNER_SCAN;
-		scan.tag = tag_of(p, pd);
-		scan.kind = req->kind;
-		scan.pid = req->pid;
-		scan.sent_ns = hist_now_ns();
 		pd->proc[i] = s->proc;
-		scan.st = req->st;
-		snprintf(scan.path, sizeof(scan.path), "%s", req->path);
-		if (scanner_send(s->sock, &scan, scanner_scan_len(&scan), req->fd, MSG_DONTWAIT) != 0) {
+		if (scanner_host_send_scan(s, &scan, req->fd) != 0) {
 			char why[160];
 			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s", s->name,
 				 strerror(errno));
@@ -758,14 +538,14 @@ static void procs_format_stats(struct pipeline *base, struct textbuf *tb)
 			  "hung, %llu killed for memory, %llu MiB resident\n",
 			  s->name, plugins, names[s->state], (int)s->pid, s->crashes, s->restarts,
 			  s->hung_kills, s->memory_kills,
-			  s->pid ? (unsigned long long)(resident_bytes(s->pid) >> 20) : 0ull);
+			  s->pid ? (unsigned long long)(scanner_host_resident_bytes(s) >> 20) : 0ull);
 	}
 	pthread_mutex_unlock(&p->lock);
 }
 
 static void procs_free(struct proc_pipeline *p)
 {
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++)
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
 		free(p->pool[j].crash_ns);
 	if (p->exe_fd >= 0)
 		close(p->exe_fd);
@@ -777,6 +557,7 @@ static void procs_free(struct proc_pipeline *p)
 		close(p->wake_fd);
 	free(p->pend);
 	free(p->free_slots);
+	free(p->msg);
 	pthread_mutex_destroy(&p->lock);
 	pipeline_base_free(&p->base);
 	free(p);
@@ -786,26 +567,15 @@ static void procs_free(struct proc_pipeline *p)
 static void stop_scanners(struct proc_pipeline *p, unsigned wait_ms)
 {
 	uint64_t deadline = hist_now_ns() + (uint64_t)wait_ms * 1000000ull;
-	int status;
 
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++)
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
 		if (p->pool[j].sock >= 0) {
 			close(p->pool[j].sock);
 			p->pool[j].sock = -1;
 		}
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
-		struct scanner *s = &p->pool[j];
-		if (!s->pid)
-			continue;
-		pipeline_set_helper_pid(&p->base, j, 0);
-		while (waitpid(s->pid, &status, WNOHANG) == 0 && hist_now_ns() < deadline)
-			usleep(2000);
-		if (waitpid(s->pid, &status, WNOHANG) == 0) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &status, 0);
-		}
-		s->pid = 0;
-	}
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
+		if (p->pool[j].pid)
+			scanner_host_stop(p, &p->pool[j], deadline);
 }
 
 static int procs_stop(struct pipeline *base, unsigned wait_ms)
@@ -845,44 +615,10 @@ static const struct pipeline_ops proc_ops = {
 /* Start-up: every scanner says READY or why not, before the daemon says ready. */
 static int wait_for_scanners(struct proc_pipeline *p, char *err, size_t errlen)
 {
-	union scanner_msg *msg = malloc(sizeof(*msg));
-	int rc = 0;
-
-	if (!msg) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < p->n && rc == 0; i++) {
-		struct scanner *s = p->sc[i];
-		int flags = fcntl(s->sock, F_GETFL), fd, status = 0;
-		ssize_t n;
-
-		fcntl(s->sock, F_SETFL, flags & ~O_NONBLOCK);
-		n = scanner_recv(s->sock, msg, &fd);
-		fcntl(s->sock, F_SETFL, flags);
-		if (fd >= 0)
-			close(fd);
-		if (n > 0 && msg->type == SCANNER_READY) {
-			if (ready(p, s, &msg->ready, err, errlen) == 0)
-				continue;
-			rc = -1;
-			break;
-		}
-		if (n > 0 && msg->type == SCANNER_FAILED) {
-			msg->failed.message[sizeof(msg->failed.message) - 1] = '\0';
-			snprintf(err, errlen, "%s", msg->failed.message);
-		} else {
-			pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
-			waitpid(s->pid, &status, 0);
-			s->pid = 0;
-			snprintf(err, errlen, "scanner %s ", s->name);
-			describe_status(status, err + strlen(err), errlen - strlen(err));
-			strncat(err, " before it was ready", errlen - strlen(err) - 1);
-		}
-		rc = -1;
-	}
-	free(msg);
-	return rc;
+	for (size_t i = 0; i < p->n; i++)
+		if (scanner_host_await_ready(p, p->sc[i], p->msg, err, errlen) != 0)
+			return -1;
+	return 0;
 }
 
 struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
@@ -916,13 +652,14 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	}
 	p->pend = calloc(cfg->max_inflight, sizeof(*p->pend));
 	p->free_slots = calloc(cfg->max_inflight, sizeof(*p->free_slots));
-	if (!p->pend || !p->free_slots) {
+	p->msg = malloc(sizeof(*p->msg));
+	if (!p->pend || !p->free_slots || !p->msg) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	for (unsigned k = cfg->max_inflight; k > 0; k--)
 		p->free_slots[p->n_free++] = k - 1;
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
 		p->pool[j].sock = -1;
 		p->pool[j].crash_ns = calloc(cfg->restart_limit, sizeof(uint64_t));
 		if (!p->pool[j].crash_ns) {
@@ -946,7 +683,7 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 		p->sc[i]->plugin[p->sc[i]->n_plugins++] = j;
 	}
 	for (size_t i = 0; i < p->n; i++)
-		if (spawn(p, p->sc[i], err, errlen) != 0)
+		if (scanner_host_spawn(p, p->sc[i], err, errlen) != 0)
 			goto fail;
 	if (wait_for_scanners(p, err, errlen) != 0)
 		goto fail;
