@@ -32,116 +32,27 @@
 #define RESTART_BACKOFF_MIN_NS (100 * 1000000ull)
 #define RESTART_BACKOFF_MAX_NS (5000 * 1000000ull)
 
-static uint64_t tag_of(struct proc_pipeline *p, const struct pending *pd)
+/* ---- scanner failures ---- */
+
+uint32_t pool_voters(const struct proc_pipeline *p)
 {
-	return pd->gen << 20 | (uint64_t)(pd - p->pend);
+	uint32_t voters = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->sc[i]->state != SC_DISABLED)
+			voters |= 1u << i;
+	return voters;
 }
 
-/* ---- finishing requests ---- */
-
-static void release(struct proc_pipeline *p, struct pending *pd)
+uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters)
 {
-	pd->gen = 0;
-	p->free_slots[p->n_free++] = (uint32_t)(pd - p->pend);
-}
-
-/*
- * Decides and delivers. Called with the lock held; the lock is dropped while
- * the request is finished, so pd may be released (and reused) by then.
- */
-static void finish(struct proc_pipeline *p, struct pending *pd)
-{
-	struct pending copy = *pd;
 	uint32_t abstain = 0;
 
-	pd->finished = true;
-	/* a disabled scanner's plugins abstain */
 	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; !(copy.voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
+		for (size_t k = 0; !(voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
 			abstain |= 1u << p->sc[i]->plugin[k];
-	pthread_mutex_unlock(&p->lock);
-	pipeline_finish(&p->base, &copy.req, &copy.out, abstain, hist_now_ns() - copy.sent_ns);
-	pthread_mutex_lock(&p->lock);
+	return abstain;
 }
-
-/* Finishes pd when every vote is in, frees it when nothing more is owed. */
-static void settle(struct proc_pipeline *p, struct pending *pd)
-{
-	uint64_t gen = pd->gen;
-
-	if (!pd->finished && !pd->waiting) {
-		finish(p, pd);
-		if (pd->gen != gen)
-			return; /* released meanwhile by whoever got the last vote */
-	}
-	if (pd->finished && !pd->waiting)
-		release(p, pd);
-}
-
-/* Every plugin of scanner i gets an error vote with this reason (decision not yet taken). */
-static void set_errors(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why)
-{
-	for (size_t k = 0; k < p->sc[i]->n_plugins; k++) {
-		struct plugin_vote *v = &pd->out.votes[p->sc[i]->plugin[k]];
-		v->verdict = FG_VERDICT_ERROR;
-		snprintf(v->threat, sizeof(v->threat), "%s", why);
-	}
-}
-
-static void vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why)
-{
-	if (!(pd->waiting & (1u << i)))
-		return;
-	pd->waiting &= ~(1u << i);
-	if (!pd->finished)
-		set_errors(p, pd, i, why);
-	settle(p, pd);
-}
-
-static void take_verdict(struct proc_pipeline *p, const struct scanner *s,
-			 const struct scanner_verdict *v, size_t len)
-{
-	uint64_t slot = v->tag & ((1u << 20) - 1);
-	size_t i = s->group;
-	struct pending *pd;
-
-	if (slot >= p->base.cap || v->n_votes != s->n_plugins ||
-	    len < scanner_verdict_len(v->n_votes))
-		return;
-	pd = &p->pend[slot];
-	if (!pd->gen || pd->gen != v->tag >> 20 || !(pd->waiting & (1u << i)) ||
-	    pd->proc[i] != s->proc)
-		return; /* settled already (its scanner was restarted meanwhile) */
-	pd->waiting &= ~(1u << i);
-	hist_add(&p->base.stats.queue_wait, v->queue_ns);
-	if (!pd->finished) {
-		if (v->read_ns > pd->out.read_ns)
-			pd->out.read_ns = v->read_ns;
-		if (v->have_sha256) {
-			pd->out.have_sha256 = true;
-			pd->out.sha256_ns = v->sha256_ns;
-			memcpy(pd->out.sha256, v->sha256, sizeof(pd->out.sha256));
-		}
-		for (size_t k = 0; k < s->n_plugins; k++) {
-			struct plugin_vote *out = &pd->out.votes[s->plugin[k]];
-			out->verdict = (enum fg_verdict)v->vote[k].verdict;
-			snprintf(out->threat, sizeof(out->threat), "%.*s",
-				 (int)sizeof(v->vote[k].threat) - 1, v->vote[k].threat);
-			pd->out.plugin_ns[s->plugin[k]] = v->vote[k].plugin_ns;
-		}
-	}
-	settle(p, pd);
-}
-
-/* Every vote the scanner process s still owes becomes an error. */
-static void fail_outstanding(struct proc_pipeline *p, const struct scanner *s, const char *why)
-{
-	for (unsigned k = 0; k < p->base.cap; k++)
-		if (p->pend[k].gen && p->pend[k].proc[s->group] == s->proc)
-			vote_error(p, &p->pend[k], s->group, why);
-}
-
-/* ---- scanner failures ---- */
 
 static void plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
 			 size_t size)
@@ -179,7 +90,7 @@ static void scanner_down(struct proc_pipeline *p, struct scanner *s)
 	if (s->role == ROLE_RETIRING) {
 		/* a replaced scanner that finished its work: nothing more is owed */
 		snprintf(why, sizeof(why), "scanner %s was replaced by a reload", s->name);
-		fail_outstanding(p, s, why);
+		pending_fail_owed(p, s, why);
 		s->pid = 0;
 		s->in_use = false;
 		return;
@@ -214,14 +125,8 @@ static void scanner_down(struct proc_pipeline *p, struct scanner *s)
 		s->restart_at_ns = now + backoff;
 	}
 	/* after the state change: requests submitted meanwhile no longer wait for it */
-	fail_outstanding(p, s, s->why_down);
+	pending_fail_owed(p, s, s->why_down);
 	s->proc = 0;
-}
-
-/* The lock is dropped while requests finish: one may have been sent after `now` was taken. */
-static bool older_than(const struct pending *pd, uint64_t now, uint64_t age)
-{
-	return now > pd->sent_ns && now - pd->sent_ns >= age;
 }
 
 /* Periodic duties: restarts, hung scanners, memory limits. */
@@ -234,27 +139,8 @@ static void tick(struct proc_pipeline *p)
 
 	if (read(p->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
 		log_error("timerfd read: %s", strerror(errno));
-	/*
-	 * Just before the deadline, decide with the votes that came: a plugin that
-	 * has not answered counts as an error, so one slow or hung plugin does not
-	 * cost the others' detections. With no vote at all, the monitor's
-	 * on_timeout answers at the deadline.
-	 */
-	for (unsigned k = 0; k < p->base.cap; k++) {
-		struct pending *pd = &p->pend[k];
-		if (!pd->gen || pd->finished || !pd->req.id || !older_than(pd, now, p->partial_ns) ||
-		    pd->waiting == pd->voters)
-			continue;
-		for (size_t i = 0; i < p->n; i++) {
-			char why[160];
-			if (!(pd->waiting & (1u << i)))
-				continue;
-			snprintf(why, sizeof(why), "scanner %s gave no verdict within %u ms",
-				 p->sc[i]->name, p->cfg->timeout_ms);
-			set_errors(p, pd, i, why);
-		}
-		finish(p, pd); /* the late votes are still owed: a hung scanner shows */
-	}
+	/* just before the deadline, decide with the votes that came */
+	pending_decide_overdue(p, now);
 	for (size_t i = 0; i < p->n; i++) {
 		struct scanner *s = p->sc[i];
 
@@ -276,14 +162,9 @@ static void tick(struct proc_pipeline *p)
 			scanner_host_kill(s, "did not start within 300 s, killed");
 		if (s->state != SC_READY)
 			continue;
-		for (unsigned k = 0; k < p->base.cap; k++) {
-			struct pending *pd = &p->pend[k];
-			if (pd->gen && (pd->waiting & (1u << s->group)) && pd->proc[s->group] == s->proc &&
-			    older_than(pd, now, hang_ns)) {
-				s->hung_kills++;
-				scanner_host_kill(s, "hung (a scan ran past twice timeout_ms), killed");
-				break;
-			}
+		if (pending_owed_since(&p->pending, s, now, hang_ns)) {
+			s->hung_kills++;
+			scanner_host_kill(s, "hung (a scan ran past twice timeout_ms), killed");
 		}
 		/* every tick: a fast leak grows by hundreds of MiB a second */
 		if (p->cfg->memory_limit_mb && !s->kill_reason &&
@@ -421,7 +302,7 @@ static void read_scanner(struct proc_pipeline *p, struct scanner *s)
 
 	while ((n = scanner_host_recv(s, msg)) > 0) {
 		if (msg->type == SCANNER_VERDICT && s->state == SC_READY)
-			take_verdict(p, s, &msg->verdict, (size_t)n);
+			pending_take_verdict(p, s, &msg->verdict, (size_t)n);
 		else if (msg->type == SCANNER_FAILED ||
 			 (msg->type == SCANNER_READY && s->state == SC_STARTING))
 			take_hello(p, s, msg);
@@ -472,39 +353,22 @@ static int procs_submit(struct pipeline *base, const struct scan_request *req)
 	if (!pipeline_reserve(base))
 		return -1;
 	pthread_mutex_lock(&p->lock);
-	if (!p->n_free || p->stopping) {
+	pd = p->stopping ? NULL
+			 : pending_open(&p->pending, req, base->engine->n_plugins, pool_voters(p));
+	if (!pd) {
 		pthread_mutex_unlock(&p->lock);
 		pipeline_unreserve(base);
 		return -1;
 	}
-	pd = &p->pend[p->free_slots[--p->n_free]];
-	memset(&pd->out, 0, sizeof(pd->out));
-	pd->finished = false;
-	pd->gen = ++p->next_gen & ((1ull << 44) - 1);
-	if (!pd->gen)
-		pd->gen = p->next_gen = 1;
-	pd->req = *req;
-	pd->req.fd = -1;
-	pd->sent_ns = hist_now_ns();
-	pd->out.n_votes = p->base.engine->n_plugins;
-	pd->waiting = pd->voters = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->sc[i]->state != SC_DISABLED) {
-			pd->voters |= 1u << i;
-			pd->waiting |= 1u << i;
-		}
-	}
-	scanner_host_scan_msg(&scan, req, tag_of(p, pd));
+	scanner_host_scan_msg(&scan, req, pending_tag(&p->pending, pd));
+	/* when an error was the last vote, pd is finished and free: its gen is 0 */
 	for (size_t i = 0; i < p->n && pd->gen; i++) {
 		struct scanner *s = p->sc[i];
-		uint64_t gen = pd->gen;
 
 		if (!(pd->waiting & (1u << i)))
 			continue;
 		if (s->state != SC_READY) {
-			vote_error(p, pd, i, s->why_down[0] ? s->why_down : "scanner starting");
-			if (pd->gen != gen)
-				break; /* that was the last vote: finished */
+			pending_vote_error(p, pd, i, s->why_down[0] ? s->why_down : "scanner starting");
 			continue;
 		}
 		pd->proc[i] = s->proc;
@@ -512,13 +376,11 @@ static int procs_submit(struct pipeline *base, const struct scan_request *req)
 			char why[160];
 			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s", s->name,
 				 strerror(errno));
-			vote_error(p, pd, i, why);
-			if (pd->gen != gen)
-				break;
+			pending_vote_error(p, pd, i, why);
 		}
 	}
 	if (pd->gen && !pd->voters)
-		settle(p, pd); /* every plugin disabled: nothing to wait for */
+		pending_settle(p, pd); /* every plugin disabled: nothing to wait for */
 	pthread_mutex_unlock(&p->lock);
 	close(req->fd); /* each scanner got its own copy */
 	return 0;
@@ -555,8 +417,7 @@ static void procs_free(struct proc_pipeline *p)
 		close(p->timer_fd);
 	if (p->wake_fd >= 0)
 		close(p->wake_fd);
-	free(p->pend);
-	free(p->free_slots);
+	pending_free(&p->pending);
 	free(p->msg);
 	pthread_mutex_destroy(&p->lock);
 	pipeline_base_free(&p->base);
@@ -650,15 +511,11 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 		snprintf(err, errlen, "cannot open my own executable: %s", strerror(errno));
 		goto fail;
 	}
-	p->pend = calloc(cfg->max_inflight, sizeof(*p->pend));
-	p->free_slots = calloc(cfg->max_inflight, sizeof(*p->free_slots));
 	p->msg = malloc(sizeof(*p->msg));
-	if (!p->pend || !p->free_slots || !p->msg) {
+	if (pending_init(&p->pending, cfg->max_inflight) != 0 || !p->msg) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	for (unsigned k = cfg->max_inflight; k > 0; k--)
-		p->free_slots[p->n_free++] = k - 1;
 	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
 		p->pool[j].sock = -1;
 		p->pool[j].crash_ns = calloc(cfg->restart_limit, sizeof(uint64_t));

@@ -8,6 +8,7 @@
 #ifndef FANGUARD_PIPELINE_PROCS_INTERNAL_H
 #define FANGUARD_PIPELINE_PROCS_INTERNAL_H
 
+#include "daemon/pending.h"
 #include "daemon/pipeline_internal.h"
 
 enum scanner_state { SC_DOWN, SC_STARTING, SC_READY, SC_DISABLED };
@@ -41,17 +42,6 @@ struct scanner {
 	const char *kill_reason; /* set when we killed it, for the exit message */
 };
 
-struct pending {
-	uint64_t gen;            /* 0: free */
-	uint32_t proc[PLUGINS_MAX]; /* per group, the process that was sent the request */
-	bool finished;           /* decided and delivered; the slot lives on while votes are owed */
-	uint32_t waiting;        /* scanners that still owe a vote (and may be hung) */
-	uint32_t voters;         /* scanners asked (disabled ones abstain) */
-	uint64_t sent_ns;
-	struct scan_request req; /* req.fd unused: closed after sending */
-	struct scan_outcome out;
-};
-
 struct proc_pipeline {
 	struct pipeline base;
 	const struct config *cfg;
@@ -69,10 +59,7 @@ struct proc_pipeline {
 	uint32_t next_proc;
 	bool reloading;
 	char reload_error[1024]; /* what a candidate said before it exited */
-	struct pending *pend;    /* base.cap slots */
-	uint32_t *free_slots;
-	unsigned n_free;
-	uint64_t next_gen;
+	struct pending_table pending;
 	union scanner_msg *msg;  /* the receive buffer: start-up's, then the collector's alone */
 	int epfd, timer_fd, wake_fd;
 	uint64_t tick_ns;        /* collector period: at most a tenth of timeout_ms */
@@ -80,5 +67,12 @@ struct proc_pipeline {
 	pthread_t collector;
 	bool collector_running, stopping;
 };
+
+/* ---- the pool of scanner processes ---- */
+
+/* The groups whose scanner is not disabled: the ones a new request waits for. */
+uint32_t pool_voters(const struct proc_pipeline *p);
+/* The plugins of the groups not in voters: they abstain. */
+uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters);
 
 #endif
