@@ -68,11 +68,27 @@ struct proc_pipeline {
 	bool collector_running, stopping;
 };
 
-/* ---- the pool of scanner processes ---- */
+/* ---- the pool of scanner processes (scanner_pool.c) ---- */
 
+/* One group per `scanner` name among the plugins of e, each with its pool entry. */
+int pool_init(struct proc_pipeline *p, const struct engine *e, char *err, size_t errlen);
+void pool_free(struct proc_pipeline *p);
 /* The groups whose scanner is not disabled: the ones a new request waits for. */
 uint32_t pool_voters(const struct proc_pipeline *p);
 /* The plugins of the groups not in voters: they abstain. */
 uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters);
+/* "clamav, yara": the plugins scanner s runs. */
+void pool_plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
+		       size_t size);
+/* A READY or FAILED from a restarted scanner or a reload's candidate. */
+void pool_take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg);
+/* The scanner's socket closed: reap it, settle its votes, restart it or give up on it. */
+void pool_scanner_down(struct proc_pipeline *p, struct scanner *s);
+/* Starts again the scanners whose back-off is over. */
+void pool_restart_due(struct proc_pipeline *p, uint64_t now);
+/* New scanners load the new data while the old ones keep scanning, then take over. */
+void pool_start_reload(struct proc_pipeline *p);
+/* Closes every scanner's socket (they exit on end of stream) and reaps them. */
+void pool_stop(struct proc_pipeline *p, unsigned wait_ms);
 
 #endif
