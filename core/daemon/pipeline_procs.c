@@ -243,13 +243,12 @@ static int wait_for_scanners(struct proc_pipeline *p, char *err, size_t errlen)
 }
 
 struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
-					  unsigned workers, char *err, size_t errlen)
+					  char *err, size_t errlen)
 {
 	struct proc_pipeline *p = calloc(1, sizeof(*p));
 	struct itimerspec its;
 	struct epoll_event ev = { .events = EPOLLIN };
 
-	(void)workers; /* each scanner reads scan.workers from the config itself */
 	if (!p) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
