@@ -78,12 +78,13 @@ static void release(struct pending_table *t, struct pending *pd)
  * and the callbacks hold up neither the collector nor the submitters. They
  * read the slot itself, not a copy, and it stays put meanwhile:
  * - once finished, nobody writes its request or outcome: a late vote only
- *   clears its bit in waiting (take_verdict, vote_error);
- * - while finishing, nobody frees it: settle leaves it to its finisher, and
- *   submitters take only free slots. Settling is done by the collector
- *   (verdicts, a scanner's end, the tick) and by submitters (the monitor
- *   thread, `fanguard scan --daemon` session threads), whose vote_error in
- *   submit touches only the slot they have just taken;
+ *   clears its bit in waiting (pending_take_verdict, pending_vote_error);
+ * - while finishing, nobody frees or reuses it: pending_settle leaves it to
+ *   its finisher, and pending_open takes only free slots. The threads that
+ *   settle are the collector (verdicts, a scanner's end, the tick) and the
+ *   submitters (the monitor thread, `fanguard scan --daemon` session
+ *   threads), whose pending_vote_error in submit touches only the slot they
+ *   have just taken;
  * - its finisher frees it once it holds the lock again, if no vote is owed.
  */
 static void finish(struct proc_pipeline *p, struct pending *pd)

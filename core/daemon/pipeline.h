@@ -1,8 +1,8 @@
 /*
  * The scan pipeline. The interface is deliberately narrow and asynchronous —
  * submit (id, fd), later take (id, decision) — with two implementations behind
- * it: scanner processes (one per plugin, unprivileged and sandboxed; the
- * default) and threads inside the daemon.
+ * it: scanner processes (one per group of plugins, by default one for all;
+ * unprivileged and sandboxed; the default) and threads inside the daemon.
  */
 #ifndef FANGUARD_PIPELINE_H
 #define FANGUARD_PIPELINE_H

@@ -2,11 +2,16 @@
  * The isolated pipeline: scanner processes, each running a group of plugins
  * (`scanner = NAME` in their config sections), each unprivileged and
  * sandboxed, each with its own scan threads. Every request goes to every
- * scanner (the event's fd travels with SCM_RIGHTS); a collector thread reads
- * the votes, combines them and finishes the request. A scanner that crashes,
- * hangs past the deadline or outgrows its memory limit is killed and
- * restarted; its outstanding votes become errors, so only its plugins' votes
- * are lost. A scanner that keeps failing is disabled and its plugins stop voting.
+ * scanner (the event's fd travels with SCM_RIGHTS); a collector thread gathers
+ * the votes and pipeline_finish combines them. A scanner that crashes, hangs
+ * past the deadline or outgrows its memory limit is killed and restarted; its
+ * outstanding votes become errors, so only its plugins' votes are lost. A
+ * scanner that keeps failing is disabled and its plugins stop voting.
+ *
+ * Here: the pipeline interface, start-up, and the collector thread with its
+ * periodic tick (the deadline, the watchdog). One scanner process is
+ * scanner_host.c, the pool of them scanner_pool.c, the requests waiting for
+ * their votes pending.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +33,7 @@
 #define TICK_MAX_NS (50 * 1000000ull)
 #define START_TIMEOUT_NS (300 * 1000000000ull) /* a big ClamAV database takes a while */
 
-/* Periodic duties: restarts, hung scanners, memory limits. */
+/* Periodic duties: decisions at the deadline, restarts, scanners stuck or too big. */
 static void tick(struct proc_pipeline *p)
 {
 	uint64_t now = hist_now_ns(), t;

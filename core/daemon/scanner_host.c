@@ -190,7 +190,7 @@ void scanner_host_kill(struct scanner *s, const char *reason)
 	if (s->kill_reason)
 		return;
 	s->kill_reason = reason;
-	kill(s->pid, SIGKILL); /* its socket closes; scanner_down does the rest */
+	kill(s->pid, SIGKILL); /* its socket closes; pool_scanner_down does the rest */
 }
 
 void scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size)
