@@ -2,8 +2,7 @@
  * The isolated pipeline's state, shared by its parts: the pipeline interface
  * and collector (pipeline_procs.c), the scanner processes one by one
  * (scanner_host.c), the pool of them (scanner_pool.c) and the requests
- * waiting for their votes (pending.c). Every field is under lock unless it
- * says otherwise.
+ * waiting for their votes (pending.c).
  */
 #ifndef FANGUARD_PIPELINE_PROCS_INTERNAL_H
 #define FANGUARD_PIPELINE_PROCS_INTERNAL_H
