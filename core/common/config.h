@@ -45,7 +45,7 @@ struct config {
 	char *scan_user;            /* the scanners' user */
 	bool seccomp;
 	unsigned memory_limit_mb;   /* a scanner above it is restarted; 0: no limit */
-	unsigned restart_limit;     /* crashes within restart_window_s that disable a plugin */
+	unsigned restart_limit;     /* crashes within restart_window_s that disable a scanner */
 	unsigned restart_window_s;
 	int log_level;
 	char *control_socket;       /* absolute path; "" turns the control socket off */

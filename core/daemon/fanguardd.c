@@ -56,15 +56,6 @@ static int block_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-static unsigned worker_count(const struct config *cfg)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (cfg->workers)
-		return cfg->workers;
-	return cpus > 0 ? (unsigned)cpus : 1;
-}
-
 /*
  * Every event in flight holds a descriptor (two while a scan has it), so the
  * open-file limit bounds max_inflight: raise the soft limit, or lower
@@ -96,7 +87,7 @@ static int serve(struct runtime *rt)
 	struct monitor *monitor;
 	struct control *control = NULL;
 	struct quarantine_worker *quarantine = NULL;
-	unsigned workers = worker_count(&rt->cfg);
+	unsigned workers = runtime_workers(rt);
 	int sfd, rc;
 
 	if (rt->cfg.n_watch == 0) {
@@ -122,7 +113,7 @@ static int serve(struct runtime *rt)
 	if (rt->cfg.isolate) {
 		/* the daemon parses no content: it keeps the plugins' names, not their code */
 		runtime_unload_plugin_code(rt);
-		pipeline = pipeline_start_processes(&rt->engine, &rt->cfg, workers, err, sizeof(err));
+		pipeline = pipeline_start_processes(&rt->engine, &rt->cfg, err, sizeof(err));
 	}
 	else {
 		pipeline = pipeline_start_threads(&rt->engine, workers, rt->cfg.max_inflight, err,

@@ -1,8 +1,8 @@
 /*
  * The scan pipeline. The interface is deliberately narrow and asynchronous —
  * submit (id, fd), later take (id, decision) — with two implementations behind
- * it: scanner processes (one per plugin, unprivileged and sandboxed; the
- * default) and threads inside the daemon.
+ * it: scanner processes (one per group of plugins, by default one for all;
+ * unprivileged and sandboxed; the default) and threads inside the daemon.
  */
 #ifndef FANGUARD_PIPELINE_H
 #define FANGUARD_PIPELINE_H
@@ -43,12 +43,14 @@ struct pipeline;
 struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned workers,
 					unsigned max_queue, char *err, size_t errlen);
 /*
- * One scanner process per plugin of engine (opened, not started: each process
- * starts its own), each with `workers` threads. Waits until every scanner is
- * ready or has failed; a failure stops start-up with the scanner's message.
+ * One scanner process per group of engine's plugins (`scanner = NAME`; by
+ * default one for all), the plugins opened, not started: each process starts
+ * its own, with the scan threads its config asks for. Waits until every
+ * scanner is ready or has failed; a failure stops start-up with the
+ * scanner's message.
  */
 struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
-					  unsigned workers, char *err, size_t errlen);
+					  char *err, size_t errlen);
 
 /* "clamav 1.0 (12 signatures), ..." as the scanner processes reported them. */
 void pipeline_describe_scanners(struct pipeline *p, char *buf, size_t size);

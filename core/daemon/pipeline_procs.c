@@ -2,645 +2,86 @@
  * The isolated pipeline: scanner processes, each running a group of plugins
  * (`scanner = NAME` in their config sections), each unprivileged and
  * sandboxed, each with its own scan threads. Every request goes to every
- * scanner (the event's fd travels with SCM_RIGHTS); a collector thread reads
- * the votes, combines them and finishes the request. A scanner that crashes,
- * hangs past the deadline or outgrows its memory limit is killed and
- * restarted; its outstanding votes become errors, so only its plugins' votes
- * are lost. A scanner that keeps failing is disabled and its plugins stop voting.
+ * scanner (the event's fd travels with SCM_RIGHTS); a collector thread gathers
+ * the votes and pipeline_finish combines them. A scanner that crashes, hangs
+ * past the deadline or outgrows its memory limit is killed and restarted; its
+ * outstanding votes become errors, so only its plugins' votes are lost. A
+ * scanner that keeps failing is disabled and its plugins stop voting.
+ *
+ * Here: the pipeline interface, start-up, and the collector thread with its
+ * periodic tick (the deadline, the watchdog). One scanner process is
+ * scanner_host.c, the pool of them scanner_pool.c, the requests waiting for
+ * their votes pending.c.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/config.h"
 #include "common/log.h"
-#include "daemon/pipeline_internal.h"
-#include "scanner/scanner.h"
-#include "scanner/scanner_proto.h"
 #include "common/textbuf.h"
+#include "daemon/pipeline_procs_internal.h"
+#include "daemon/scanner_host.h"
+#include "scanner/scanner_proto.h"
 
 #define TICK_MAX_NS (50 * 1000000ull)
 #define START_TIMEOUT_NS (300 * 1000000000ull) /* a big ClamAV database takes a while */
-#define RESTART_BACKOFF_MIN_NS (100 * 1000000ull)
-#define RESTART_BACKOFF_MAX_NS (5000 * 1000000ull)
-#define SCANNER_SNDBUF (8 * 1024 * 1024)
 
-enum scanner_state { SC_DOWN, SC_STARTING, SC_READY, SC_DISABLED };
-
-/*
- * A scanner process and its history. Each group of plugins has one ACTIVE
- * scanner; a reload starts a CANDIDATE per group and, once every candidate is
- * ready, the old ones become RETIRING: they get no new work, finish what they
- * have, and exit when their socket is shut.
- */
-enum scanner_role { ROLE_ACTIVE, ROLE_CANDIDATE, ROLE_RETIRING };
-
-struct scanner {
-	bool in_use;
-	enum scanner_role role;
-	size_t group;            /* index of its group: the bit of its votes in pending masks */
-	uint32_t proc;           /* which process of the group: requests remember it */
-	const char *name;        /* the group name, from the plugins' `scanner` option */
-	size_t plugin[PLUGINS_MAX]; /* engine indexes of its plugins, in config order */
-	size_t n_plugins;
-	enum scanner_state state;
-	pid_t pid;
-	int sock;
-	uint64_t started_ns, restart_at_ns;
-	uint64_t *crash_ns;      /* ring of the last restart_limit crash times */
-	unsigned crash_next;
-	unsigned long long crashes, restarts, hung_kills, memory_kills;
-	uint64_t signatures[PLUGINS_MAX];
-	char version[PLUGINS_MAX][64];
-	char why_down[160];      /* the error vote while it is down */
-	const char *kill_reason; /* set when we killed it, for the exit message */
-};
-
-struct pending {
-	uint64_t gen;            /* 0: free */
-	uint32_t proc[PLUGINS_MAX]; /* per group, the process that was sent the request */
-	bool finished;           /* decided and delivered; the slot lives on while votes are owed */
-	uint32_t waiting;        /* scanners that still owe a vote (and may be hung) */
-	uint32_t voters;         /* scanners asked (disabled ones abstain) */
-	uint64_t sent_ns;
-	struct scan_request req; /* req.fd unused: closed after sending */
-	struct scan_outcome out;
-};
-
-struct proc_pipeline {
-	struct pipeline base;
-	const struct config *cfg;
-	/*
-	 * Our own executable, open: scanners start from the very image the monitor
-	 * runs, even after a package upgrade has put another binary at its path
-	 * (a new scanner talking to an old monitor, or a half-written file).
-	 */
-	int exe_fd;
-	pthread_mutex_t lock;    /* pending and scanner state */
-	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
-	struct scanner *sc[PLUGINS_MAX];      /* the active scanner of each group */
-	struct scanner *cand[PLUGINS_MAX];    /* during a reload, its replacement */
-	size_t n;                /* groups */
-	uint32_t next_proc;
-	bool reloading;
-	char reload_error[1024]; /* what a candidate said before it exited */
-	struct pending *pend;    /* base.cap slots */
-	uint32_t *free_slots;
-	unsigned n_free;
-	uint64_t next_gen;
-	int epfd, timer_fd, wake_fd;
-	uint64_t tick_ns;        /* collector period: at most a tenth of timeout_ms */
-	uint64_t partial_ns;     /* age at which missing votes count as errors */
-	pthread_t collector;
-	bool collector_running, stopping;
-};
-
-static uint64_t tag_of(struct proc_pipeline *p, const struct pending *pd)
-{
-	return pd->gen << 20 | (uint64_t)(pd - p->pend);
-}
-
-/* ---- starting scanners ---- */
-
-static void describe_status(int status, char *buf, size_t size)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
-			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-	else if (WIFEXITED(status))
-		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
-	else
-		snprintf(buf, size, "ended (status 0x%x)", status);
-}
-
-static int spawn(struct proc_pipeline *p, struct scanner *s, char *err, size_t errlen)
-{
-	int sv[2], sndbuf = SCANNER_SNDBUF;
-	const char *argv[8];
-	size_t k = 0;
-	pid_t pid;
-	sigset_t none;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(err, errlen, "socketpair: %s", strerror(errno));
-		return -1;
-	}
-	/* room for every request the daemon may have outstanding, so sending never blocks */
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf));
-	argv[k++] = "fanguardd";
-	argv[k++] = "--scanner";
-	argv[k++] = s->name;
-	argv[k++] = "-c";
-	argv[k++] = p->cfg->path;
-	if (p->cfg->log_level >= LOG_DEBUG)
-		argv[k++] = "-d";
-	argv[k] = NULL;
-	sigemptyset(&none);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		/* only async-signal-safe calls between fork and exec: the parent has threads */
-		if (sv[1] == SCANNER_FD)
-			fcntl(SCANNER_FD, F_SETFD, 0);
-		else if (dup2(sv[1], SCANNER_FD) < 0)
-			_exit(127);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		fexecve(p->exe_fd, (char *const *)argv, environ);
-		_exit(127);
-	}
-	close(sv[1]);
-	fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	s->proc = ++p->next_proc;
-	s->pid = pid;
-	/* from now on the monitor waves its opens through (before this, they are scanned) */
-	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), pid);
-	s->sock = sv[0];
-	s->state = SC_STARTING;
-	s->started_ns = hist_now_ns();
-	s->kill_reason = NULL;
-	if (p->epfd >= 0) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
-		epoll_ctl(p->epfd, EPOLL_CTL_ADD, s->sock, &ev);
-	}
-	return 0;
-}
-
-/* The scanner's plugins, in the order it votes: must be the ones we expect. */
-static int ready(struct proc_pipeline *p, struct scanner *s, const struct scanner_ready *msg,
-		 char *err, size_t errlen)
-{
-	if (msg->n_plugins != s->n_plugins) {
-		snprintf(err, errlen, "scanner %s runs %u plugins, expected %zu", s->name,
-			 msg->n_plugins, s->n_plugins);
-		return -1;
-	}
-	for (size_t k = 0; k < s->n_plugins; k++) {
-		const char *want = p->base.engine->plugins[s->plugin[k]].name;
-		if (strncmp(msg->plugin[k].name, want, sizeof(msg->plugin[k].name)) != 0) {
-			snprintf(err, errlen, "scanner %s: plugin %zu is '%.63s', expected '%s'", s->name,
-				 k, msg->plugin[k].name, want);
-			return -1;
-		}
-		s->signatures[k] = msg->plugin[k].signatures;
-		snprintf(s->version[k], sizeof(s->version[k]), "%.*s",
-			 (int)sizeof(msg->plugin[k].version) - 1, msg->plugin[k].version);
-	}
-	s->state = SC_READY;
-	log_info("scanner %s ready (pid %d)%s", s->name, (int)s->pid,
-		 s->restarts ? " after a restart" : "");
-	return 0;
-}
-
-/* ---- finishing requests ---- */
-
-static void release(struct proc_pipeline *p, struct pending *pd)
-{
-	pd->gen = 0;
-	p->free_slots[p->n_free++] = (uint32_t)(pd - p->pend);
-}
-
-/*
- * Decides and delivers. Called with the lock held; the lock is dropped while
- * the request is finished, so pd may be released (and reused) by then.
- */
-static void finish(struct proc_pipeline *p, struct pending *pd)
-{
-	struct pending copy = *pd;
-	uint32_t abstain = 0;
-
-	pd->finished = true;
-	/* a disabled scanner's plugins abstain */
-	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; !(copy.voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
-			abstain |= 1u << p->sc[i]->plugin[k];
-	pthread_mutex_unlock(&p->lock);
-	pipeline_finish(&p->base, &copy.req, &copy.out, abstain, hist_now_ns() - copy.sent_ns);
-	pthread_mutex_lock(&p->lock);
-}
-
-/* Finishes pd when every vote is in, frees it when nothing more is owed. */
-static void settle(struct proc_pipeline *p, struct pending *pd)
-{
-	uint64_t gen = pd->gen;
-
-	if (!pd->finished && !pd->waiting) {
-		finish(p, pd);
-		if (pd->gen != gen)
-			return; /* released meanwhile by whoever got the last vote */
-	}
-	if (pd->finished && !pd->waiting)
-		release(p, pd);
-}
-
-/* Every plugin of scanner i gets an error vote with this reason (decision not yet taken). */
-static void set_errors(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why)
-{
-	for (size_t k = 0; k < p->sc[i]->n_plugins; k++) {
-		struct plugin_vote *v = &pd->out.votes[p->sc[i]->plugin[k]];
-		v->verdict = FG_VERDICT_ERROR;
-		snprintf(v->threat, sizeof(v->threat), "%s", why);
-	}
-}
-
-static void vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why)
-{
-	if (!(pd->waiting & (1u << i)))
-		return;
-	pd->waiting &= ~(1u << i);
-	if (!pd->finished)
-		set_errors(p, pd, i, why);
-	settle(p, pd);
-}
-
-static void take_verdict(struct proc_pipeline *p, const struct scanner *s,
-			 const struct scanner_verdict *v, size_t len)
-{
-	uint64_t slot = v->tag & ((1u << 20) - 1);
-	size_t i = s->group;
-	struct pending *pd;
-
-	if (slot >= p->base.cap || v->n_votes != s->n_plugins ||
-	    len < scanner_verdict_len(v->n_votes))
-		return;
-	pd = &p->pend[slot];
-	if (!pd->gen || pd->gen != v->tag >> 20 || !(pd->waiting & (1u << i)) ||
-	    pd->proc[i] != s->proc)
-		return; /* settled already (its scanner was restarted meanwhile) */
-	pd->waiting &= ~(1u << i);
-	hist_add(&p->base.stats.queue_wait, v->queue_ns);
-	if (!pd->finished) {
-		if (v->read_ns > pd->out.read_ns)
-			pd->out.read_ns = v->read_ns;
-		if (v->have_sha256) {
-			pd->out.have_sha256 = true;
-			pd->out.sha256_ns = v->sha256_ns;
-			memcpy(pd->out.sha256, v->sha256, sizeof(pd->out.sha256));
-		}
-		for (size_t k = 0; k < s->n_plugins; k++) {
-			struct plugin_vote *out = &pd->out.votes[s->plugin[k]];
-			out->verdict = (enum fg_verdict)v->vote[k].verdict;
-			snprintf(out->threat, sizeof(out->threat), "%.*s",
-				 (int)sizeof(v->vote[k].threat) - 1, v->vote[k].threat);
-			pd->out.plugin_ns[s->plugin[k]] = v->vote[k].plugin_ns;
-		}
-	}
-	settle(p, pd);
-}
-
-/* Every vote the scanner process s still owes becomes an error. */
-static void fail_outstanding(struct proc_pipeline *p, const struct scanner *s, const char *why)
-{
-	for (unsigned k = 0; k < p->base.cap; k++)
-		if (p->pend[k].gen && p->pend[k].proc[s->group] == s->proc)
-			vote_error(p, &p->pend[k], s->group, why);
-}
-
-/* ---- scanner failures ---- */
-
-static void plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
-			 size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t k = 0; k < s->n_plugins && len < size; k++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? ", " : "",
-					p->base.engine->plugins[s->plugin[k]].name);
-}
-
-static unsigned recent_crashes(const struct proc_pipeline *p, const struct scanner *s, uint64_t now)
-{
-	uint64_t window = (uint64_t)p->cfg->restart_window_s * 1000000000ull;
-	unsigned n = 0;
-
-	for (unsigned k = 0; k < p->cfg->restart_limit; k++)
-		if (s->crash_ns[k] && now - s->crash_ns[k] <= window)
-			n++;
-	return n;
-}
-
-static void reload_failed(struct proc_pipeline *p, const char *why);
-static void finish_reload_if_ready(struct proc_pipeline *p);
-
-/* Reaps the process of s after its socket closed; describes how it ended. */
-static void reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size)
-{
-	int status = 0;
-
-	epoll_ctl(p->epfd, EPOLL_CTL_DEL, s->sock, NULL);
-	close(s->sock);
-	s->sock = -1;
-	if (s->role != ROLE_RETIRING)
-		kill(s->pid, SIGKILL); /* a closed socket with a live process is stuck or broken */
-	/* withdrawn before the reap: after it the pid may belong to anyone */
-	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
-	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	describe_status(status, status_text, size);
-}
-
-/* The scanner's socket closed: reap it, settle its votes, restart it or give up on it. */
-static void scanner_down(struct proc_pipeline *p, struct scanner *s)
-{
-	uint64_t now = hist_now_ns(), backoff;
-	char status_text[96], why[256];
-	unsigned recent;
-
-	reap(p, s, status_text, sizeof(status_text));
-	if (s->role == ROLE_RETIRING) {
-		/* a replaced scanner that finished its work: nothing more is owed */
-		snprintf(why, sizeof(why), "scanner %s was replaced by a reload", s->name);
-		fail_outstanding(p, s, why);
-		s->pid = 0;
-		s->in_use = false;
-		return;
-	}
-	if (s->role == ROLE_CANDIDATE) {
-		snprintf(why, sizeof(why), "the new scanner %s %s", s->name,
-			 s->kill_reason ? s->kill_reason : status_text);
-		s->pid = 0;
-		reload_failed(p, why);
-		return;
-	}
-	snprintf(s->why_down, sizeof(s->why_down), "scanner %s %s", s->name,
-		 s->kill_reason ? s->kill_reason : status_text);
-	s->crashes++;
-	s->crash_ns[s->crash_next++ % p->cfg->restart_limit] = now;
-	recent = recent_crashes(p, s, now);
-	log_error("scanner %s (pid %d) %s; its pending scans count as errors", s->name, (int)s->pid,
-		  s->kill_reason ? s->kill_reason : status_text);
-	s->pid = 0;
-	if (recent >= p->cfg->restart_limit) {
-		s->state = SC_DISABLED;
-		char names[256];
-		plugin_names(p, s, names, sizeof(names));
-		log_error("SCANNER %s DISABLED: it failed %u times within %u s; its plugins (%s) no "
-			  "longer vote (fix the plugin or its data, then reload or restart fanguardd)",
-			  s->name, recent, p->cfg->restart_window_s, names);
-	} else {
-		backoff = RESTART_BACKOFF_MIN_NS << (recent > 0 ? recent - 1 : 0);
-		if (backoff > RESTART_BACKOFF_MAX_NS)
-			backoff = RESTART_BACKOFF_MAX_NS;
-		s->state = SC_DOWN;
-		s->restart_at_ns = now + backoff;
-	}
-	/* after the state change: requests submitted meanwhile no longer wait for it */
-	fail_outstanding(p, s, s->why_down);
-	s->proc = 0;
-}
-
-static void kill_scanner(struct scanner *s, const char *reason)
-{
-	if (s->kill_reason)
-		return;
-	s->kill_reason = reason;
-	kill(s->pid, SIGKILL); /* its socket closes; scanner_down does the rest */
-}
-
-static uint64_t resident_bytes(pid_t pid)
-{
-	char path[64];
-	unsigned long long size, resident = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
-		resident = 0;
-	fclose(f);
-	return resident * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-/* The lock is dropped while requests finish: one may have been sent after `now` was taken. */
-static bool older_than(const struct pending *pd, uint64_t now, uint64_t age)
-{
-	return now > pd->sent_ns && now - pd->sent_ns >= age;
-}
-
-/* Periodic duties: restarts, hung scanners, memory limits. */
+/* Periodic duties: decisions at the deadline, restarts, scanners stuck or too big. */
 static void tick(struct proc_pipeline *p)
 {
 	uint64_t now = hist_now_ns(), t;
 	/* a scan outliving the deadline by this much means its scanner is stuck */
 	uint64_t hang_ns = (uint64_t)p->cfg->timeout_ms * 2000000ull + 1000000000ull;
-	char err[256];
 
 	if (read(p->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
 		log_error("timerfd read: %s", strerror(errno));
-	/*
-	 * Just before the deadline, decide with the votes that came: a plugin that
-	 * has not answered counts as an error, so one slow or hung plugin does not
-	 * cost the others' detections. With no vote at all, the monitor's
-	 * on_timeout answers at the deadline.
-	 */
-	for (unsigned k = 0; k < p->base.cap; k++) {
-		struct pending *pd = &p->pend[k];
-		if (!pd->gen || pd->finished || !pd->req.id || !older_than(pd, now, p->partial_ns) ||
-		    pd->waiting == pd->voters)
-			continue;
-		for (size_t i = 0; i < p->n; i++) {
-			char why[160];
-			if (!(pd->waiting & (1u << i)))
-				continue;
-			snprintf(why, sizeof(why), "scanner %s gave no verdict within %u ms",
-				 p->sc[i]->name, p->cfg->timeout_ms);
-			set_errors(p, pd, i, why);
-		}
-		finish(p, pd); /* the late votes are still owed: a hung scanner shows */
-	}
-	for (size_t i = 0; i < p->n; i++) {
-		struct scanner *s = p->sc[i];
-
-		if (s->state == SC_DOWN && now >= s->restart_at_ns) {
-			s->restarts++;
-			if (spawn(p, s, err, sizeof(err)) != 0) {
-				log_error("scanner %s: cannot restart it: %s", s->name, err);
-				s->restart_at_ns = now + RESTART_BACKOFF_MAX_NS;
-			}
-		}
-	}
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
+	/* just before the deadline, decide with the votes that came */
+	pending_decide_overdue(p, now);
+	pool_restart_due(p, now);
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
 		struct scanner *s = &p->pool[j];
 
 		if (!s->in_use || !s->pid || s->kill_reason)
 			continue;
 		if (s->state == SC_STARTING && now > s->started_ns &&
 		    now - s->started_ns > START_TIMEOUT_NS)
-			kill_scanner(s, "did not start within 300 s, killed");
+			scanner_host_kill(s, "did not start within 300 s, killed");
 		if (s->state != SC_READY)
 			continue;
-		for (unsigned k = 0; k < p->base.cap; k++) {
-			struct pending *pd = &p->pend[k];
-			if (pd->gen && (pd->waiting & (1u << s->group)) && pd->proc[s->group] == s->proc &&
-			    older_than(pd, now, hang_ns)) {
-				s->hung_kills++;
-				kill_scanner(s, "hung (a scan ran past twice timeout_ms), killed");
-				break;
-			}
+		if (pending_owed_since(&p->pending, s, now, hang_ns)) {
+			s->hung_kills++;
+			scanner_host_kill(s, "hung (a scan ran past twice timeout_ms), killed");
 		}
 		/* every tick: a fast leak grows by hundreds of MiB a second */
 		if (p->cfg->memory_limit_mb && !s->kill_reason &&
-		    resident_bytes(s->pid) > (uint64_t)p->cfg->memory_limit_mb << 20) {
+		    scanner_host_resident_bytes(s) > (uint64_t)p->cfg->memory_limit_mb << 20) {
 			s->memory_kills++;
-			kill_scanner(s, "used more memory than memory_limit_mb, killed");
+			scanner_host_kill(s, "used more memory than memory_limit_mb, killed");
 		}
 	}
-}
-
-/* ---- reload: new scanners load the new data while the old ones keep scanning ---- */
-
-static struct scanner *pool_take(struct proc_pipeline *p, const struct scanner *like)
-{
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
-		struct scanner *s = &p->pool[j];
-		uint64_t *crash_ns = s->crash_ns;
-
-		if (s->in_use)
-			continue;
-		memset(s, 0, sizeof(*s));
-		s->crash_ns = crash_ns;
-		memset(s->crash_ns, 0, p->cfg->restart_limit * sizeof(uint64_t));
-		s->in_use = true;
-		s->sock = -1;
-		s->group = like->group;
-		s->name = like->name;
-		s->n_plugins = like->n_plugins;
-		memcpy(s->plugin, like->plugin, sizeof(s->plugin));
-		return s;
-	}
-	return NULL;
-}
-
-static void start_reload(struct proc_pipeline *p)
-{
-	char err[256];
-
-	if (p->reloading) {
-		log_warning("reload requested while one is running: ignored");
-		return;
-	}
-	p->reload_error[0] = '\0';
-	p->reloading = true;
-	log_info("reload: starting new scanners with the current signatures and rules");
-	for (size_t i = 0; i < p->n; i++) {
-		struct scanner *c = pool_take(p, p->sc[i]);
-
-		if (!c || spawn(p, c, err, sizeof(err)) != 0) {
-			if (c)
-				c->in_use = false;
-			reload_failed(p, c ? err : "no free scanner slot");
-			return;
-		}
-		c->role = ROLE_CANDIDATE;
-		p->cand[i] = c;
-	}
-}
-
-/* Every candidate is ready: it takes over; the old scanner finishes its work and leaves. */
-static void finish_reload_if_ready(struct proc_pipeline *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (!p->cand[i] || p->cand[i]->state != SC_READY)
-			return;
-	for (size_t i = 0; i < p->n; i++) {
-		struct scanner *old = p->sc[i];
-
-		old->role = ROLE_RETIRING;
-		if (old->pid && old->sock >= 0)
-			shutdown(old->sock, SHUT_WR); /* it drains its queue, then sees the end */
-		else if (!old->pid)
-			old->in_use = false;      /* down or disabled: nothing to wait for */
-		p->sc[i] = p->cand[i];
-		p->sc[i]->role = ROLE_ACTIVE;
-		p->cand[i] = NULL;
-	}
-	p->reloading = false;
-	atomic_fetch_add(&p->base.generation, 1);
-	{
-		uint64_t one = 1; /* wake the reader: it drops the cached verdicts at once */
-		if (write(p->base.efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-			log_error("reload: eventfd write: %s", strerror(errno));
-	}
-	log_notice("reload: done; new signatures and rules are in use, cached verdicts dropped");
-}
-
-static void reload_failed(struct proc_pipeline *p, const char *why)
-{
-	log_error("reload FAILED: %s%s%s; the previous signatures and rules stay in use", why,
-		  p->reload_error[0] ? ": " : "", p->reload_error);
-	for (size_t i = 0; i < p->n; i++) {
-		struct scanner *c = p->cand[i];
-
-		p->cand[i] = NULL;
-		if (!c)
-			continue;
-		/* scanner_down will find it no longer a candidate and just reap it */
-		c->role = ROLE_RETIRING;
-		if (c->pid)
-			kill(c->pid, SIGKILL);
-		else
-			c->in_use = false;
-	}
-	p->reloading = false;
 }
 
 static void read_scanner(struct proc_pipeline *p, struct scanner *s)
 {
-	union scanner_msg *msg = malloc(sizeof(*msg));
+	union scanner_msg *msg = p->msg;
 	ssize_t n;
-	int fd;
 
-	if (!msg)
-		return;
-	for (;;) {
-		n = scanner_recv(s->sock, msg, &fd);
-		if (fd >= 0)
-			close(fd); /* scanners send no descriptors */
-		if (n < 0 && (errno == EAGAIN || errno == EBADMSG)) {
-			if (errno == EAGAIN)
-				break;
-			continue;
-		}
-		if (n <= 0) {
-			scanner_down(p, s);
-			break;
-		}
-		if (msg->type == SCANNER_VERDICT && s->state == SC_READY) {
-			take_verdict(p, s, &msg->verdict, (size_t)n);
-		} else if (msg->type == SCANNER_READY && s->state == SC_STARTING) {
-			char err[256];
-			if (ready(p, s, &msg->ready, err, sizeof(err)) != 0) {
-				log_error("%s", err);
-				kill_scanner(s, "reported the wrong plugins, killed");
-			} else if (s->role == ROLE_CANDIDATE) {
-				finish_reload_if_ready(p);
-			}
-		} else if (msg->type == SCANNER_FAILED) {
-			msg->failed.message[sizeof(msg->failed.message) - 1] = '\0';
-			if (s->role == ROLE_CANDIDATE)
-				snprintf(p->reload_error, sizeof(p->reload_error), "%s",
-					 msg->failed.message);
-			else
-				log_error("scanner %s could not start: %s", s->name, msg->failed.message);
-		}
+	while ((n = scanner_host_recv(s, msg)) > 0) {
+		if (msg->type == SCANNER_VERDICT && s->state == SC_READY)
+			pending_take_verdict(p, s, &msg->verdict, (size_t)n);
+		else if (msg->type == SCANNER_FAILED ||
+			 (msg->type == SCANNER_READY && s->state == SC_STARTING))
+			pool_take_hello(p, s, msg);
 	}
-	free(msg);
+	if (n == 0)
+		pool_scanner_down(p, s);
 }
 
 static void *collector_main(void *arg)
@@ -676,6 +117,35 @@ static void *collector_main(void *arg)
 
 /* ---- the pipeline interface ---- */
 
+/* Hands the request to every group's scanner; a group that cannot take it votes an error. */
+static void send_to_scanners(struct proc_pipeline *p, struct pending *pd,
+			     const struct scan_request *req)
+{
+	struct scanner_scan scan;
+
+	scanner_host_scan_msg(&scan, req, pending_tag(&p->pending, pd));
+	/* when an error was the last vote, pd is finished and free: its gen is 0 */
+	for (size_t i = 0; i < p->n && pd->gen; i++) {
+		struct scanner *s = p->sc[i];
+
+		if (!(pd->waiting & (1u << i)))
+			continue;
+		if (s->state != SC_READY) {
+			pending_vote_error(p, pd, i, s->why_down[0] ? s->why_down : "scanner starting");
+			continue;
+		}
+		pd->proc[i] = s->proc;
+		if (scanner_host_send_scan(s, &scan, req->fd) != 0) {
+			char why[160];
+			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s", s->name,
+				 strerror(errno));
+			pending_vote_error(p, pd, i, why);
+		}
+	}
+	if (pd->gen && !pd->voters)
+		pending_settle(p, pd); /* every plugin disabled: nothing to wait for */
+}
+
 static int procs_submit(struct pipeline *base, const struct scan_request *req)
 {
 	struct proc_pipeline *p = (struct proc_pipeline *)base;
@@ -684,61 +154,14 @@ static int procs_submit(struct pipeline *base, const struct scan_request *req)
 	if (!pipeline_reserve(base))
 		return -1;
 	pthread_mutex_lock(&p->lock);
-	if (!p->n_free || p->stopping) {
+	pd = p->stopping ? NULL
+			 : pending_open(&p->pending, req, base->engine->n_plugins, pool_voters(p));
+	if (!pd) {
 		pthread_mutex_unlock(&p->lock);
 		pipeline_unreserve(base);
 		return -1;
 	}
-	pd = &p->pend[p->free_slots[--p->n_free]];
-	memset(&pd->out, 0, sizeof(pd->out));
-	pd->finished = false;
-	pd->gen = ++p->next_gen & ((1ull << 44) - 1);
-	if (!pd->gen)
-		pd->gen = p->next_gen = 1;
-	pd->req = *req;
-	pd->req.fd = -1;
-	pd->sent_ns = hist_now_ns();
-	pd->out.n_votes = p->base.engine->n_plugins;
-	pd->waiting = pd->voters = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->sc[i]->state != SC_DISABLED) {
-			pd->voters |= 1u << i;
-			pd->waiting |= 1u << i;
-		}
-	}
-	for (size_t i = 0; i < p->n && pd->gen; i++) {
-		struct scanner *s = p->sc[i];
-		struct scanner_scan scan;
-		uint64_t gen = pd->gen;
-
-		if (!(pd->waiting & (1u << i)))
-			continue;
-		if (s->state != SC_READY) {
-			vote_error(p, pd, i, s->why_down[0] ? s->why_down : "scanner starting");
-			if (pd->gen != gen)
-				break; /* that was the last vote: finished */
-			continue;
-		}
-		memset(&scan, 0, offsetof(struct scanner_scan, path));
-		scan.type = SCANNER_SCAN;
-		scan.tag = tag_of(p, pd);
-		scan.kind = req->kind;
-		scan.pid = req->pid;
-		scan.sent_ns = hist_now_ns();
-		pd->proc[i] = s->proc;
-		scan.st = req->st;
-		snprintf(scan.path, sizeof(scan.path), "%s", req->path);
-		if (scanner_send(s->sock, &scan, scanner_scan_len(&scan), req->fd, MSG_DONTWAIT) != 0) {
-			char why[160];
-			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s", s->name,
-				 strerror(errno));
-			vote_error(p, pd, i, why);
-			if (pd->gen != gen)
-				break;
-		}
-	}
-	if (pd->gen && !pd->voters)
-		settle(p, pd); /* every plugin disabled: nothing to wait for */
+	send_to_scanners(p, pd, req);
 	pthread_mutex_unlock(&p->lock);
 	close(req->fd); /* each scanner got its own copy */
 	return 0;
@@ -753,20 +176,19 @@ static void procs_format_stats(struct pipeline *base, struct textbuf *tb)
 		struct scanner *s = p->sc[i];
 		static const char *const names[] = { "down", "starting", "ready", "DISABLED" };
 		char plugins[256];
-		plugin_names(p, s, plugins, sizeof(plugins));
+		pool_plugin_names(p, s, plugins, sizeof(plugins));
 		tb_printf(tb, "scanner %s (%s): %s, pid %d, %llu crashes, %llu restarts, %llu killed "
 			  "hung, %llu killed for memory, %llu MiB resident\n",
 			  s->name, plugins, names[s->state], (int)s->pid, s->crashes, s->restarts,
 			  s->hung_kills, s->memory_kills,
-			  s->pid ? (unsigned long long)(resident_bytes(s->pid) >> 20) : 0ull);
+			  (unsigned long long)(scanner_host_resident_bytes(s) >> 20));
 	}
 	pthread_mutex_unlock(&p->lock);
 }
 
 static void procs_free(struct proc_pipeline *p)
 {
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++)
-		free(p->pool[j].crash_ns);
+	pool_free(p);
 	if (p->exe_fd >= 0)
 		close(p->exe_fd);
 	if (p->epfd >= 0)
@@ -775,37 +197,11 @@ static void procs_free(struct proc_pipeline *p)
 		close(p->timer_fd);
 	if (p->wake_fd >= 0)
 		close(p->wake_fd);
-	free(p->pend);
-	free(p->free_slots);
+	pending_free(&p->pending);
+	free(p->msg);
 	pthread_mutex_destroy(&p->lock);
 	pipeline_base_free(&p->base);
 	free(p);
-}
-
-/* Closes every scanner's socket (they exit on end of stream) and reaps them. */
-static void stop_scanners(struct proc_pipeline *p, unsigned wait_ms)
-{
-	uint64_t deadline = hist_now_ns() + (uint64_t)wait_ms * 1000000ull;
-	int status;
-
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++)
-		if (p->pool[j].sock >= 0) {
-			close(p->pool[j].sock);
-			p->pool[j].sock = -1;
-		}
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
-		struct scanner *s = &p->pool[j];
-		if (!s->pid)
-			continue;
-		pipeline_set_helper_pid(&p->base, j, 0);
-		while (waitpid(s->pid, &status, WNOHANG) == 0 && hist_now_ns() < deadline)
-			usleep(2000);
-		if (waitpid(s->pid, &status, WNOHANG) == 0) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &status, 0);
-		}
-		s->pid = 0;
-	}
 }
 
 static int procs_stop(struct pipeline *base, unsigned wait_ms)
@@ -821,7 +217,7 @@ static int procs_stop(struct pipeline *base, unsigned wait_ms)
 			log_error("scanner collector: wake: %s", strerror(errno));
 		pthread_join(p->collector, NULL);
 	}
-	stop_scanners(p, wait_ms);
+	pool_stop(p, wait_ms);
 	procs_free(p);
 	return 0;
 }
@@ -831,7 +227,7 @@ static void procs_reload(struct pipeline *base)
 	struct proc_pipeline *p = (struct proc_pipeline *)base;
 
 	pthread_mutex_lock(&p->lock);
-	start_reload(p);
+	pool_start_reload(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -845,54 +241,19 @@ static const struct pipeline_ops proc_ops = {
 /* Start-up: every scanner says READY or why not, before the daemon says ready. */
 static int wait_for_scanners(struct proc_pipeline *p, char *err, size_t errlen)
 {
-	union scanner_msg *msg = malloc(sizeof(*msg));
-	int rc = 0;
-
-	if (!msg) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < p->n && rc == 0; i++) {
-		struct scanner *s = p->sc[i];
-		int flags = fcntl(s->sock, F_GETFL), fd, status = 0;
-		ssize_t n;
-
-		fcntl(s->sock, F_SETFL, flags & ~O_NONBLOCK);
-		n = scanner_recv(s->sock, msg, &fd);
-		fcntl(s->sock, F_SETFL, flags);
-		if (fd >= 0)
-			close(fd);
-		if (n > 0 && msg->type == SCANNER_READY) {
-			if (ready(p, s, &msg->ready, err, errlen) == 0)
-				continue;
-			rc = -1;
-			break;
-		}
-		if (n > 0 && msg->type == SCANNER_FAILED) {
-			msg->failed.message[sizeof(msg->failed.message) - 1] = '\0';
-			snprintf(err, errlen, "%s", msg->failed.message);
-		} else {
-			pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
-			waitpid(s->pid, &status, 0);
-			s->pid = 0;
-			snprintf(err, errlen, "scanner %s ", s->name);
-			describe_status(status, err + strlen(err), errlen - strlen(err));
-			strncat(err, " before it was ready", errlen - strlen(err) - 1);
-		}
-		rc = -1;
-	}
-	free(msg);
-	return rc;
+	for (size_t i = 0; i < p->n; i++)
+		if (scanner_host_await_ready(p, p->sc[i], p->msg, err, errlen) != 0)
+			return -1;
+	return 0;
 }
 
 struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
-					  unsigned workers, char *err, size_t errlen)
+					  char *err, size_t errlen)
 {
 	struct proc_pipeline *p = calloc(1, sizeof(*p));
 	struct itimerspec its;
 	struct epoll_event ev = { .events = EPOLLIN };
 
-	(void)workers; /* each scanner reads scan.workers from the config itself */
 	if (!p) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -907,46 +268,22 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	p->partial_ns = (uint64_t)cfg->timeout_ms * 1000000ull - 2 * p->tick_ns;
 	its.it_interval.tv_sec = its.it_value.tv_sec = 0;
 	its.it_interval.tv_nsec = its.it_value.tv_nsec = (long)p->tick_ns;
-	if (pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, err, errlen) != 0)
+	/* first: stopping after a failure looks at every pool entry */
+	if (pool_init(p, engine, err, errlen) != 0 ||
+	    pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, err, errlen) != 0)
 		goto fail;
 	p->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (p->exe_fd < 0) {
 		snprintf(err, errlen, "cannot open my own executable: %s", strerror(errno));
 		goto fail;
 	}
-	p->pend = calloc(cfg->max_inflight, sizeof(*p->pend));
-	p->free_slots = calloc(cfg->max_inflight, sizeof(*p->free_slots));
-	if (!p->pend || !p->free_slots) {
+	p->msg = malloc(sizeof(*p->msg));
+	if (pending_init(&p->pending, cfg->max_inflight) != 0 || !p->msg) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	for (unsigned k = cfg->max_inflight; k > 0; k--)
-		p->free_slots[p->n_free++] = k - 1;
-	for (size_t j = 0; j < sizeof(p->pool) / sizeof(p->pool[0]); j++) {
-		p->pool[j].sock = -1;
-		p->pool[j].crash_ns = calloc(cfg->restart_limit, sizeof(uint64_t));
-		if (!p->pool[j].crash_ns) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-	}
-	for (size_t j = 0; j < engine->n_plugins; j++) {
-		const char *group = engine->plugins[j].scanner;
-		size_t i = 0;
-		while (i < p->n && strcmp(p->sc[i]->name, group) != 0)
-			i++;
-		if (i == p->n) {
-			p->sc[i] = &p->pool[i];
-			p->sc[i]->in_use = true;
-			p->sc[i]->role = ROLE_ACTIVE;
-			p->sc[i]->group = i;
-			p->sc[i]->name = group;
-			p->n++;
-		}
-		p->sc[i]->plugin[p->sc[i]->n_plugins++] = j;
-	}
 	for (size_t i = 0; i < p->n; i++)
-		if (spawn(p, p->sc[i], err, errlen) != 0)
+		if (scanner_host_spawn(p, p->sc[i], err, errlen) != 0)
 			goto fail;
 	if (wait_for_scanners(p, err, errlen) != 0)
 		goto fail;
@@ -973,7 +310,7 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	p->collector_running = true;
 	return &p->base;
 fail:
-	stop_scanners(p, 1000);
+	pool_stop(p, 1000);
 	procs_free(p);
 	return NULL;
 }

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/install_paths.h"
 #include "common/log.h"
@@ -112,4 +113,13 @@ void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsiz
 			break;
 		len += (size_t)n;
 	}
+}
+
+unsigned runtime_workers(const struct runtime *rt)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (rt->cfg.workers)
+		return rt->cfg.workers;
+	return cpus > 0 ? (unsigned)cpus : 1;
 }

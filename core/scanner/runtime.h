@@ -26,6 +26,8 @@ void runtime_unload_plugin_code(struct runtime *rt);
 int runtime_load(struct runtime *rt, const char *config_path, char *err, size_t errlen);
 /* Stops the plugins and frees the config. */
 void runtime_unload(struct runtime *rt);
+/* Scan threads per pipeline or scanner process: scan.workers, or one per online CPU. */
+unsigned runtime_workers(const struct runtime *rt);
 /* "clamav 0.1.0 (12 signatures), yara 0.1.0 (3 signatures)" */
 void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsize);
 

@@ -159,9 +159,7 @@ int scanner_main(const char *config_path, const char *group, int debug)
 		_exit(1);
 	if (runtime_start(&rt, group, err, sizeof(err)) != 0)
 		goto fail;
-	n_threads = rt.cfg.workers ? rt.cfg.workers : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n_threads < 1)
-		n_threads = 1;
+	n_threads = runtime_workers(&rt);
 	threads = calloc(n_threads, sizeof(*threads));
 	if (!threads) {
 		snprintf(err, sizeof(err), "out of memory");

@@ -1,0 +1,220 @@
+#include "daemon/pending.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/config.h"
+#include "daemon/pipeline_procs_internal.h"
+#include "scanner/scanner_proto.h"
+
+#define TAG_SLOT_BITS 20 /* max_inflight is at most 65536 */
+#define GEN_MASK ((1ull << (64 - TAG_SLOT_BITS)) - 1)
+
+int pending_init(struct pending_table *t, unsigned cap)
+{
+	t->slot = calloc(cap, sizeof(*t->slot));
+	t->free = calloc(cap, sizeof(*t->free));
+	t->cap = cap;
+	if (!t->slot || !t->free)
+		return -1;
+	for (unsigned k = cap; k > 0; k--)
+		t->free[t->n_free++] = k - 1;
+	return 0;
+}
+
+void pending_free(struct pending_table *t)
+{
+	free(t->slot);
+	free(t->free);
+}
+
+struct pending *pending_open(struct pending_table *t, const struct scan_request *req,
+			     size_t n_votes, uint32_t voters)
+{
+	struct pending *pd;
+
+	if (!t->n_free)
+		return NULL;
+	pd = &t->slot[t->free[--t->n_free]];
+	memset(&pd->out, 0, sizeof(pd->out));
+	pd->finished = false;
+	pd->gen = ++t->next_gen & GEN_MASK;
+	if (!pd->gen)
+		pd->gen = t->next_gen = 1;
+	pd->req = *req;
+	pd->req.fd = -1;
+	pd->sent_ns = hist_now_ns();
+	pd->out.n_votes = n_votes;
+	pd->waiting = pd->voters = voters;
+	return pd;
+}
+
+uint64_t pending_tag(const struct pending_table *t, const struct pending *pd)
+{
+	return pd->gen << TAG_SLOT_BITS | (uint64_t)(pd - t->slot);
+}
+
+/* The slot a verdict's tag names, if it still holds that request. */
+static struct pending *find(struct pending_table *t, uint64_t tag)
+{
+	uint64_t slot = tag & ((1u << TAG_SLOT_BITS) - 1);
+	struct pending *pd;
+
+	if (slot >= t->cap)
+		return NULL;
+	pd = &t->slot[slot];
+	return pd->gen && pd->gen == tag >> TAG_SLOT_BITS ? pd : NULL;
+}
+
+static void release(struct pending_table *t, struct pending *pd)
+{
+	pd->gen = 0;
+	t->free[t->n_free++] = (uint32_t)(pd - t->slot);
+}
+
+/*
+ * Decides and delivers pd with the lock dropped, so the answer, the log lines
+ * and the callbacks hold up neither the collector nor the submitters. They
+ * read the slot itself, not a copy, and it stays put meanwhile:
+ * - once finished, nobody writes its request or outcome: a late vote only
+ *   clears its bit in waiting (pending_take_verdict, pending_vote_error);
+ * - while finishing, nobody frees or reuses it: pending_settle leaves it to
+ *   its finisher, and pending_open takes only free slots. The threads that
+ *   settle are the collector (verdicts, a scanner's end, the tick) and the
+ *   submitters (the monitor thread, `fanguard scan --daemon` session
+ *   threads), whose pending_vote_error in submit touches only the slot they
+ *   have just taken;
+ * - its finisher frees it once it holds the lock again, if no vote is owed.
+ */
+static void finish(struct proc_pipeline *p, struct pending *pd)
+{
+	uint32_t abstain = pool_abstaining(p, pd->voters);
+
+	pd->finished = pd->finishing = true;
+	pthread_mutex_unlock(&p->lock);
+	pipeline_finish(&p->base, &pd->req, &pd->out, abstain, hist_now_ns() - pd->sent_ns);
+	pthread_mutex_lock(&p->lock);
+	pd->finishing = false;
+	if (!pd->waiting)
+		release(&p->pending, pd);
+}
+
+void pending_settle(struct proc_pipeline *p, struct pending *pd)
+{
+	if (pd->waiting || pd->finishing)
+		return; /* votes are owed, or its finisher frees it */
+	if (!pd->finished)
+		finish(p, pd);
+	else
+		release(&p->pending, pd);
+}
+
+/* Every plugin of group i gets an error vote with this reason (decision not yet taken). */
+static void set_errors(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why)
+{
+	for (size_t k = 0; k < p->sc[i]->n_plugins; k++) {
+		struct plugin_vote *v = &pd->out.votes[p->sc[i]->plugin[k]];
+		v->verdict = FG_VERDICT_ERROR;
+		snprintf(v->threat, sizeof(v->threat), "%s", why);
+	}
+}
+
+void pending_vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why)
+{
+	if (!(pd->waiting & (1u << i)))
+		return;
+	pd->waiting &= ~(1u << i);
+	if (!pd->finished)
+		set_errors(p, pd, i, why);
+	pending_settle(p, pd);
+}
+
+static void record_votes(struct pending *pd, const struct scanner *s, const struct scanner_verdict *v)
+{
+	if (v->read_ns > pd->out.read_ns)
+		pd->out.read_ns = v->read_ns;
+	if (v->have_sha256) {
+		pd->out.have_sha256 = true;
+		pd->out.sha256_ns = v->sha256_ns;
+		memcpy(pd->out.sha256, v->sha256, sizeof(pd->out.sha256));
+	}
+	for (size_t k = 0; k < s->n_plugins; k++) {
+		struct plugin_vote *out = &pd->out.votes[s->plugin[k]];
+		out->verdict = (enum fg_verdict)v->vote[k].verdict;
+		snprintf(out->threat, sizeof(out->threat), "%.*s",
+			 (int)sizeof(v->vote[k].threat) - 1, v->vote[k].threat);
+		pd->out.plugin_ns[s->plugin[k]] = v->vote[k].plugin_ns;
+	}
+}
+
+void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
+			  const struct scanner_verdict *v, size_t len)
+{
+	size_t i = s->group;
+	struct pending *pd;
+
+	if (v->n_votes != s->n_plugins || len < scanner_verdict_len(v->n_votes))
+		return;
+	pd = find(&p->pending, v->tag);
+	if (!pd || !(pd->waiting & (1u << i)) || pd->proc[i] != s->proc)
+		return; /* settled already (its scanner was restarted meanwhile) */
+	pd->waiting &= ~(1u << i);
+	hist_add(&p->base.stats.queue_wait, v->queue_ns);
+	if (!pd->finished)
+		record_votes(pd, s, v);
+	pending_settle(p, pd);
+}
+
+void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why)
+{
+	struct pending_table *t = &p->pending;
+
+	for (unsigned k = 0; k < t->cap; k++)
+		if (t->slot[k].gen && t->slot[k].proc[s->group] == s->proc)
+			pending_vote_error(p, &t->slot[k], s->group, why);
+}
+
+/* The lock is dropped while requests finish: one may have been sent after `now` was taken. */
+static bool older_than(const struct pending *pd, uint64_t now, uint64_t age)
+{
+	return now > pd->sent_ns && now - pd->sent_ns >= age;
+}
+
+/*
+ * A plugin that has not answered counts as an error, so one slow or hung
+ * plugin does not cost the others' detections. With no vote at all, the
+ * monitor's on_timeout answers at the deadline.
+ */
+void pending_decide_overdue(struct proc_pipeline *p, uint64_t now)
+{
+	struct pending_table *t = &p->pending;
+
+	for (unsigned k = 0; k < t->cap; k++) {
+		struct pending *pd = &t->slot[k];
+		if (!pd->gen || pd->finished || !pd->req.id || !older_than(pd, now, p->partial_ns) ||
+		    pd->waiting == pd->voters)
+			continue;
+		for (size_t i = 0; i < p->n; i++) {
+			char why[160];
+			if (!(pd->waiting & (1u << i)))
+				continue;
+			snprintf(why, sizeof(why), "scanner %s gave no verdict within %u ms",
+				 p->sc[i]->name, p->cfg->timeout_ms);
+			set_errors(p, pd, i, why);
+		}
+		finish(p, pd); /* the late votes are still owed: a hung scanner shows */
+	}
+}
+
+bool pending_owed_since(const struct pending_table *t, const struct scanner *s, uint64_t now,
+			uint64_t age)
+{
+	for (unsigned k = 0; k < t->cap; k++) {
+		const struct pending *pd = &t->slot[k];
+		if (pd->gen && (pd->waiting & (1u << s->group)) && pd->proc[s->group] == s->proc &&
+		    older_than(pd, now, age))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,75 @@
+/*
+ * The isolated pipeline's requests that wait for their votes: a fixed table
+ * of slots, each naming its request on the wire by a tag (generation << 20 |
+ * slot), so a vote for a slot since reused is recognised and dropped. A
+ * request is finished (decided and delivered) once every group has voted, or
+ * just before its deadline with the votes it has; its slot lives on while a
+ * group still owes a vote, so a hung scanner shows. Called with the
+ * pipeline's lock held.
+ */
+#ifndef FANGUARD_PENDING_H
+#define FANGUARD_PENDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/pipeline.h"
+
+struct proc_pipeline;
+struct scanner;
+struct scanner_verdict;
+
+struct pending {
+	uint64_t gen;            /* 0: free */
+	uint32_t proc[PLUGINS_MAX]; /* per group, the process that was sent the request */
+	bool finished;           /* decided and delivered; the slot lives on while votes are owed */
+	bool finishing;          /* being delivered with the lock dropped: only its finisher frees it */
+	uint32_t waiting;        /* groups that still owe a vote (and may be hung) */
+	uint32_t voters;         /* groups asked (disabled ones abstain) */
+	uint64_t sent_ns;
+	struct scan_request req; /* the one copy of the request; req.fd unused: closed after sending */
+	struct scan_outcome out;
+};
+
+struct pending_table {
+	struct pending *slot;
+	unsigned cap;
+	uint32_t *free;          /* indexes of the free slots */
+	unsigned n_free;
+	uint64_t next_gen;
+};
+
+int pending_init(struct pending_table *t, unsigned cap);
+void pending_free(struct pending_table *t);
+/*
+ * A slot for req, whose n_votes plugins vote in the groups of voters (a bit
+ * per group); NULL when every slot is taken.
+ */
+struct pending *pending_open(struct pending_table *t, const struct scan_request *req,
+			     size_t n_votes, uint32_t voters);
+/* The tag the scanners echo in their verdicts. */
+uint64_t pending_tag(const struct pending_table *t, const struct pending *pd);
+
+/*
+ * Group i will not vote on pd: its plugins' votes are errors saying why.
+ * May finish pd (the lock dropped meanwhile) and free it: pd->gen is 0 then.
+ */
+void pending_vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why);
+/* Takes the votes of scanner s (len bytes of v), if the request still waits for them. */
+void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
+			  const struct scanner_verdict *v, size_t len);
+/* Finishes pd when every vote is in, frees it when nothing more is owed. */
+void pending_settle(struct proc_pipeline *p, struct pending *pd);
+/* Every vote the scanner process s still owes becomes an error. */
+void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why);
+/*
+ * Just before the deadline (older than partial_ns at now): decides the
+ * requests some votes are still missing for, the missing ones as errors.
+ */
+void pending_decide_overdue(struct proc_pipeline *p, uint64_t now);
+/* True if s has owed a vote for age or longer at now: it is stuck. */
+bool pending_owed_since(const struct pending_table *t, const struct scanner *s, uint64_t now,
+			uint64_t age);
+
+#endif

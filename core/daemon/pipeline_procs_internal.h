@@ -1,0 +1,93 @@
+/*
+ * The isolated pipeline's state, shared by its parts: the pipeline interface
+ * and collector (pipeline_procs.c), the scanner processes one by one
+ * (scanner_host.c), the pool of them (scanner_pool.c) and the requests
+ * waiting for their votes (pending.c).
+ */
+#ifndef FANGUARD_PIPELINE_PROCS_INTERNAL_H
+#define FANGUARD_PIPELINE_PROCS_INTERNAL_H
+
+#include "daemon/pending.h"
+#include "daemon/pipeline_internal.h"
+
+enum scanner_state { SC_DOWN, SC_STARTING, SC_READY, SC_DISABLED };
+
+/*
+ * A scanner process and its history. Each group of plugins has one ACTIVE
+ * scanner; a reload starts a CANDIDATE per group and, once every candidate is
+ * ready, the old ones become RETIRING: they get no new work, finish what they
+ * have, and exit when their socket is shut.
+ */
+enum scanner_role { ROLE_ACTIVE, ROLE_CANDIDATE, ROLE_RETIRING };
+
+struct scanner {
+	bool in_use;
+	enum scanner_role role;
+	size_t group;            /* index of its group: the bit of its votes in pending masks */
+	uint32_t proc;           /* which process of the group: requests remember it */
+	const char *name;        /* the group name, from the plugins' `scanner` option */
+	size_t plugin[PLUGINS_MAX]; /* engine indexes of its plugins, in config order */
+	size_t n_plugins;
+	enum scanner_state state;
+	pid_t pid;
+	int sock;
+	uint64_t started_ns, restart_at_ns;
+	uint64_t *crash_ns;      /* ring of the last restart_limit crash times */
+	unsigned crash_next;
+	unsigned long long crashes, restarts, hung_kills, memory_kills;
+	uint64_t signatures[PLUGINS_MAX];
+	char version[PLUGINS_MAX][64];
+	char why_down[160];      /* the error vote while it is down */
+	const char *kill_reason; /* set when we killed it, for the exit message */
+};
+
+struct proc_pipeline {
+	struct pipeline base;
+	const struct config *cfg;
+	/*
+	 * Our own executable, open: scanners start from the very image the monitor
+	 * runs, even after a package upgrade has put another binary at its path
+	 * (a new scanner talking to an old monitor, or a half-written file).
+	 */
+	int exe_fd;
+	pthread_mutex_t lock;    /* pending and scanner state */
+	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
+	struct scanner *sc[PLUGINS_MAX];      /* the active scanner of each group */
+	struct scanner *cand[PLUGINS_MAX];    /* during a reload, its replacement */
+	size_t n;                /* groups */
+	uint32_t next_proc;
+	bool reloading;
+	char reload_error[1024]; /* what a candidate said before it exited */
+	struct pending_table pending;
+	union scanner_msg *msg;  /* the receive buffer: start-up's, then the collector's alone */
+	int epfd, timer_fd, wake_fd;
+	uint64_t tick_ns;        /* collector period: at most a tenth of timeout_ms */
+	uint64_t partial_ns;     /* age at which missing votes count as errors */
+	pthread_t collector;
+	bool collector_running, stopping;
+};
+
+/* ---- the pool of scanner processes (scanner_pool.c) ---- */
+
+/* One group per `scanner` name among the plugins of e, each with its pool entry. */
+int pool_init(struct proc_pipeline *p, const struct engine *e, char *err, size_t errlen);
+void pool_free(struct proc_pipeline *p);
+/* The groups whose scanner is not disabled: the ones a new request waits for. */
+uint32_t pool_voters(const struct proc_pipeline *p);
+/* The plugins of the groups not in voters: they abstain. */
+uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters);
+/* "clamav, yara": the plugins scanner s runs. */
+void pool_plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
+		       size_t size);
+/* A READY or FAILED from a restarted scanner or a reload's candidate. */
+void pool_take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg);
+/* The scanner's socket closed: reap it, settle its votes, restart it or give up on it. */
+void pool_scanner_down(struct proc_pipeline *p, struct scanner *s);
+/* Starts again the scanners whose back-off is over. */
+void pool_restart_due(struct proc_pipeline *p, uint64_t now);
+/* New scanners load the new data while the old ones keep scanning, then take over. */
+void pool_start_reload(struct proc_pipeline *p);
+/* Closes every scanner's socket (they exit on end of stream) and reaps them. */
+void pool_stop(struct proc_pipeline *p, unsigned wait_ms);
+
+#endif

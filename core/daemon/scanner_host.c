@@ -1,0 +1,241 @@
+#include "daemon/scanner_host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "daemon/pipeline_procs_internal.h"
+#include "scanner/scanner.h"
+#include "scanner/scanner_proto.h"
+
+#define SCANNER_SNDBUF (8 * 1024 * 1024)
+
+static void describe_status(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status),
+			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+	else if (WIFEXITED(status))
+		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+	else
+		snprintf(buf, size, "ended (status 0x%x)", status);
+}
+
+/* Only async-signal-safe calls between fork and exec: the parent has threads. */
+static void exec_scanner(int exe_fd, int sock, const char *const argv[])
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	if (sock == SCANNER_FD)
+		fcntl(SCANNER_FD, F_SETFD, 0);
+	else if (dup2(sock, SCANNER_FD) < 0)
+		_exit(127);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fexecve(exe_fd, (char *const *)argv, environ);
+	_exit(127);
+}
+
+int scanner_host_spawn(struct proc_pipeline *p, struct scanner *s, char *err, size_t errlen)
+{
+	int sv[2], sndbuf = SCANNER_SNDBUF;
+	const char *argv[8];
+	size_t k = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	/* room for every request the daemon may have outstanding, so sending never blocks */
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf));
+	argv[k++] = "fanguardd";
+	argv[k++] = "--scanner";
+	argv[k++] = s->name;
+	argv[k++] = "-c";
+	argv[k++] = p->cfg->path;
+	if (p->cfg->log_level >= LOG_DEBUG)
+		argv[k++] = "-d";
+	argv[k] = NULL;
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0)
+		exec_scanner(p->exe_fd, sv[1], argv);
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	s->proc = ++p->next_proc;
+	s->pid = pid;
+	/* from now on the monitor waves its opens through (before this, they are scanned) */
+	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), pid);
+	s->sock = sv[0];
+	s->state = SC_STARTING;
+	s->started_ns = hist_now_ns();
+	s->kill_reason = NULL;
+	if (p->epfd >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+		epoll_ctl(p->epfd, EPOLL_CTL_ADD, s->sock, &ev);
+	}
+	return 0;
+}
+
+/* The scanner's plugins, in the order it votes: must be the ones we expect. */
+static enum scanner_hello take_ready(struct scanner *s, const struct engine *e,
+				     const struct scanner_ready *msg, char *err, size_t errlen)
+{
+	if (msg->n_plugins != s->n_plugins) {
+		snprintf(err, errlen, "scanner %s runs %u plugins, expected %zu", s->name,
+			 msg->n_plugins, s->n_plugins);
+		return HELLO_WRONG_PLUGINS;
+	}
+	for (size_t k = 0; k < s->n_plugins; k++) {
+		const char *want = e->plugins[s->plugin[k]].name;
+		if (strncmp(msg->plugin[k].name, want, sizeof(msg->plugin[k].name)) != 0) {
+			snprintf(err, errlen, "scanner %s: plugin %zu is '%.63s', expected '%s'", s->name,
+				 k, msg->plugin[k].name, want);
+			return HELLO_WRONG_PLUGINS;
+		}
+		s->signatures[k] = msg->plugin[k].signatures;
+		snprintf(s->version[k], sizeof(s->version[k]), "%.*s",
+			 (int)sizeof(msg->plugin[k].version) - 1, msg->plugin[k].version);
+	}
+	s->state = SC_READY;
+	log_info("scanner %s ready (pid %d)%s", s->name, (int)s->pid,
+		 s->restarts ? " after a restart" : "");
+	return HELLO_READY;
+}
+
+enum scanner_hello scanner_host_hello(struct scanner *s, const struct engine *e,
+				      union scanner_msg *msg, char *err, size_t errlen)
+{
+	if (msg->type == SCANNER_READY)
+		return take_ready(s, e, &msg->ready, err, errlen);
+	msg->failed.message[sizeof(msg->failed.message) - 1] = '\0';
+	snprintf(err, errlen, "%s", msg->failed.message);
+	return HELLO_FAILED;
+}
+
+int scanner_host_await_ready(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg,
+			     char *err, size_t errlen)
+{
+	int flags = fcntl(s->sock, F_GETFL), fd, status = 0;
+	ssize_t n;
+
+	fcntl(s->sock, F_SETFL, flags & ~O_NONBLOCK);
+	n = scanner_recv(s->sock, msg, &fd);
+	fcntl(s->sock, F_SETFL, flags);
+	if (fd >= 0)
+		close(fd);
+	if (n > 0 && (msg->type == SCANNER_READY || msg->type == SCANNER_FAILED))
+		return scanner_host_hello(s, p->base.engine, msg, err, errlen) == HELLO_READY ? 0 : -1;
+	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
+	waitpid(s->pid, &status, 0);
+	s->pid = 0;
+	snprintf(err, errlen, "scanner %s ", s->name);
+	describe_status(status, err + strlen(err), errlen - strlen(err));
+	strncat(err, " before it was ready", errlen - strlen(err) - 1);
+	return -1;
+}
+
+void scanner_host_scan_msg(struct scanner_scan *scan, const struct scan_request *req, uint64_t tag)
+{
+	memset(scan, 0, offsetof(struct scanner_scan, path));
+	scan->type = SCANNER_SCAN;
+	scan->tag = tag;
+	scan->kind = req->kind;
+	scan->pid = req->pid;
+	scan->st = req->st;
+	snprintf(scan->path, sizeof(scan->path), "%s", req->path);
+}
+
+int scanner_host_send_scan(const struct scanner *s, struct scanner_scan *scan, int fd)
+{
+	/* each scanner's own: its queue wait starts when it is sent the file */
+	scan->sent_ns = hist_now_ns();
+	return scanner_send(s->sock, scan, scanner_scan_len(scan), fd, MSG_DONTWAIT);
+}
+
+ssize_t scanner_host_recv(const struct scanner *s, union scanner_msg *msg)
+{
+	ssize_t n;
+	int fd;
+
+	for (;;) {
+		n = scanner_recv(s->sock, msg, &fd);
+		if (fd >= 0)
+			close(fd); /* scanners send no descriptors */
+		if (n < 0 && errno == EBADMSG)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return -1;
+		return n < 0 ? 0 : n;
+	}
+}
+
+void scanner_host_kill(struct scanner *s, const char *reason)
+{
+	if (s->kill_reason)
+		return;
+	s->kill_reason = reason;
+	kill(s->pid, SIGKILL); /* its socket closes; pool_scanner_down does the rest */
+}
+
+void scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size)
+{
+	int status = 0;
+
+	epoll_ctl(p->epfd, EPOLL_CTL_DEL, s->sock, NULL);
+	close(s->sock);
+	s->sock = -1;
+	if (s->role != ROLE_RETIRING)
+		kill(s->pid, SIGKILL); /* a closed socket with a live process is stuck or broken */
+	/* withdrawn before the reap: after it the pid may belong to anyone */
+	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	describe_status(status, status_text, size);
+}
+
+void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t deadline)
+{
+	int status;
+
+	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
+	while (waitpid(s->pid, &status, WNOHANG) == 0 && hist_now_ns() < deadline)
+		usleep(2000);
+	if (waitpid(s->pid, &status, WNOHANG) == 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &status, 0);
+	}
+	s->pid = 0;
+}
+
+uint64_t scanner_host_resident_bytes(const struct scanner *s)
+{
+	char path[64];
+	unsigned long long size, resident = 0;
+	FILE *f;
+
+	if (!s->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)s->pid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}

@@ -1,0 +1,333 @@
+/*
+ * The pool of scanner processes: one group of plugins per `scanner` name, each
+ * served by its active scanner. A scanner that crashes is restarted after a
+ * back-off; one that fails restart_limit times within restart_window_s is
+ * disabled and its plugins abstain. A reload starts a candidate per group
+ * with the new data while the old scanners keep scanning; once every
+ * candidate is ready they take over, and the old ones retire.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "daemon/pipeline_procs_internal.h"
+#include "daemon/scanner_host.h"
+#include "scanner/scanner_proto.h"
+
+#define RESTART_BACKOFF_MIN_NS (100 * 1000000ull)
+#define RESTART_BACKOFF_MAX_NS (5000 * 1000000ull)
+
+/* The group's active scanner, found by its `scanner` name or added. */
+static struct scanner *group_of(struct proc_pipeline *p, const char *name)
+{
+	struct scanner *s;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->sc[i]->name, name) == 0)
+			return p->sc[i];
+	s = p->sc[p->n] = &p->pool[p->n];
+	s->in_use = true;
+	s->role = ROLE_ACTIVE;
+	s->group = p->n++;
+	s->name = name;
+	return s;
+}
+
+int pool_init(struct proc_pipeline *p, const struct engine *e, char *err, size_t errlen)
+{
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
+		p->pool[j].sock = -1;
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
+		p->pool[j].crash_ns = calloc(p->cfg->restart_limit, sizeof(uint64_t));
+		if (!p->pool[j].crash_ns) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	for (size_t j = 0; j < e->n_plugins; j++) {
+		struct scanner *s = group_of(p, e->plugins[j].scanner);
+		s->plugin[s->n_plugins++] = j;
+	}
+	return 0;
+}
+
+void pool_free(struct proc_pipeline *p)
+{
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
+		free(p->pool[j].crash_ns);
+}
+
+uint32_t pool_voters(const struct proc_pipeline *p)
+{
+	uint32_t voters = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->sc[i]->state != SC_DISABLED)
+			voters |= 1u << i;
+	return voters;
+}
+
+uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters)
+{
+	uint32_t abstain = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; !(voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
+			abstain |= 1u << p->sc[i]->plugin[k];
+	return abstain;
+}
+
+void pool_plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
+		       size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < s->n_plugins && len < size; k++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? ", " : "",
+					p->base.engine->plugins[s->plugin[k]].name);
+}
+
+/* ---- crashes and restarts ---- */
+
+static unsigned recent_crashes(const struct proc_pipeline *p, const struct scanner *s, uint64_t now)
+{
+	uint64_t window = (uint64_t)p->cfg->restart_window_s * 1000000000ull;
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < p->cfg->restart_limit; k++)
+		if (s->crash_ns[k] && now - s->crash_ns[k] <= window)
+			n++;
+	return n;
+}
+
+static void disable(struct proc_pipeline *p, struct scanner *s, unsigned recent)
+{
+	char names[256];
+
+	s->state = SC_DISABLED;
+	pool_plugin_names(p, s, names, sizeof(names));
+	log_error("SCANNER %s DISABLED: it failed %u times within %u s; its plugins (%s) no "
+		  "longer vote (fix the plugin or its data, then reload or restart fanguardd)",
+		  s->name, recent, p->cfg->restart_window_s, names);
+}
+
+/* Restarts come slower the more often it failed lately. */
+static void back_off(struct scanner *s, unsigned recent, uint64_t now)
+{
+	uint64_t backoff = RESTART_BACKOFF_MIN_NS << (recent > 0 ? recent - 1 : 0);
+
+	if (backoff > RESTART_BACKOFF_MAX_NS)
+		backoff = RESTART_BACKOFF_MAX_NS;
+	s->state = SC_DOWN;
+	s->restart_at_ns = now + backoff;
+}
+
+/* An active scanner ended (how says why): it is restarted later or disabled. */
+static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how, uint64_t now)
+{
+	unsigned recent;
+
+	snprintf(s->why_down, sizeof(s->why_down), "scanner %s %s", s->name, how);
+	s->crashes++;
+	s->crash_ns[s->crash_next++ % p->cfg->restart_limit] = now;
+	recent = recent_crashes(p, s, now);
+	log_error("scanner %s (pid %d) %s; its pending scans count as errors", s->name, (int)s->pid,
+		  how);
+	s->pid = 0;
+	if (recent >= p->cfg->restart_limit)
+		disable(p, s, recent);
+	else
+		back_off(s, recent, now);
+	/* after the state change: requests submitted meanwhile no longer wait for it */
+	pending_fail_owed(p, s, s->why_down);
+	s->proc = 0;
+}
+
+static void reload_failed(struct proc_pipeline *p, const char *why);
+
+void pool_scanner_down(struct proc_pipeline *p, struct scanner *s)
+{
+	uint64_t now = hist_now_ns();
+	char status_text[96], why[256];
+
+	scanner_host_reap(p, s, status_text, sizeof(status_text));
+	if (s->role == ROLE_RETIRING) {
+		/* a replaced scanner that finished its work: nothing more is owed */
+		snprintf(why, sizeof(why), "scanner %s was replaced by a reload", s->name);
+		pending_fail_owed(p, s, why);
+		s->pid = 0;
+		s->in_use = false;
+		return;
+	}
+	if (s->role == ROLE_CANDIDATE) {
+		snprintf(why, sizeof(why), "the new scanner %s %s", s->name,
+			 s->kill_reason ? s->kill_reason : status_text);
+		s->pid = 0;
+		reload_failed(p, why);
+		return;
+	}
+	crashed(p, s, s->kill_reason ? s->kill_reason : status_text, now);
+}
+
+void pool_restart_due(struct proc_pipeline *p, uint64_t now)
+{
+	char err[256];
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct scanner *s = p->sc[i];
+
+		if (s->state != SC_DOWN || now < s->restart_at_ns)
+			continue;
+		s->restarts++;
+		if (scanner_host_spawn(p, s, err, sizeof(err)) != 0) {
+			log_error("scanner %s: cannot restart it: %s", s->name, err);
+			s->restart_at_ns = now + RESTART_BACKOFF_MAX_NS;
+		}
+	}
+}
+
+void pool_stop(struct proc_pipeline *p, unsigned wait_ms)
+{
+	uint64_t deadline = hist_now_ns() + (uint64_t)wait_ms * 1000000ull;
+
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
+		if (p->pool[j].sock >= 0) {
+			close(p->pool[j].sock);
+			p->pool[j].sock = -1;
+		}
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
+		if (p->pool[j].pid)
+			scanner_host_stop(p, &p->pool[j], deadline);
+}
+
+/* ---- reload: new scanners load the new data while the old ones keep scanning ---- */
+
+/* A free pool entry set up for the group of like, with a history of its own. */
+static struct scanner *take_free(struct proc_pipeline *p, const struct scanner *like)
+{
+	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++) {
+		struct scanner *s = &p->pool[j];
+		uint64_t *crash_ns = s->crash_ns;
+
+		if (s->in_use)
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->crash_ns = crash_ns;
+		memset(s->crash_ns, 0, p->cfg->restart_limit * sizeof(uint64_t));
+		s->in_use = true;
+		s->sock = -1;
+		s->group = like->group;
+		s->name = like->name;
+		s->n_plugins = like->n_plugins;
+		memcpy(s->plugin, like->plugin, sizeof(s->plugin));
+		return s;
+	}
+	return NULL;
+}
+
+void pool_start_reload(struct proc_pipeline *p)
+{
+	char err[256];
+
+	if (p->reloading) {
+		log_warning("reload requested while one is running: ignored");
+		return;
+	}
+	p->reload_error[0] = '\0';
+	p->reloading = true;
+	log_info("reload: starting new scanners with the current signatures and rules");
+	for (size_t i = 0; i < p->n; i++) {
+		struct scanner *c = take_free(p, p->sc[i]);
+
+		if (!c || scanner_host_spawn(p, c, err, sizeof(err)) != 0) {
+			if (c)
+				c->in_use = false;
+			reload_failed(p, c ? err : "no free scanner slot");
+			return;
+		}
+		c->role = ROLE_CANDIDATE;
+		p->cand[i] = c;
+	}
+}
+
+/* Cached verdicts are void from now on; the reader is woken to drop them at once. */
+static void new_generation(struct proc_pipeline *p)
+{
+	uint64_t one = 1;
+
+	atomic_fetch_add(&p->base.generation, 1);
+	if (write(p->base.efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_error("reload: eventfd write: %s", strerror(errno));
+}
+
+/* Every candidate is ready: it takes over; the old scanner finishes its work and leaves. */
+static void finish_reload_if_ready(struct proc_pipeline *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->cand[i] || p->cand[i]->state != SC_READY)
+			return;
+	for (size_t i = 0; i < p->n; i++) {
+		struct scanner *old = p->sc[i];
+
+		old->role = ROLE_RETIRING;
+		if (old->pid && old->sock >= 0)
+			shutdown(old->sock, SHUT_WR); /* it drains its queue, then sees the end */
+		else if (!old->pid)
+			old->in_use = false;      /* down or disabled: nothing to wait for */
+		p->sc[i] = p->cand[i];
+		p->sc[i]->role = ROLE_ACTIVE;
+		p->cand[i] = NULL;
+	}
+	p->reloading = false;
+	new_generation(p);
+	log_notice("reload: done; new signatures and rules are in use, cached verdicts dropped");
+}
+
+static void reload_failed(struct proc_pipeline *p, const char *why)
+{
+	log_error("reload FAILED: %s%s%s; the previous signatures and rules stay in use", why,
+		  p->reload_error[0] ? ": " : "", p->reload_error);
+	for (size_t i = 0; i < p->n; i++) {
+		struct scanner *c = p->cand[i];
+
+		p->cand[i] = NULL;
+		if (!c)
+			continue;
+		/* pool_scanner_down will find it no longer a candidate and just reap it */
+		c->role = ROLE_RETIRING;
+		if (c->pid)
+			kill(c->pid, SIGKILL);
+		else
+			c->in_use = false;
+	}
+	p->reloading = false;
+}
+
+void pool_take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg)
+{
+	char err[sizeof(msg->failed.message)];
+
+	switch (scanner_host_hello(s, p->base.engine, msg, err, sizeof(err))) {
+	case HELLO_READY:
+		if (s->role == ROLE_CANDIDATE)
+			finish_reload_if_ready(p);
+		break;
+	case HELLO_WRONG_PLUGINS:
+		log_error("%s", err);
+		scanner_host_kill(s, "reported the wrong plugins, killed");
+		break;
+	case HELLO_FAILED:
+		if (s->role == ROLE_CANDIDATE)
+			snprintf(p->reload_error, sizeof(p->reload_error), "%s", err);
+		else
+			log_error("scanner %s could not start: %s", s->name, err);
+		break;
+	}
+}
