@@ -9,7 +9,7 @@
 #include "cli/control_client.h"
 #include "common/install_paths.h"
 
-int cli_control(int argc, char **argv)
+int cmd_control(int argc, char **argv)
 {
 	const char *command = argv[0], *config_path = NULL;
 	static const struct option longopts[] = {

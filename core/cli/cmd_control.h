@@ -2,6 +2,6 @@
 #ifndef FANGUARD_CLI_CONTROL_H
 #define FANGUARD_CLI_CONTROL_H
 
-int cli_control(int argc, char **argv);
+int cmd_control(int argc, char **argv);
 
 #endif

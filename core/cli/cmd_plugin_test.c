@@ -344,7 +344,7 @@ static int run(struct plugin_test *t, int nfiles, char **files)
 	return t->errors ? SCAN_EXIT_ERROR : SCAN_EXIT_CLEAN;
 }
 
-int cli_plugin_test(int argc, char **argv)
+int cmd_plugin_test(int argc, char **argv)
 {
 	static struct plugin_test t;
 	struct plugin probe;

@@ -3,6 +3,6 @@
 #define FANGUARD_CLI_PLUGIN_TEST_H
 
 /* Exit codes as `fanguard scan`: 0 nothing found, 1 something found, 2 errors. */
-int cli_plugin_test(int argc, char **argv);
+int cmd_plugin_test(int argc, char **argv);
 
 #endif

@@ -65,7 +65,7 @@ static int list_items(int qfd, const char *dir)
 	return rc == 0 ? 0 : 1;
 }
 
-int cli_quarantine(int argc, char **argv)
+int cmd_quarantine(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -126,7 +126,7 @@ int cli_quarantine(int argc, char **argv)
 	return rc;
 }
 
-void cli_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
+void cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
 			 struct scan_report *report)
 {
 	struct quarantine_item item;
@@ -135,8 +135,8 @@ void cli_quarantine_move(int qfd, const char *path, const struct stat *st, const
 	quarantine_first_finding(detections, plugin, sizeof(plugin), threat, sizeof(threat));
 	if (quarantine_store(qfd, path, st, plugin, threat, &item, err, sizeof(err)) != 0) {
 		snprintf(why, sizeof(why), "not moved to quarantine: %s", err);
-		report_path_error(report, path, why);
+		scan_report_path_error(report, path, why);
 		return;
 	}
-	report_moved(report, path, item.id);
+	scan_report_moved(report, path, item.id);
 }

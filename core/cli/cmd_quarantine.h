@@ -7,14 +7,14 @@
 struct scan_report;
 
 /* argv[0] is "quarantine". Exit status 0, 1 when the action failed, 2 on usage or config errors. */
-int cli_quarantine(int argc, char **argv);
+int cmd_quarantine(int argc, char **argv);
 
 /*
  * For `fanguard scan --move`: moves the scanned file at path (still the inode
  * st) into the quarantine folder qfd and prints "PATH: moved to quarantine as
  * ID", or reports why it stays as an error. detections: "plugin: threat; ...".
  */
-void cli_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
+void cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
 			 struct scan_report *report);
 
 #endif

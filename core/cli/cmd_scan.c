@@ -116,14 +116,14 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 	char detections[1024], errors[1024];
 
 	if (fstat(job->fd, &st) != 0) {
-		report_path_error(&run->report, job->path, strerror(errno));
+		scan_report_path_error(&run->report, job->path, strerror(errno));
 		return;
 	}
 	res.size = (unsigned long long)st.st_size;
 	if (res.size > run->rt.cfg.max_file_size) {
 		res.kind = RESULT_SKIPPED;
 		res.errors = "larger than max_file_size";
-		report_result(&run->report, &res);
+		scan_report_result(&run->report, &res);
 		return;
 	}
 	engine_scan(t, &target, &out);
@@ -136,9 +136,9 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 	res.error_votes = errors[0] != '\0';
 	if (res.kind == RESULT_ALLOW && detections[0])
 		res.allowed_by = out.reason == REASON_TRUSTED ? "an allowlist" : "the majority policy";
-	report_result(&run->report, &res);
+	scan_report_result(&run->report, &res);
 	if (run->move && res.kind == RESULT_DENY && out.reason == REASON_DETECTED)
-		cli_quarantine_move(run->quarantine_fd, job->path, &st, detections, &run->report);
+		cmd_quarantine_move(run->quarantine_fd, job->path, &st, detections, &run->report);
 }
 
 static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *job)
@@ -161,7 +161,7 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 			close(*conn);
 		*conn = -1;
 		if (attempt == 1) {
-			report_path_error(&run->report, job->path, err);
+			scan_report_path_error(&run->report, job->path, err);
 			return;
 		}
 	}
@@ -177,13 +177,13 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 		if (res.kind == RESULT_SKIPPED)
 			res.size = 0;
 	}
-	report_result(&run->report, &res);
+	scan_report_result(&run->report, &res);
 	/* the daemon moved it (it could: its own opens are allowed; ours would be denied) */
 	if (strncmp(a.moved, "quarantined:", 12) == 0)
-		report_moved(&run->report, job->path, a.moved + 12);
+		scan_report_moved(&run->report, job->path, a.moved + 12);
 	else if (strncmp(a.moved, "not-moved:", 10) == 0) {
 		snprintf(err, sizeof(err), "not moved to quarantine: %s", a.moved + 10);
-		report_path_error(&run->report, job->path, err);
+		scan_report_path_error(&run->report, job->path, err);
 	}
 }
 
@@ -202,7 +202,7 @@ static void *scan_thread(void *arg)
 	}
 	while (queue_pop(&run->queue, &job)) {
 		if (!ready)
-			report_path_error(&run->report, job.path, "no scanning context");
+			scan_report_path_error(&run->report, job.path, "no scanning context");
 		else if (run->daemon)
 			scan_by_daemon(run, &conn, &job);
 		else
@@ -228,7 +228,7 @@ static void walk_dir(struct scan_run *run, int fd, const char *path)
 	char child[PATH_MAX];
 
 	if (!dir) {
-		report_path_error(&run->report, path, strerror(errno));
+		scan_report_path_error(&run->report, path, strerror(errno));
 		close(fd);
 		return;
 	}
@@ -237,13 +237,13 @@ static void walk_dir(struct scan_run *run, int fd, const char *path)
 			continue;
 		if (snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", de->d_name) >=
 		    (int)sizeof(child)) {
-			report_path_error(&run->report, path, "path too long");
+			scan_report_path_error(&run->report, path, "path too long");
 			continue;
 		}
 		walk_path(run, dirfd(dir), de->d_name, child, false);
 	}
 	if (errno)
-		report_path_error(&run->report, path, strerror(errno));
+		scan_report_path_error(&run->report, path, strerror(errno));
 	closedir(dir);
 }
 
@@ -259,7 +259,7 @@ static void walk_path(struct scan_run *run, int dirfd, const char *name, const c
 	int fd;
 
 	if (fstatat(dirfd, name, &st, top ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
-		report_path_error(&run->report, path, strerror(errno));
+		scan_report_path_error(&run->report, path, strerror(errno));
 		return;
 	}
 	if (S_ISLNK(st.st_mode))
@@ -273,7 +273,7 @@ static void walk_path(struct scan_run *run, int dirfd, const char *name, const c
 	else
 		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow);
 	if (fd < 0) {
-		report_path_error(&run->report, path, strerror(errno));
+		scan_report_path_error(&run->report, path, strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode))
@@ -336,7 +336,7 @@ static int prepare(struct scan_run *run, const char *config_path, char *err, siz
 	return 0;
 }
 
-int cli_scan(int argc, char **argv)
+int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -401,7 +401,7 @@ int cli_scan(int argc, char **argv)
 		unprepare(&run);
 		return SCAN_EXIT_ERROR;
 	}
-	report_init(&run.report, json, infected_only, progress);
+	scan_report_init(&run.report, json, infected_only, progress);
 	queue_init(&run.queue, run.jobs * 4);
 	threads = calloc(run.jobs, sizeof(*threads));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -421,12 +421,12 @@ int cli_scan(int argc, char **argv)
 		snprintf(plugins, sizeof(plugins), "those of fanguardd at %s", run.rt.cfg.control_socket);
 	else
 		runtime_describe_plugins(&run.rt, plugins, sizeof(plugins));
-	report_summary(&run.report, plugins, verdict_policy_name(run.rt.cfg.verdict.policy),
+	scan_report_summary(&run.report, plugins, verdict_policy_name(run.rt.cfg.verdict.policy),
 		       seconds_since(&t0));
 	free(threads);
 	queue_fini(&run.queue);
 	unprepare(&run);
-	report_fini(&run.report);
+	scan_report_fini(&run.report);
 	if (run.report.found)
 		return SCAN_EXIT_FOUND;
 	return run.report.errors ? SCAN_EXIT_ERROR : SCAN_EXIT_CLEAN;

@@ -7,6 +7,6 @@
 #define SCAN_EXIT_FOUND 1
 #define SCAN_EXIT_ERROR 2
 
-int cli_scan(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

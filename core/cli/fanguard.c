@@ -35,14 +35,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[1], "scan") == 0)
-		return cli_scan(argc - 1, argv + 1);
+		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
 	    strcmp(argv[1], "stats") == 0)
-		return cli_control(argc - 1, argv + 1);
+		return cmd_control(argc - 1, argv + 1);
 	if (strcmp(argv[1], "quarantine") == 0)
-		return cli_quarantine(argc - 1, argv + 1);
+		return cmd_quarantine(argc - 1, argv + 1);
 	if (strcmp(argv[1], "plugin-test") == 0)
-		return cli_plugin_test(argc - 1, argv + 1);
+		return cmd_plugin_test(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("fanguard %s (plugin ABI %d.%d)\n", FANGUARD_VERSION, FG_PLUGIN_ABI_MAJOR,
 		       FG_PLUGIN_ABI_MINOR);

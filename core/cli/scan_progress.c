@@ -1,4 +1,5 @@
 #include "cli/scan_progress.h"
+#include "common/monotonic.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,15 +9,7 @@
 
 #define REDRAW_NS 100000000ull
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-void progress_init(struct scan_progress *p, bool wanted)
+void scan_progress_init(struct scan_progress *p, bool wanted)
 {
 	memset(p, 0, sizeof(*p));
 	p->on = wanted && isatty(STDERR_FILENO);
@@ -32,7 +25,7 @@ static unsigned terminal_width(void)
 	return 80;
 }
 
-void progress_update(struct scan_progress *p, unsigned long long files, unsigned long long bytes,
+void scan_progress_update(struct scan_progress *p, unsigned long long files, unsigned long long bytes,
 		     const char *path)
 {
 	uint64_t now;
@@ -65,7 +58,7 @@ void progress_update(struct scan_progress *p, unsigned long long files, unsigned
 	p->drawn = true;
 }
 
-void progress_clear(struct scan_progress *p)
+void scan_progress_clear(struct scan_progress *p)
 {
 	if (!p->on || !p->drawn)
 		return;

@@ -16,10 +16,10 @@ struct scan_progress {
 };
 
 /* On only when stderr is a terminal and wanted. */
-void progress_init(struct scan_progress *p, bool wanted);
-void progress_update(struct scan_progress *p, unsigned long long files, unsigned long long bytes,
+void scan_progress_init(struct scan_progress *p, bool wanted);
+void scan_progress_update(struct scan_progress *p, unsigned long long files, unsigned long long bytes,
 		     const char *path);
 /* Removes the line, before other output is written or at the end. */
-void progress_clear(struct scan_progress *p);
+void scan_progress_clear(struct scan_progress *p);
 
 #endif

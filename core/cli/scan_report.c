@@ -154,16 +154,16 @@ static unsigned long long count_items(const char *list)
 	return n;
 }
 
-void report_init(struct scan_report *r, bool json, bool infected_only, bool progress)
+void scan_report_init(struct scan_report *r, bool json, bool infected_only, bool progress)
 {
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
 	r->json = json;
 	r->infected_only = infected_only;
-	progress_init(&r->progress, progress && !json);
+	scan_progress_init(&r->progress, progress && !json);
 }
 
-void report_result(struct scan_report *r, const struct scan_result *res)
+void scan_report_result(struct scan_report *r, const struct scan_result *res)
 {
 	pthread_mutex_lock(&r->lock);
 	switch (res->kind) {
@@ -179,42 +179,42 @@ void report_result(struct scan_report *r, const struct scan_result *res)
 		r->errors += count_items(res->errors);
 	if (res->kind == RESULT_DENY || res->kind == RESULT_ERROR || res->error_votes ||
 	    res->detections[0] || !r->infected_only || r->json) {
-		progress_clear(&r->progress);
+		scan_progress_clear(&r->progress);
 		if (r->json)
 			print_json(res);
 		else
 			print_human(r, res);
 		fflush(stdout);
 	}
-	progress_update(&r->progress, r->files, r->bytes, res->path);
+	scan_progress_update(&r->progress, r->files, r->bytes, res->path);
 	pthread_mutex_unlock(&r->lock);
 }
 
-void report_path_error(struct scan_report *r, const char *path, const char *what)
+void scan_report_path_error(struct scan_report *r, const char *path, const char *what)
 {
 	struct scan_result res = { .path = path, .kind = RESULT_ERROR, .detections = "",
 				   .errors = what };
 
-	report_result(r, &res);
+	scan_report_result(r, &res);
 }
 
-void report_moved(struct scan_report *r, const char *path, const char *id)
+void scan_report_moved(struct scan_report *r, const char *path, const char *id)
 {
 	FILE *out = r->json ? stderr : stdout;
 
 	pthread_mutex_lock(&r->lock);
-	progress_clear(&r->progress);
+	scan_progress_clear(&r->progress);
 	fprintf(out, "%s: moved to quarantine as %s\n", path, id);
 	fflush(out);
 	pthread_mutex_unlock(&r->lock);
 }
 
-void report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds)
+void scan_report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds)
 {
 	double mb = (double)r->bytes / (1024.0 * 1024.0);
 	double per_s = seconds > 0 ? 1.0 / seconds : 0;
 
-	progress_clear(&r->progress);
+	scan_progress_clear(&r->progress);
 	if (r->json) {
 		printf("{\"summary\":{\"plugins\":");
 		json_string(plugins);
@@ -238,7 +238,7 @@ void report_summary(struct scan_report *r, const char *plugins, const char *poli
 	       mb * per_s);
 }
 
-void report_fini(struct scan_report *r)
+void scan_report_fini(struct scan_report *r)
 {
 	pthread_mutex_destroy(&r->lock);
 }

@@ -36,13 +36,13 @@ struct scan_report {
 	unsigned long long files, found, errors, skipped, bytes;
 };
 
-void report_init(struct scan_report *r, bool json, bool infected_only, bool progress);
-void report_result(struct scan_report *r, const struct scan_result *res);
+void scan_report_init(struct scan_report *r, bool json, bool infected_only, bool progress);
+void scan_report_result(struct scan_report *r, const struct scan_result *res);
 /* A problem with a path that is not one file's outcome (an unreadable folder). */
-void report_path_error(struct scan_report *r, const char *path, const char *what);
+void scan_report_path_error(struct scan_report *r, const char *path, const char *what);
 /* "PATH: moved to quarantine as ID" (on stderr with --json, which keeps stdout JSON). */
-void report_moved(struct scan_report *r, const char *path, const char *id);
-void report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds);
-void report_fini(struct scan_report *r);
+void scan_report_moved(struct scan_report *r, const char *path, const char *id);
+void scan_report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds);
+void scan_report_fini(struct scan_report *r);
 
 #endif

@@ -14,7 +14,7 @@
 
 #include "common/config_internal.h"
 #include "common/conftext.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 #include "common/trust.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "common/pathmatch.h"
+#include "common/path.h"
 #include "common/plugin_host.h"
 #include "common/verdict.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 
 /*
  * value as event paths will show it (they come from /proc/self/fd): resolved

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/pathmatch.h"
+#include "common/path.h"
 #include "common/quarantine.h"
 
 _Thread_local struct load_ctx *config_current;

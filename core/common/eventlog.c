@@ -213,7 +213,7 @@ static void string_field(struct textbuf *tb, const char *name, const char *value
 	char esc[8192];
 
 	eventlog_escape(value ? value : "", esc, sizeof(esc));
-	tb_printf(tb, ",\"%s\":\"%s\"", name, esc);
+	textbuf_printf(tb, ",\"%s\":\"%s\"", name, esc);
 }
 
 void eventlog_write(const struct event_record *r)
@@ -228,8 +228,8 @@ void eventlog_write(const struct event_record *r)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	tb_init(&tb, line, sizeof(line) - 2);
-	tb_printf(&tb, "{\"time\":\"%s.%03ldZ\"", stamp, ts.tv_nsec / 1000000);
+	textbuf_init(&tb, line, sizeof(line) - 2);
+	textbuf_printf(&tb, "{\"time\":\"%s.%03ldZ\"", stamp, ts.tv_nsec / 1000000);
 	string_field(&tb, "event", r->event);
 	string_field(&tb, "kind", event_kind_name(r->kind));
 	string_field(&tb, "path", r->path);
@@ -241,20 +241,20 @@ void eventlog_write(const struct event_record *r)
 	string_field(&tb, "verdict", r->verdict);
 	string_field(&tb, "action", r->action);
 	string_field(&tb, "reason", r->reason);
-	tb_printf(&tb, ",\"findings\":[");
+	textbuf_printf(&tb, ",\"findings\":[");
 	for (size_t i = 0; i < r->n_findings; i++) {
 		char plugin[256], threat[1024];
 		eventlog_escape(r->plugins[i], plugin, sizeof(plugin));
 		eventlog_escape(r->threats[i], threat, sizeof(threat));
-		tb_printf(&tb, "%s{\"plugin\":\"%s\",\"threat\":\"%s\"}", i ? "," : "", plugin, threat);
+		textbuf_printf(&tb, "%s{\"plugin\":\"%s\",\"threat\":\"%s\"}", i ? "," : "", plugin, threat);
 	}
-	tb_printf(&tb, "],\"pid\":%d,\"uid\":%ld", (int)r->pid, r->uid);
+	textbuf_printf(&tb, "],\"pid\":%d,\"uid\":%ld", (int)r->pid, r->uid);
 	string_field(&tb, "exe", r->exe);
 	if (r->quarantine_id)
 		string_field(&tb, "quarantine_id", r->quarantine_id);
 	if (r->quarantine_error)
 		string_field(&tb, "quarantine_error", r->quarantine_error);
-	tb_printf(&tb, "}");
+	textbuf_printf(&tb, "}");
 	line[tb.len++] = '\n';
 	/* one append per event, under the lock that also guards a rotation */
 	pthread_mutex_lock(&event_lock);

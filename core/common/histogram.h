@@ -10,23 +10,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HIST_SUB 4
-#define HIST_BUCKETS (64 * HIST_SUB)
+#define HISTOGRAM_SUB 4
+#define HISTOGRAM_BUCKETS (64 * HISTOGRAM_SUB)
 
 struct histogram {
-	_Atomic uint64_t bucket[HIST_BUCKETS];
+	_Atomic uint64_t bucket[HISTOGRAM_BUCKETS];
 	_Atomic uint64_t count;
 	_Atomic uint64_t sum_ns;
 	_Atomic uint64_t max_ns;
 };
 
-void hist_add(struct histogram *h, uint64_t ns);
+void histogram_add(struct histogram *h, uint64_t ns);
 /* An upper bound of the p-th percentile (0 < p <= 100) in ns; 0 when empty. */
-uint64_t hist_percentile(const struct histogram *h, double p);
+uint64_t histogram_percentile(const struct histogram *h, double p);
 /* "n=120 p50=41us p90=80us p99=1.2ms max=3.4ms", or "n=0". */
-void hist_format(const struct histogram *h, char *buf, size_t size);
+void histogram_format(const struct histogram *h, char *buf, size_t size);
 /* "41us", "1.2ms", "3.0s" */
-void hist_format_ns(uint64_t ns, char *buf, size_t size);
-uint64_t hist_now_ns(void);
+void histogram_format_ns(uint64_t ns, char *buf, size_t size);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void tb_init(struct textbuf *tb, char *buf, size_t size)
+void textbuf_init(struct textbuf *tb, char *buf, size_t size)
 {
 	tb->buf = buf;
 	tb->size = size;
@@ -12,7 +12,7 @@ void tb_init(struct textbuf *tb, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-void tb_printf(struct textbuf *tb, const char *fmt, ...)
+void textbuf_printf(struct textbuf *tb, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

@@ -9,7 +9,7 @@ struct textbuf {
 	size_t size, len;
 };
 
-void tb_init(struct textbuf *tb, char *buf, size_t size);
-void tb_printf(struct textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void textbuf_init(struct textbuf *tb, char *buf, size_t size);
+void textbuf_printf(struct textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -43,17 +43,17 @@ static void status(struct control *c, struct textbuf *tb)
 	const struct config *cfg = &c->rt->cfg;
 	long up = (long)(time(NULL) - c->started);
 
-	tb_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
+	textbuf_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
 		  (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
-	tb_printf(tb, "config: %s\n", cfg->path);
+	textbuf_printf(tb, "config: %s\n", cfg->path);
 	for (size_t i = 0; i < cfg->n_watch; i++)
-		tb_printf(tb, "watching: %s\n", cfg->watch[i]);
+		textbuf_printf(tb, "watching: %s\n", cfg->watch[i]);
 	monitor_format_exclusions(c->monitor, tb);
-	tb_printf(tb, "plugins: %s\n", c->plugins);
-	tb_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
+	textbuf_printf(tb, "plugins: %s\n", c->plugins);
+	textbuf_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
 		  verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
 		  verdict_decision_name(cfg->on_timeout), verdict_decision_name(cfg->verdict.on_error));
-	tb_printf(tb, "signature generation: %u (reloads done)\n",
+	textbuf_printf(tb, "signature generation: %u (reloads done)\n",
 		  pipeline_generation(c->pipeline));
 	monitor_format_stats(c->monitor, tb);
 }
@@ -70,44 +70,44 @@ static void serve_client(struct control *c, int fd)
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	tb_init(&tb, c->answer, ANSWER_MAX);
+	textbuf_init(&tb, c->answer, ANSWER_MAX);
 	/* Read the command before any answer, even a refusal: closing with unread
 	 * bytes queued makes the client's send or recv fail with EPIPE/ECONNRESET
 	 * instead of showing it our reason. */
 	n = recv(fd, cmd, sizeof(cmd) - 1, 0);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != 0) {
-		tb_printf(&tb, "error: permission denied: the control socket answers root only\n");
+		textbuf_printf(&tb, "error: permission denied: the control socket answers root only\n");
 		log_warning("control socket: refused a client with uid %ld (root only)",
 			    len == sizeof(peer) ? (long)peer.uid : -1L);
 		goto reply;
 	}
 	if (n <= 0) {
-		tb_printf(&tb, "error: no command\n");
+		textbuf_printf(&tb, "error: no command\n");
 		goto reply;
 	}
 	cmd[n] = '\0';
 	cmd[strcspn(cmd, "\r\n")] = '\0';
 	if (strcmp(cmd, "status") == 0) {
-		tb_printf(&tb, "ok\n");
+		textbuf_printf(&tb, "ok\n");
 		status(c, &tb);
 	} else if (strcmp(cmd, "stats") == 0) {
-		tb_printf(&tb, "ok\n");
+		textbuf_printf(&tb, "ok\n");
 		monitor_format_prometheus(c->monitor, &tb);
 	} else if (strcmp(cmd, "scan") == 0) {
 		if (c->scans && scan_service_take(c->scans, fd, peer.pid))
 			return; /* the session thread owns fd now */
-		tb_printf(&tb, "error: %s\n", c->scans ? "too many scans at once; try again later"
+		textbuf_printf(&tb, "error: %s\n", c->scans ? "too many scans at once; try again later"
 							 : "this daemon cannot scan on demand");
 	} else if (strcmp(cmd, "reload") == 0) {
 		log_info("control socket: reload requested");
 		if (monitor_reload(c->monitor) == 0)
-			tb_printf(&tb, "ok\nreload started (signature generation %u); the log says when "
+			textbuf_printf(&tb, "ok\nreload started (signature generation %u); the log says when "
 				  "it is done or why it failed\n", pipeline_generation(c->pipeline));
 		else
-			tb_printf(&tb, "error: reloading signatures needs scan { isolation = "
+			textbuf_printf(&tb, "error: reloading signatures needs scan { isolation = "
 				       "\"process\" } (the exclusions are reloaded)\n");
 	} else {
-		tb_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n", cmd);
+		textbuf_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n", cmd);
 	}
 reply:
 	control_send_all(fd, tb.buf, tb.len);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "common/install_paths.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 #include "common/textbuf.h"
 
 bool exclusions_any(const struct config *cfg)
@@ -42,9 +42,9 @@ int exclusions_reload(struct config *cfg, pthread_mutex_t *lock, char *changed,
 static void format_path_set(struct textbuf *tb, const char *label, const struct path_set *s)
 {
 	for (size_t i = 0; i < s->n_prefix; i++)
-		tb_printf(tb, "%s: %s\n", label, s->prefix[i]);
+		textbuf_printf(tb, "%s: %s\n", label, s->prefix[i]);
 	for (size_t i = 0; i < s->n_glob; i++)
-		tb_printf(tb, "%s: %s\n", label, s->glob[i].text);
+		textbuf_printf(tb, "%s: %s\n", label, s->glob[i].text);
 }
 
 void exclusions_format(const struct config *cfg, pthread_mutex_t *lock, struct textbuf *tb)
@@ -53,6 +53,6 @@ void exclusions_format(const struct config *cfg, pthread_mutex_t *lock, struct t
 	format_path_set(tb, "excluding", &cfg->exclude);
 	format_path_set(tb, "excluding programs", &cfg->exclude_exe);
 	for (size_t i = 0; i < cfg->n_exclude_uid; i++)
-		tb_printf(tb, "excluding uid: %u\n", (unsigned)cfg->exclude_uid[i]);
+		textbuf_printf(tb, "excluding uid: %u\n", (unsigned)cfg->exclude_uid[i]);
 	pthread_mutex_unlock(lock);
 }

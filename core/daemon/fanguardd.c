@@ -87,6 +87,7 @@ static int serve(struct runtime *rt)
 	struct monitor *monitor;
 	struct control *control = NULL;
 	struct quarantine_worker *quarantine = NULL;
+	struct pipeline_hooks hooks = { 0 };
 	unsigned workers = runtime_workers(rt);
 	int sfd, rc;
 
@@ -110,32 +111,42 @@ static int serve(struct runtime *rt)
 		return 1;
 	}
 	log_start_async();
-	if (rt->cfg.isolate) {
-		/* the daemon parses no content: it keeps the plugins' names, not their code */
-		runtime_unload_plugin_code(rt);
-		pipeline = pipeline_start_processes(&rt->engine, &rt->cfg, err, sizeof(err));
-	}
-	else {
-		pipeline = pipeline_start_threads(&rt->engine, workers, rt->cfg.max_inflight, err,
-						  sizeof(err));
-	}
-	if (!pipeline) {
+	/* the fanotify group first, unmarked: the pipeline is made knowing how to answer through it */
+	monitor = monitor_create(&rt->cfg, err, sizeof(err));
+	if (!monitor) {
 		log_error("%s", err);
 		return 1;
 	}
+	monitor_hooks(monitor, &hooks);
 	/* before the first event: detections after close_write go to the quarantine thread */
 	if (rt->cfg.quarantine_on_close_write) {
 		quarantine = quarantine_worker_start(rt->cfg.quarantine_dir, err, sizeof(err));
 		if (!quarantine) {
 			log_error("%s", err);
-			pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+			monitor_destroy(monitor);
 			return 1;
 		}
-		pipeline_set_detection_handler(pipeline, quarantine_worker_take, quarantine);
+		hooks.on_detection = quarantine_worker_take;
+		hooks.detection_ctx = quarantine;
 	}
-	monitor = monitor_create(&rt->cfg, pipeline, err, sizeof(err));
-	if (!monitor) {
+	if (rt->cfg.isolate) {
+		/* the daemon parses no content: it keeps the plugins' names, not their code */
+		runtime_unload_plugin_code(rt);
+		pipeline = pipeline_start_processes(&rt->engine, &rt->cfg, &hooks, err, sizeof(err));
+	}
+	else {
+		pipeline = pipeline_start_threads(&rt->engine, workers, rt->cfg.max_inflight, &hooks,
+						  err, sizeof(err));
+	}
+	if (!pipeline) {
 		log_error("%s", err);
+		monitor_destroy(monitor);
+		quarantine_worker_stop(quarantine);
+		return 1;
+	}
+	if (monitor_watch(monitor, pipeline, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		monitor_destroy(monitor);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
 		quarantine_worker_stop(quarantine);
 		return 1;

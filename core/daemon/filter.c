@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "common/log.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 #include "common/procinfo.h"
 #include "daemon/monitor_internal.h"
 

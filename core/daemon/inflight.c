@@ -11,6 +11,7 @@
 #include "common/histogram.h"
 #include "common/log.h"
 #include "daemon/cache.h"
+#include "common/monotonic.h"
 
 int inflight_init(struct inflight_ring *r, unsigned cap, unsigned timeout_ms, char *err,
 		  size_t errlen)
@@ -150,7 +151,7 @@ struct inflight *inflight_next_waiter(struct inflight_ring *r, const struct infl
 
 void inflight_expire(struct inflight_ring *r, inflight_expired_fn expired, void *ctx)
 {
-	uint64_t now = hist_now_ns(), t;
+	uint64_t now = monotonic_ns(), t;
 
 	if (read(r->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
 		log_error("timerfd read: %s", strerror(errno));

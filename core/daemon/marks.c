@@ -8,7 +8,7 @@
 #include <sys/fanotify.h>
 
 #include "common/log.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 
 /* Decodes the octal escapes (\040 for space) mountinfo uses in paths. */
 static void unescape_mountinfo(char *s)

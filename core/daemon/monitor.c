@@ -22,7 +22,7 @@
 
 #include "common/histogram.h"
 #include "common/log.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 #include "daemon/cache.h"
 #include "daemon/exclusions.h"
 #include "daemon/fatal_signal.h"
@@ -30,6 +30,7 @@
 #include "daemon/inflight.h"
 #include "daemon/marks.h"
 #include "daemon/sdnotify.h"
+#include "common/monotonic.h"
 
 #define EVENT_BUF_SIZE (256 * 1024)
 
@@ -69,8 +70,7 @@ static uint64_t choose_events(struct monitor *m)
 	return mask;
 }
 
-struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, char *err,
-			       size_t errlen)
+struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 {
 	struct monitor *m = calloc(1, sizeof(*m));
 	uint64_t mask;
@@ -81,7 +81,6 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 	}
 	m->cfg = cfg;
 	pthread_mutex_init(&m->excl_lock, NULL);
-	m->pipeline = pipeline;
 	m->self = getpid();
 	m->fan_fd = m->reload_fd = -1;
 	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
@@ -99,14 +98,24 @@ struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, ch
 		goto fail;
 	}
 	ignore_marks_init(&m->ignore, m->fan_fd, m->perm_mask, m->caching, cfg->cache_size);
-	if (marks_add_watch_paths(m->fan_fd, cfg, mask, &m->marks, err, errlen) != 0)
-		goto fail;
-	pipeline_set_answerer(pipeline, monitor_answer_from_worker, m);
+	m->mask = mask;
 	fatal_signal_install(m->fan_fd);
 	return m;
 fail:
 	monitor_destroy(m);
 	return NULL;
+}
+
+int monitor_watch(struct monitor *m, struct pipeline *pipeline, char *err, size_t errlen)
+{
+	m->pipeline = pipeline;
+	return marks_add_watch_paths(m->fan_fd, m->cfg, m->mask, &m->marks, err, errlen);
+}
+
+void monitor_hooks(struct monitor *m, struct pipeline_hooks *hooks)
+{
+	hooks->answer = monitor_answer_from_worker;
+	hooks->answer_ctx = m;
 }
 
 unsigned monitor_mark_count(const struct monitor *m)
@@ -223,7 +232,7 @@ static bool stop_requested(struct monitor *m, int signal_fd)
 
 int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 {
-	struct scan_request *req = malloc(sizeof(*req));
+	struct scan_request *req = calloc(1, sizeof(*req));
 	bool stopping = false;
 	uint64_t next_ping = 0;
 	/* ping systemd twice per interval, from this loop: a stuck loop misses its pings */
@@ -232,9 +241,9 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 	if (!req)
 		return -1;
 	while (!stopping || inflight_count(&m->inflight) > 0) {
-		if (watchdog_ms && hist_now_ns() >= next_ping) {
+		if (watchdog_ms && monotonic_ns() >= next_ping) {
 			sd_notify_send("WATCHDOG=1");
-			next_ping = hist_now_ns() + (uint64_t)poll_ms * 1000000ull;
+			next_ping = monotonic_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
 		struct pollfd fds[5] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },

@@ -14,9 +14,19 @@
 
 struct monitor;
 
-/* cfg stays the caller's; the monitor swaps new exclusions into it on reload. */
-struct monitor *monitor_create(struct config *cfg, struct pipeline *pipeline, char *err,
-			       size_t errlen);
+/*
+ * Start-up is in two steps, so that the pipeline gets where it answers when it
+ * is made and nothing is set afterwards: monitor_create opens the fanotify
+ * group (no marks yet: no event can arrive), monitor_hooks tells the pipeline
+ * how to answer through it, and monitor_watch, once the pipeline runs, marks
+ * the watched mounts. cfg stays the caller's; the monitor swaps new
+ * exclusions into it on reload.
+ */
+struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen);
+/* Fills hooks' answerer: pipeline threads answer the kernel through m. */
+void monitor_hooks(struct monitor *m, struct pipeline_hooks *hooks);
+/* Marks the watched mounts; from now on events arrive and go to pipeline. */
+int monitor_watch(struct monitor *m, struct pipeline *pipeline, char *err, size_t errlen);
 /* Number of mounts marked, for the ready line. */
 unsigned monitor_mark_count(const struct monitor *m);
 /* How verdicts are cached: "kernel ignore marks (evictable)", "off", ... for the ready line. */

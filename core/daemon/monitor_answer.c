@@ -15,6 +15,7 @@
 #include "common/eventlog.h"
 #include "common/log.h"
 #include "common/procinfo.h"
+#include "common/monotonic.h"
 
 #define COMPLETION_BATCH 256
 
@@ -81,8 +82,8 @@ static void settle(struct monitor *m, struct inflight *e, enum decision decision
 		   const struct scan_completion *done)
 {
 	if (done) {
-		hist_add(&m->answer_latency,
-			 (done->answered_ns ? done->answered_ns : hist_now_ns()) - e->start_ns);
+		histogram_add(&m->answer_latency,
+			 (done->answered_ns ? done->answered_ns : monotonic_ns()) - e->start_ns);
 		if (e->scanning)
 			remember(m, e, done);
 	}

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/procinfo.h"
 #include "daemon/filter.h"
+#include "common/monotonic.h"
 
 static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
 {
@@ -31,7 +32,7 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 				    struct scan_request *req)
 {
 	struct inflight *e, *leader;
-	uint64_t start = hist_now_ns();
+	uint64_t start = monotonic_ns();
 	int dup_fd;
 
 	if (inflight_full(&m->inflight)) {
@@ -72,7 +73,7 @@ static void submit_close_write(struct monitor *m, const struct fanotify_event_me
 {
 	req->id = 0;
 	req->fd = ev->fd;
-	req->submitted_ns = hist_now_ns();
+	req->submitted_ns = monotonic_ns();
 	m->n.close_write++;
 	if (pipeline_submit(m->pipeline, req) != 0) {
 		m->n.dropped_close_write++;

@@ -37,6 +37,7 @@ struct monitor {
 	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
 	bool caching;
 	uint64_t perm_mask;       /* the permission events we asked for */
+	uint64_t mask;            /* every event the mounts are marked for (monitor_watch) */
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
 	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */

@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "scanner/scanner_proto.h"
+#include "common/monotonic.h"
 
 #define TAG_SLOT_BITS 20 /* max_inflight is at most 65536 */
 #define GEN_MASK ((1ull << (64 - TAG_SLOT_BITS)) - 1)
@@ -44,7 +45,7 @@ struct pending *pending_open(struct pending_table *t, const struct scan_request 
 		pd->gen = t->next_gen = 1;
 	pd->req = *req;
 	pd->req.fd = -1;
-	pd->sent_ns = hist_now_ns();
+	pd->sent_ns = monotonic_ns();
 	pd->out.n_votes = n_votes;
 	pd->waiting = pd->voters = voters;
 	return pd;
@@ -93,7 +94,7 @@ static void finish(struct proc_pipeline *p, struct pending *pd)
 
 	pd->finished = pd->finishing = true;
 	pthread_mutex_unlock(&p->lock);
-	pipeline_finish(&p->base, &pd->req, &pd->out, abstain, hist_now_ns() - pd->sent_ns);
+	pipeline_finish(&p->base, &pd->req, &pd->out, abstain, monotonic_ns() - pd->sent_ns);
 	pthread_mutex_lock(&p->lock);
 	pd->finishing = false;
 	if (!pd->waiting)
@@ -160,7 +161,7 @@ void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 	if (!pd || !(pd->waiting & (1u << i)) || pd->proc[i] != s->proc)
 		return; /* settled already (its scanner was restarted meanwhile) */
 	pd->waiting &= ~(1u << i);
-	hist_add(&p->base.stats.queue_wait, v->queue_ns);
+	histogram_add(&p->base.stats.queue_wait, v->queue_ns);
 	if (!pd->finished)
 		record_votes(pd, s, v);
 	pending_settle(p, pd);

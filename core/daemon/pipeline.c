@@ -11,11 +11,14 @@
 #include "common/log.h"
 #include "common/procinfo.h"
 #include "common/textbuf.h"
+#include "common/monotonic.h"
 
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
-		       unsigned cap, char *err, size_t errlen)
+		       unsigned cap, const struct pipeline_hooks *hooks, char *err, size_t errlen)
 {
 	p->ops = ops;
+	if (hooks)
+		p->hooks = *hooks;
 	p->engine = e;
 	p->cap = cap;
 	p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -92,8 +95,8 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 	r.reason = out->reason == REASON_ERROR ? "on_error" : verdict_reason_name(out->reason);
 	/* a malicious file already written: whoever acts on it (quarantine) logs it when done */
 	if (req->kind == FG_EVENT_CLOSE_WRITE && detected && out->decision == DECISION_DENY &&
-	    out->reason == REASON_DETECTED && p->on_detection &&
-	    p->on_detection(p->detection_ctx, req, out, &r))
+	    out->reason == REASON_DETECTED && p->hooks.on_detection &&
+	    p->hooks.on_detection(p->hooks.detection_ctx, req, out, &r))
 		return;
 	eventlog_write(&r);
 }
@@ -136,13 +139,13 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 static void record_stages(struct stage_stats *s, const struct engine *e, const struct scan_outcome *out,
 			  uint64_t scan_ns)
 {
-	hist_add(&s->read, out->read_ns);
+	histogram_add(&s->read, out->read_ns);
 	if (out->have_sha256)
-		hist_add(&s->sha256, out->sha256_ns);
+		histogram_add(&s->sha256, out->sha256_ns);
 	for (size_t i = 0; i < e->n_plugins; i++)
 		if (out->plugin_ns[i])
-			hist_add(&s->plugin[i], out->plugin_ns[i]);
-	hist_add(&s->scan, scan_ns);
+			histogram_add(&s->plugin[i], out->plugin_ns[i]);
+	histogram_add(&s->scan, scan_ns);
 }
 
 /* A verdict worth remembering: no plugin failed, so a rescan would say the same. */
@@ -168,8 +171,8 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	log_outcome(p, req, out);
 	if (req->kind == FG_EVENT_ON_DEMAND) {
 		record_stages(&p->stats, p->engine, out, scan_ns);
-		if (p->ondemand)
-			p->ondemand(p->ondemand_ctx, req, out);
+		if (req->ondemand)
+			req->ondemand(req->ondemand_ctx, req, out);
 		pthread_mutex_lock(&p->done_lock);
 		p->outstanding--;
 		pthread_mutex_unlock(&p->done_lock);
@@ -177,9 +180,9 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	}
 	done.cacheable = outcome_cacheable(out);
 	done.answered_ns = 0;
-	if (req->id && p->answer &&
-	    p->answer(p->answer_ctx, req->id, out->decision, done.cacheable))
-		done.answered_ns = hist_now_ns();
+	if (req->id && p->hooks.answer &&
+	    p->hooks.answer(p->hooks.answer_ctx, req->id, out->decision, done.cacheable))
+		done.answered_ns = monotonic_ns();
 	record_stages(&p->stats, p->engine, out, scan_ns);
 	done.id = req->id;
 	done.decision = out->decision;
@@ -202,24 +205,6 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 int pipeline_submit(struct pipeline *p, const struct scan_request *req)
 {
 	return p->ops->submit(p, req);
-}
-
-void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *ctx)
-{
-	p->answer = answer;
-	p->answer_ctx = ctx;
-}
-
-void pipeline_set_detection_handler(struct pipeline *p, pipeline_detection_fn fn, void *ctx)
-{
-	p->on_detection = fn;
-	p->detection_ctx = ctx;
-}
-
-void pipeline_set_ondemand(struct pipeline *p, pipeline_ondemand_fn done, void *ctx)
-{
-	p->ondemand = done;
-	p->ondemand_ctx = ctx;
 }
 
 int pipeline_completion_fd(const struct pipeline *p)
@@ -255,20 +240,20 @@ void pipeline_format_stats(struct pipeline *p, struct textbuf *tb)
 	struct stage_stats *s = &p->stats;
 	char buf[256];
 
-	hist_format(&s->queue_wait, buf, sizeof(buf));
-	tb_printf(tb, "latency: queue wait %s\n", buf);
-	hist_format(&s->read, buf, sizeof(buf));
-	tb_printf(tb, "latency: read %s\n", buf);
+	histogram_format(&s->queue_wait, buf, sizeof(buf));
+	textbuf_printf(tb, "latency: queue wait %s\n", buf);
+	histogram_format(&s->read, buf, sizeof(buf));
+	textbuf_printf(tb, "latency: read %s\n", buf);
 	if (p->engine->need_sha256 || s->sha256.count) {
-		hist_format(&s->sha256, buf, sizeof(buf));
-		tb_printf(tb, "latency: sha256 %s\n", buf);
+		histogram_format(&s->sha256, buf, sizeof(buf));
+		textbuf_printf(tb, "latency: sha256 %s\n", buf);
 	}
 	for (size_t i = 0; i < p->engine->n_plugins; i++) {
-		hist_format(&s->plugin[i], buf, sizeof(buf));
-		tb_printf(tb, "latency: plugin %s %s\n", p->engine->plugins[i].name, buf);
+		histogram_format(&s->plugin[i], buf, sizeof(buf));
+		textbuf_printf(tb, "latency: plugin %s %s\n", p->engine->plugins[i].name, buf);
 	}
-	hist_format(&s->scan, buf, sizeof(buf));
-	tb_printf(tb, "latency: whole scan %s\n", buf);
+	histogram_format(&s->scan, buf, sizeof(buf));
+	textbuf_printf(tb, "latency: whole scan %s\n", buf);
 	if (p->ops->format_stats)
 		p->ops->format_stats(p, tb);
 }
@@ -279,11 +264,11 @@ static void prometheus_summary(struct textbuf *tb, const struct histogram *h, co
 	static const double q[] = { 0.5, 0.9, 0.99 };
 
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		tb_printf(tb, "fanguard_scan_stage_seconds{%s,quantile=\"%g\"} %.9f\n", labels, q[i],
-			  (double)hist_percentile(h, q[i] * 100) / 1e9);
-	tb_printf(tb, "fanguard_scan_stage_seconds_sum{%s} %.9f\n", labels,
+		textbuf_printf(tb, "fanguard_scan_stage_seconds{%s,quantile=\"%g\"} %.9f\n", labels, q[i],
+			  (double)histogram_percentile(h, q[i] * 100) / 1e9);
+	textbuf_printf(tb, "fanguard_scan_stage_seconds_sum{%s} %.9f\n", labels,
 		  (double)atomic_load(&h->sum_ns) / 1e9);
-	tb_printf(tb, "fanguard_scan_stage_seconds_count{%s} %llu\n", labels,
+	textbuf_printf(tb, "fanguard_scan_stage_seconds_count{%s} %llu\n", labels,
 		  (unsigned long long)atomic_load(&h->count));
 }
 
@@ -292,7 +277,7 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 	struct stage_stats *s = &p->stats;
 	char labels[128];
 
-	tb_printf(tb, "# HELP fanguard_scan_stage_seconds Time spent per scan stage.\n"
+	textbuf_printf(tb, "# HELP fanguard_scan_stage_seconds Time spent per scan stage.\n"
 		      "# TYPE fanguard_scan_stage_seconds summary\n");
 	prometheus_summary(tb, &s->queue_wait, "stage=\"queue_wait\"");
 	prometheus_summary(tb, &s->read, "stage=\"read\"");

@@ -17,13 +17,28 @@
 struct config;
 struct textbuf;
 
+struct scan_request;
+struct scan_outcome;
+struct event_record;
+
+/*
+ * Requests of kind FG_EVENT_ON_DEMAND (`fanguard scan --daemon`) end in the
+ * requester's own callback with the whole outcome instead of in the
+ * completion queue: nobody in the kernel waits for them. Called from
+ * pipeline threads.
+ */
+typedef void (*pipeline_ondemand_fn)(void *ctx, const struct scan_request *req,
+				     const struct scan_outcome *out);
+
 struct scan_request {
 	uint64_t id;             /* 0: nobody waits for the answer (close_write) */
 	int fd;                  /* owned by the pipeline once submitted */
 	enum fg_event_kind kind;
 	pid_t pid;
-	uint64_t submitted_ns;   /* hist_now_ns() when queued, for the queue-wait histogram */
+	uint64_t submitted_ns;   /* monotonic_ns() when queued, for the queue-wait histogram */
 	struct stat st;
+	pipeline_ondemand_fn ondemand; /* FG_EVENT_ON_DEMAND only: where the outcome goes */
+	void *ondemand_ctx;
 	char path[PATH_MAX];
 };
 
@@ -37,11 +52,37 @@ struct scan_completion {
 	char threats[SCAN_THREATS_MAX];  /* for denies: "clamav: X; yara: Y" */
 };
 
+/*
+ * Lets the pipeline deliver a verdict the moment it is known, before the
+ * completion reaches the reader; answer returns false if the event was
+ * answered already. cacheable: every plugin gave a real verdict. Called from
+ * pipeline threads.
+ */
+typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum decision decision,
+				   bool cacheable);
+/*
+ * A close_write whose file the policy finds malicious, handed over before its
+ * event is logged: the handler acts on the file (quarantine), writes the event
+ * r (valid during the call only) itself and returns true; false: logged as
+ * usual. Called from pipeline threads: it must not block.
+ */
+typedef bool (*pipeline_detection_fn)(void *ctx, const struct scan_request *req,
+				      const struct scan_outcome *out, const struct event_record *r);
+
+/* Where the pipeline delivers, given when it starts (NULL functions: nobody). */
+struct pipeline_hooks {
+	pipeline_answer_fn answer;     /* the monitor: answers the kernel from a pipeline thread */
+	void *answer_ctx;
+	pipeline_detection_fn on_detection; /* the quarantine worker, with on_close_write */
+	void *detection_ctx;
+};
+
 struct pipeline;
 
 /* Scan threads in this process, each with its own plugin contexts (engine's plugins started). */
 struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned workers,
-					unsigned max_queue, char *err, size_t errlen);
+					unsigned max_queue, const struct pipeline_hooks *hooks,
+					char *err, size_t errlen);
 /*
  * One scanner process per group of engine's plugins (`scanner = NAME`; by
  * default one for all), the plugins opened, not started: each process starts
@@ -50,41 +91,14 @@ struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned wo
  * scanner's message.
  */
 struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
-					  char *err, size_t errlen);
+					  const struct pipeline_hooks *hooks, char *err,
+					  size_t errlen);
 
 /* "clamav 1.0 (12 signatures), ..." as the scanner processes reported them. */
 void pipeline_describe_scanners(struct pipeline *p, char *buf, size_t size);
 
 /* Queues a request; on success the fd belongs to the pipeline. -1 when full. */
 int pipeline_submit(struct pipeline *p, const struct scan_request *req);
-/*
- * Lets the pipeline deliver a verdict the moment it is known, before the
- * completion reaches the reader; answer returns false if the event was
- * answered already. cacheable: every plugin gave a real verdict. Called from
- * pipeline threads. Set before the first submit.
- */
-typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum decision decision,
-				   bool cacheable);
-void pipeline_set_answerer(struct pipeline *p, pipeline_answer_fn answer, void *ctx);
-/*
- * Requests of kind FG_EVENT_ON_DEMAND (`fanguard scan --daemon`) end here with
- * the whole outcome instead of in the completion queue: nobody in the kernel
- * waits for them. Called from pipeline threads. Set before the first submit.
- */
-typedef void (*pipeline_ondemand_fn)(void *ctx, const struct scan_request *req,
-				     const struct scan_outcome *out);
-void pipeline_set_ondemand(struct pipeline *p, pipeline_ondemand_fn done, void *ctx);
-/*
- * A close_write whose file the policy finds malicious, handed over before its
- * event is logged: the handler acts on the file (quarantine), writes the event
- * r (valid during the call only) itself and returns true; false: logged as
- * usual. Called from pipeline threads: it must not block. Set before the
- * first submit.
- */
-struct event_record;
-typedef bool (*pipeline_detection_fn)(void *ctx, const struct scan_request *req,
-				      const struct scan_outcome *out, const struct event_record *r);
-void pipeline_set_detection_handler(struct pipeline *p, pipeline_detection_fn fn, void *ctx);
 /*
  * True if pid is one of the pipeline's scanner processes: an open of theirs
  * (a plugin's own file, libclamav's temporary files) must not wait on a scan.

@@ -33,12 +33,7 @@ struct pipeline {
 	unsigned done_head, done_count;
 	unsigned outstanding;          /* submitted, not yet completed */
 	int efd;
-	pipeline_answer_fn answer;
-	void *answer_ctx;
-	pipeline_ondemand_fn ondemand;
-	void *ondemand_ctx;
-	pipeline_detection_fn on_detection;
-	void *detection_ctx;
+	struct pipeline_hooks hooks;
 	struct stage_stats stats;
 	_Atomic unsigned generation;   /* bumped when new signatures take over */
 	/* the scanner processes' pids by pool slot (0: none), read by the monitor for every event */
@@ -47,7 +42,7 @@ struct pipeline {
 };
 
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
-		       unsigned cap, char *err, size_t errlen);
+		       unsigned cap, const struct pipeline_hooks *hooks, char *err, size_t errlen);
 void pipeline_base_free(struct pipeline *p);
 /* Reserves room for one more request; false when the pipeline is full. */
 bool pipeline_reserve(struct pipeline *p);

@@ -29,6 +29,7 @@
 #include "daemon/pipeline_procs_internal.h"
 #include "daemon/scanner_host.h"
 #include "scanner/scanner_proto.h"
+#include "common/monotonic.h"
 
 #define TICK_MAX_NS (50 * 1000000ull)
 #define START_TIMEOUT_NS (300 * 1000000000ull) /* a big ClamAV database takes a while */
@@ -36,7 +37,7 @@
 /* Periodic duties: decisions at the deadline, restarts, scanners stuck or too big. */
 static void tick(struct proc_pipeline *p)
 {
-	uint64_t now = hist_now_ns(), t;
+	uint64_t now = monotonic_ns(), t;
 	/* a scan outliving the deadline by this much means its scanner is stuck */
 	uint64_t hang_ns = (uint64_t)p->cfg->timeout_ms * 2000000ull + 1000000000ull;
 
@@ -177,7 +178,7 @@ static void procs_format_stats(struct pipeline *base, struct textbuf *tb)
 		static const char *const names[] = { "down", "starting", "ready", "DISABLED" };
 		char plugins[256];
 		pool_plugin_names(p, s, plugins, sizeof(plugins));
-		tb_printf(tb, "scanner %s (%s): %s, pid %d, %llu crashes, %llu restarts, %llu killed "
+		textbuf_printf(tb, "scanner %s (%s): %s, pid %d, %llu crashes, %llu restarts, %llu killed "
 			  "hung, %llu killed for memory, %llu MiB resident\n",
 			  s->name, plugins, names[s->state], (int)s->pid, s->crashes, s->restarts,
 			  s->hung_kills, s->memory_kills,
@@ -248,7 +249,8 @@ static int wait_for_scanners(struct proc_pipeline *p, char *err, size_t errlen)
 }
 
 struct pipeline *pipeline_start_processes(const struct engine *engine, const struct config *cfg,
-					  char *err, size_t errlen)
+					  const struct pipeline_hooks *hooks, char *err,
+					  size_t errlen)
 {
 	struct proc_pipeline *p = calloc(1, sizeof(*p));
 	struct itimerspec its;
@@ -270,7 +272,7 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	its.it_interval.tv_nsec = its.it_value.tv_nsec = (long)p->tick_ns;
 	/* first: stopping after a failure looks at every pool entry */
 	if (pool_init(p, engine, err, errlen) != 0 ||
-	    pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, err, errlen) != 0)
+	    pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, hooks, err, errlen) != 0)
 		goto fail;
 	p->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (p->exe_fd < 0) {

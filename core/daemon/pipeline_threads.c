@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "daemon/pipeline_internal.h"
+#include "common/monotonic.h"
 
 struct worker {
 	struct thread_pipeline *pipeline;
@@ -33,11 +34,11 @@ static void scan_one(struct worker *w, const struct scan_request *req)
 	struct scan_target target = {
 		.fd = req->fd, .path = req->path, .st = &req->st, .pid = req->pid, .kind = req->kind,
 	};
-	uint64_t start = hist_now_ns();
+	uint64_t start = monotonic_ns();
 
-	hist_add(&w->pipeline->base.stats.queue_wait, start - req->submitted_ns);
+	histogram_add(&w->pipeline->base.stats.queue_wait, start - req->submitted_ns);
 	engine_scan(&w->ctx, &target, &out);
-	pipeline_finish(&w->pipeline->base, req, &out, 0, hist_now_ns() - start);
+	pipeline_finish(&w->pipeline->base, req, &out, 0, monotonic_ns() - start);
 }
 
 static void *worker_main(void *arg)
@@ -148,7 +149,8 @@ static const struct pipeline_ops thread_ops = {
 };
 
 struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned workers,
-					unsigned max_queue, char *err, size_t errlen)
+					unsigned max_queue, const struct pipeline_hooks *hooks,
+					char *err, size_t errlen)
 {
 	struct thread_pipeline *p = calloc(1, sizeof(*p));
 
@@ -158,7 +160,7 @@ struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned wo
 	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
-	if (pipeline_base_init(&p->base, &thread_ops, engine, max_queue, err, errlen) != 0) {
+	if (pipeline_base_init(&p->base, &thread_ops, engine, max_queue, hooks, err, errlen) != 0) {
 		threads_free(p);
 		return NULL;
 	}

@@ -21,6 +21,7 @@
 #include "daemon/pipeline.h"
 #include "common/procinfo.h"
 #include "common/quarantine.h"
+#include "common/monotonic.h"
 
 /* Clients scanning at once; each has one file in the pipeline at a time. */
 #define SESSIONS_MAX 8
@@ -98,7 +99,7 @@ static void finished_scan(void *ctx, const struct scan_request *req, const struc
 
 static uint64_t deadline_after_ms(unsigned ms)
 {
-	return hist_now_ns() + (uint64_t)ms * 1000000ull;
+	return monotonic_ns() + (uint64_t)ms * 1000000ull;
 }
 
 static void set_result(struct result *r, const char *kind, const char *errors)
@@ -117,13 +118,15 @@ static void scan_in_pipeline(struct session *s, struct scan_request *req, uint64
 
 	pthread_mutex_lock(&svc->lock);
 	req->id = ONDEMAND_ID_BIT | ++svc->next_id;
+	req->ondemand = finished_scan;
+	req->ondemand_ctx = svc;
 	s->waiting_for = req->id;
 	s->done = false;
 	pthread_mutex_unlock(&svc->lock);
 
 	/* a full pipeline is busy with on-access events, which come first: wait for room */
 	while (pipeline_submit(svc->pipeline, req) != 0) {
-		if (hist_now_ns() >= deadline || svc->stopping) {
+		if (monotonic_ns() >= deadline || svc->stopping) {
 			close(req->fd);
 			set_result(&s->result, "error", "the daemon is too busy to scan it now");
 			pthread_mutex_lock(&svc->lock);
@@ -203,7 +206,7 @@ static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 		set_result(&s->result, "error", strerror(errno));
 		return;
 	}
-	req.submitted_ns = hist_now_ns();
+	req.submitted_ns = monotonic_ns();
 	/* the pipeline answers within its deadline; the slack covers a scanner restart */
 	scan_in_pipeline(s, &req, deadline_after_ms(2 * cfg->timeout_ms + 2000));
 	if ((flags & SCAN_ITEM_MOVE) && s->result.detected)
@@ -282,10 +285,9 @@ struct scan_service *scan_service_start(struct pipeline *p, const struct engine 
 	svc->cfg = cfg;
 	pthread_mutex_init(&svc->lock, NULL);
 	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* the clock hist_now_ns() reads */
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* the clock monotonic_ns() reads */
 	pthread_cond_init(&svc->changed, &attr);
 	pthread_condattr_destroy(&attr);
-	pipeline_set_ondemand(p, finished_scan, svc);
 	return svc;
 }
 

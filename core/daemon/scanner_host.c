@@ -15,6 +15,7 @@
 #include "daemon/pipeline_procs_internal.h"
 #include "scanner/scanner.h"
 #include "scanner/scanner_proto.h"
+#include "common/monotonic.h"
 
 #define SCANNER_SNDBUF (8 * 1024 * 1024)
 
@@ -83,7 +84,7 @@ int scanner_host_spawn(struct proc_pipeline *p, struct scanner *s, char *err, si
 	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), pid);
 	s->sock = sv[0];
 	s->state = SC_STARTING;
-	s->started_ns = hist_now_ns();
+	s->started_ns = monotonic_ns();
 	s->kill_reason = NULL;
 	if (p->epfd >= 0) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
@@ -164,7 +165,7 @@ void scanner_host_scan_msg(struct scanner_scan *scan, const struct scan_request 
 int scanner_host_send_scan(const struct scanner *s, struct scanner_scan *scan, int fd)
 {
 	/* each scanner's own: its queue wait starts when it is sent the file */
-	scan->sent_ns = hist_now_ns();
+	scan->sent_ns = monotonic_ns();
 	return scanner_send(s->sock, scan, scanner_scan_len(scan), fd, MSG_DONTWAIT);
 }
 
@@ -214,7 +215,7 @@ void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t dead
 	int status;
 
 	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
-	while (waitpid(s->pid, &status, WNOHANG) == 0 && hist_now_ns() < deadline)
+	while (waitpid(s->pid, &status, WNOHANG) == 0 && monotonic_ns() < deadline)
 		usleep(2000);
 	if (waitpid(s->pid, &status, WNOHANG) == 0) {
 		kill(s->pid, SIGKILL);

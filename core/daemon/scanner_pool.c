@@ -19,6 +19,7 @@
 #include "daemon/pipeline_procs_internal.h"
 #include "daemon/scanner_host.h"
 #include "scanner/scanner_proto.h"
+#include "common/monotonic.h"
 
 #define RESTART_BACKOFF_MIN_NS (100 * 1000000ull)
 #define RESTART_BACKOFF_MAX_NS (5000 * 1000000ull)
@@ -154,7 +155,7 @@ static void reload_failed(struct proc_pipeline *p, const char *why);
 
 void pool_scanner_down(struct proc_pipeline *p, struct scanner *s)
 {
-	uint64_t now = hist_now_ns();
+	uint64_t now = monotonic_ns();
 	char status_text[96], why[256];
 
 	scanner_host_reap(p, s, status_text, sizeof(status_text));
@@ -195,7 +196,7 @@ void pool_restart_due(struct proc_pipeline *p, uint64_t now)
 
 void pool_stop(struct proc_pipeline *p, unsigned wait_ms)
 {
-	uint64_t deadline = hist_now_ns() + (uint64_t)wait_ms * 1000000ull;
+	uint64_t deadline = monotonic_ns() + (uint64_t)wait_ms * 1000000ull;
 
 	for (size_t j = 0; j < PIPELINE_MAX_HELPERS; j++)
 		if (p->pool[j].sock >= 0) {

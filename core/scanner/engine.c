@@ -12,6 +12,7 @@
 
 #include "common/histogram.h"
 #include "common/sha256.h"
+#include "common/monotonic.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -145,12 +146,12 @@ static void ask_plugins(struct engine_thread *t, const struct fg_scan_object *ob
 		};
 		enum fg_verdict verdict;
 
-		uint64_t start = hist_now_ns();
+		uint64_t start = monotonic_ns();
 
 		v->threat[0] = '\0';
 		verdict = p->desc.scan(p->state, t->ctx[i], obj, &res);
 		v->threat[sizeof(v->threat) - 1] = '\0';
-		out->plugin_ns[i] = hist_now_ns() - start;
+		out->plugin_ns[i] = monotonic_ns() - start;
 		switch (verdict) {
 		case FG_VERDICT_CLEAN:
 		case FG_VERDICT_DETECTED:
@@ -252,13 +253,13 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 
 	memset(out, 0, sizeof(*out));
 	out->n_votes = e->n_plugins;
-	start = hist_now_ns();
+	start = monotonic_ns();
 	if (load_bytes(t, &obj, &is_mapped, why, sizeof(why)) != 0) {
 		fail_all(e, out, why);
 		goto done;
 	}
 	mapped = is_mapped;
-	out->read_ns = hist_now_ns() - start;
+	out->read_ns = monotonic_ns() - start;
 	if (mapped && sigsetjmp(jump, 1) != 0) {
 		sigbus_jump = NULL;
 		munmap((void *)obj.data, obj.size);
@@ -270,7 +271,7 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 	if (mapped)
 		sigbus_jump = &jump;
 	if (e->need_sha256) {
-		start = hist_now_ns();
+		start = monotonic_ns();
 		if (sha256_of(obj.data, obj.size, obj.fd, out->sha256) == 0) {
 			out->have_sha256 = true;
 			obj.sha256 = out->sha256;
@@ -280,7 +281,7 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 			fail_all(e, out, why);
 			goto done;
 		}
-		out->sha256_ns = hist_now_ns() - start;
+		out->sha256_ns = monotonic_ns() - start;
 	}
 	ask_plugins(t, &obj, out);
 	sigbus_jump = NULL;

@@ -16,6 +16,7 @@
 #include "scanner/runtime.h"
 #include "scanner/sandbox.h"
 #include "scanner/scanner_proto.h"
+#include "common/monotonic.h"
 
 static _Atomic unsigned threads_serving;
 
@@ -42,7 +43,7 @@ static void scan_one(struct scan_thread *t, const struct scanner_scan *req, int 
 		.kind = (enum fg_event_kind)req->kind,
 	};
 
-	uint64_t start = hist_now_ns();
+	uint64_t start = monotonic_ns();
 
 	engine_scan(&t->ctx, &target, &out);
 	reply->type = SCANNER_VERDICT;

@@ -90,21 +90,21 @@ static void test_histogram(void)
 	static struct histogram h;
 	char buf[128];
 
-	hist_format(&h, buf, sizeof(buf));
+	histogram_format(&h, buf, sizeof(buf));
 	CHECK(strcmp(buf, "n=0") == 0);
-	CHECK(hist_percentile(&h, 50) == 0);
+	CHECK(histogram_percentile(&h, 50) == 0);
 	for (uint64_t i = 1; i <= 1000; i++)
-		hist_add(&h, i * 1000); /* 1us .. 1ms */
-	uint64_t p50 = hist_percentile(&h, 50), p99 = hist_percentile(&h, 99);
+		histogram_add(&h, i * 1000); /* 1us .. 1ms */
+	uint64_t p50 = histogram_percentile(&h, 50), p99 = histogram_percentile(&h, 99);
 	CHECK(p50 >= 500000 && p50 <= 500000 * 5 / 4);   /* within a bucket (25%) */
 	CHECK(p99 >= 990000 && p99 <= 1000000);          /* capped by the maximum */
-	CHECK(hist_percentile(&h, 100) == 1000000);
-	hist_format(&h, buf, sizeof(buf));
+	CHECK(histogram_percentile(&h, 100) == 1000000);
+	histogram_format(&h, buf, sizeof(buf));
 	CHECK_STR_CONTAINS(buf, "n=1000 p50=");
 	CHECK_STR_CONTAINS(buf, "max=1.0ms");
-	hist_add(&h, 0);
-	hist_add(&h, 3);
-	CHECK(hist_percentile(&h, 0.1) <= 3);
+	histogram_add(&h, 0);
+	histogram_add(&h, 3);
+	CHECK(histogram_percentile(&h, 0.1) <= 3);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /* Watch/exclude matching and lexical normalization. */
 #include "check.h"
-#include "common/pathmatch.h"
+#include "common/path.h"
 
 static void test_under(void)
 {

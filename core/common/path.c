@@ -1,4 +1,4 @@
-#include "common/pathmatch.h"
+#include "common/path.h"
 
 #include <fnmatch.h>
 #include <limits.h>

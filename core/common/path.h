@@ -2,8 +2,8 @@
  * Deciding whether a path is watched: below a watch path and below no exclude,
  * and matching paths against exclusion globs. Pure logic.
  */
-#ifndef FANGUARD_PATHMATCH_H
-#define FANGUARD_PATHMATCH_H
+#ifndef FANGUARD_PATH_H
+#define FANGUARD_PATH_H
 
 #include <stdbool.h>
 #include <stddef.h>
