@@ -42,13 +42,12 @@ static double now_us(void)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: fg_openbench mkfiles DIR N SIZE\n"
-		"       fg_openbench seq DIR N\n"
-		"       fg_openbench par DIR N THREADS\n"
-		"       fg_openbench same FILE THREADS\n"
-		"       fg_openbench list FILE_OF_PATHS\n"
-		"       fg_openbench probe FILE\n");
+	fprintf(stderr, "usage: fg_openbench mkfiles DIR N SIZE\n"
+			"       fg_openbench seq DIR N\n"
+			"       fg_openbench par DIR N THREADS\n"
+			"       fg_openbench same FILE THREADS\n"
+			"       fg_openbench list FILE_OF_PATHS\n"
+			"       fg_openbench probe FILE\n");
 	exit(2);
 }
 
@@ -142,8 +141,8 @@ static void print_stats(double *lat, size_t n)
 	qsort(lat, n, sizeof(*lat), cmp_double);
 	for (size_t i = 0; i < n; i++)
 		sum += lat[i];
-	printf(" p50_us=%.1f p99_us=%.1f mean_us=%.1f max_us=%.1f", pct(lat, n, 50), pct(lat, n, 99),
-	       n ? sum / (double)n : 0.0, n ? lat[n - 1] : 0.0);
+	printf(" p50_us=%.1f p99_us=%.1f mean_us=%.1f max_us=%.1f", pct(lat, n, 50),
+	       pct(lat, n, 99), n ? sum / (double)n : 0.0, n ? lat[n - 1] : 0.0);
 }
 
 /* ---- one thread, a list of paths ----------------------------------------------------- */
@@ -163,8 +162,8 @@ static int run_paths(const char *mode, char **paths, size_t n)
 
 		if (err) {
 			if (!failed)
-				fprintf(stderr, "fg_openbench: %s: %s (%s)\n", paths[i], errname(err),
-					strerror(err));
+				fprintf(stderr, "fg_openbench: %s: %s (%s)\n", paths[i],
+					errname(err), strerror(err));
 			failed++;
 			continue;
 		}
@@ -243,11 +242,11 @@ static char **read_list(const char *file, size_t *count)
 /* ---- many threads --------------------------------------------------------------------- */
 
 struct shared {
-	char **paths;        /* par: the files; same: paths[0] */
-	size_t n;            /* par: number of files */
-	double *lat;         /* par: per file; same: per thread */
-	int *err;            /* same: per thread */
-	atomic_size_t next;  /* par: next file to take */
+	char **paths;       /* par: the files; same: paths[0] */
+	size_t n;           /* par: number of files */
+	double *lat;        /* par: per file; same: per thread */
+	int *err;           /* same: per thread */
+	atomic_size_t next; /* par: next file to take */
 	atomic_size_t failed;
 	pthread_barrier_t start;
 };
@@ -451,7 +450,8 @@ static int mode_mkfiles(const char *dir, size_t n, size_t size)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				fprintf(stderr, "fg_openbench: write %s: %s\n", path, strerror(errno));
+				fprintf(stderr, "fg_openbench: write %s: %s\n", path,
+					strerror(errno));
 				close(fd);
 				free(path);
 				return 1;

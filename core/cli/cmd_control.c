@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/config.h"
 #include "cli/control_client.h"
+#include "common/config.h"
 #include "common/install_paths.h"
 
 int cmd_control(int argc, char **argv)

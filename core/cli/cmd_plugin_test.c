@@ -26,7 +26,7 @@
 #define MAX_SETTINGS 64
 
 struct setting {
-	const char *arg;  /* NAME=VALUE as given */
+	const char *arg; /* NAME=VALUE as given */
 	char name[64];
 	const char *value;
 };
@@ -43,12 +43,13 @@ struct plugin_test {
 
 static void plugin_test_usage(FILE *out)
 {
-	fprintf(out, "usage: fanguard plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
-		     "  -o NAME=VALUE  set a declared option, as `NAME = VALUE` in the plugin's section;\n"
-		     "                 repeat it to give a list option several items (NAME= alone: empty)\n"
-		     "loads the plugin alone, prints its name, version, ABI and options, starts it\n"
-		     "and scans each FILE with it in this process (no sandbox, no deadline)\n"
-		     "exit status: 0 nothing found, 1 something found, 2 errors (and nothing found)\n");
+	fprintf(out,
+		"usage: fanguard plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
+		"  -o NAME=VALUE  set a declared option, as `NAME = VALUE` in the plugin's section;\n"
+		"                 repeat it to give a list option several items (NAME= alone: empty)\n"
+		"loads the plugin alone, prints its name, version, ABI and options, starts it\n"
+		"and scans each FILE with it in this process (no sandbox, no deadline)\n"
+		"exit status: 0 nothing found, 1 something found, 2 errors (and nothing found)\n");
 }
 
 static const char *type_name(enum fg_option_type type)
@@ -81,8 +82,9 @@ static void print_descriptor(const struct plugin *p)
 	for (const struct fg_option_spec *o = d->options; o && o->name; o++) {
 		const char *def = o->default_value;
 		bool quote = def && o->type == FG_OPT_STRING;
-		printf("  %s (%s, default %s%s%s): %s\n", o->name, type_name(o->type), quote ? "\"" : "",
-		       def ? def : "unset", quote ? "\"" : "", o->help ? o->help : "");
+		printf("  %s (%s, default %s%s%s): %s\n", o->name, type_name(o->type),
+		       quote ? "\"" : "", def ? def : "unset", quote ? "\"" : "",
+		       o->help ? o->help : "");
 	}
 }
 
@@ -121,8 +123,8 @@ static int check_settings(const struct plugin_test *t, const struct plugin *p)
 	for (size_t i = 0; i < t->n_set; i++) {
 		if (find_spec(p, t->set[i].name))
 			continue;
-		fprintf(stderr, "fanguard: -o %s: plugin '%s' has no option '%s' (its options:", t->set[i].arg,
-			p->name, t->set[i].name);
+		fprintf(stderr, "fanguard: -o %s: plugin '%s' has no option '%s' (its options:",
+			t->set[i].arg, p->name, t->set[i].name);
 		for (const struct fg_option_spec *o = p->desc.options; o && o->name; o++)
 			fprintf(stderr, "%s %s", o == p->desc.options ? "" : ",", o->name);
 		fprintf(stderr, "%s)\n", p->desc.options && p->desc.options->name ? "" : " none");
@@ -165,7 +167,8 @@ static void put_item(FILE *f, const struct setting *s, const struct fg_option_sp
 }
 
 /* A list gets every -o of its name, in order, at the first one; "NAME=" adds nothing. */
-static void put_setting(FILE *f, const struct plugin_test *t, size_t i, const struct fg_option_spec *spec)
+static void put_setting(FILE *f, const struct plugin_test *t, size_t i,
+			const struct fg_option_spec *spec)
 {
 	const struct setting *s = &t->set[i];
 	bool any = false;
@@ -210,12 +213,14 @@ static int write_config(struct plugin_test *t, const struct plugin *p)
 		}
 		return -1;
 	}
-	fprintf(f, "# fanguard plugin-test: one plugin, scanned in this process\n"
-		   "watch { paths = {\"/\"} }\n"
-		   "scan { isolation = \"thread\" }\n"
-		   "control { socket = \"\" }\n"
-		   "plugin %s {\n"
-		   "  path = ", p->name);
+	fprintf(f,
+		"# fanguard plugin-test: one plugin, scanned in this process\n"
+		"watch { paths = {\"/\"} }\n"
+		"scan { isolation = \"thread\" }\n"
+		"control { socket = \"\" }\n"
+		"plugin %s {\n"
+		"  path = ",
+		p->name);
 	put_quoted(f, t->so_path);
 	fputc('\n', f);
 	for (size_t i = 0; i < t->n_set; i++)
@@ -266,7 +271,9 @@ static void scan_file(struct plugin_test *t, struct engine_thread *thread, const
 {
 	struct stat st;
 	struct scan_outcome out;
-	struct scan_target target = { .fd = -1, .path = path, .st = &st, .kind = FG_EVENT_ON_DEMAND };
+	struct scan_target target = {
+		.fd = -1, .path = path, .st = &st, .kind = FG_EVENT_ON_DEMAND
+	};
 	const struct plugin_vote *v = &out.votes[0];
 
 	target.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -302,8 +309,7 @@ static void scan_file(struct plugin_test *t, struct engine_thread *thread, const
 		t->errors++;
 		printf("%s: %s ERROR\n", path, v->threat[0] ? v->threat : "(no message)");
 		break;
-	default:
-		printf("%s: OK\n", path);
+	default: printf("%s: OK\n", path);
 	}
 }
 

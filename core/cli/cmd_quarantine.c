@@ -8,10 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/scan_report.h"
 #include "common/config.h"
 #include "common/install_paths.h"
 #include "common/quarantine.h"
-#include "cli/scan_report.h"
 
 static void quarantine_usage(FILE *out)
 {
@@ -111,7 +111,8 @@ int cmd_quarantine(int argc, char **argv)
 	if (strcmp(action, "list") == 0) {
 		rc = list_items(qfd, dir);
 	} else if (strcmp(action, "restore") == 0) {
-		rc = quarantine_restore(qfd, argv[optind + 1], &item, err, sizeof(err)) == 0 ? 0 : 1;
+		rc = quarantine_restore(qfd, argv[optind + 1], &item, err, sizeof(err)) == 0 ? 0
+											     : 1;
 		if (rc == 0)
 			printf("%s: restored to %s (owner %u:%u, mode %04o)\n", item.id, item.path,
 			       (unsigned)item.uid, (unsigned)item.gid, (unsigned)item.mode);

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "cli/cmd_quarantine.h"
+#include "cli/scan_client.h"
+#include "cli/scan_report.h"
 #include "common/install_paths.h"
 #include "common/log.h"
 #include "common/quarantine.h"
 #include "scanner/runtime.h"
-#include "cli/scan_client.h"
-#include "cli/scan_report.h"
 
 /* The daemon serves a few scanning clients at once; more connections would be refused. */
 #define DAEMON_JOBS_MAX 4
@@ -41,8 +41,8 @@ struct job_queue {
 
 struct scan_run {
 	struct runtime rt;
-	bool daemon;               /* the running fanguardd scans; this process only walks */
-	bool move;                 /* --move: detected files go into the quarantine folder */
+	bool daemon; /* the running fanguardd scans; this process only walks */
+	bool move;   /* --move: detected files go into the quarantine folder */
 	int quarantine_fd;
 	unsigned jobs;
 	struct scan_report report;
@@ -110,8 +110,9 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 {
 	struct stat st;
 	struct scan_outcome out;
-	struct scan_target target = { .fd = job->fd, .path = job->path, .st = &st,
-				      .kind = FG_EVENT_ON_DEMAND };
+	struct scan_target target = {
+		.fd = job->fd, .path = job->path, .st = &st, .kind = FG_EVENT_ON_DEMAND
+	};
 	struct scan_result res = { .path = job->path, .detections = "", .errors = "" };
 	char detections[1024], errors[1024];
 
@@ -135,7 +136,8 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 	res.errors = errors;
 	res.error_votes = errors[0] != '\0';
 	if (res.kind == RESULT_ALLOW && detections[0])
-		res.allowed_by = out.reason == REASON_TRUSTED ? "an allowlist" : "the majority policy";
+		res.allowed_by =
+			out.reason == REASON_TRUSTED ? "an allowlist" : "the majority policy";
 	scan_report_result(&run->report, &res);
 	if (run->move && res.kind == RESULT_DENY && out.reason == REASON_DETECTED)
 		cmd_quarantine_move(run->quarantine_fd, job->path, &st, detections, &run->report);
@@ -155,7 +157,7 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 		if (*conn < 0)
 			*conn = scan_client_connect(run->rt.cfg.control_socket, err, sizeof(err));
 		if (*conn >= 0 && scan_client_scan(*conn, job->fd, job->path, run->move, &a, err,
-								    sizeof(err)) == 0)
+						   sizeof(err)) == 0)
 			break;
 		if (*conn >= 0)
 			close(*conn);
@@ -219,7 +221,8 @@ static void *scan_thread(void *arg)
 
 /* ---- walking the trees ---- */
 
-static void walk_path(struct scan_run *run, int dirfd, const char *name, const char *path, bool top);
+static void walk_path(struct scan_run *run, int dirfd, const char *name, const char *path,
+		      bool top);
 
 static void walk_dir(struct scan_run *run, int fd, const char *path)
 {
@@ -235,8 +238,8 @@ static void walk_dir(struct scan_run *run, int fd, const char *path)
 	while ((errno = 0, de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", de->d_name) >=
-		    (int)sizeof(child)) {
+		if (snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "",
+			     de->d_name) >= (int)sizeof(child)) {
 			scan_report_path_error(&run->report, path, "path too long");
 			continue;
 		}
@@ -367,7 +370,8 @@ int cmd_scan(int argc, char **argv)
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
 			if (*end || jobs < 1 || jobs > 256) {
-				fprintf(stderr, "fanguard scan: -j wants a number from 1 to 256, not '%s'\n",
+				fprintf(stderr,
+					"fanguard scan: -j wants a number from 1 to 256, not '%s'\n",
 					optarg);
 				return SCAN_EXIT_ERROR;
 			}
@@ -396,7 +400,8 @@ int cmd_scan(int argc, char **argv)
 	}
 	/* with --daemon the daemon moves files into its own quarantine */
 	if (run.move && !run.daemon &&
-	    (run.quarantine_fd = quarantine_open(run.rt.cfg.quarantine_dir, err, sizeof(err))) < 0) {
+	    (run.quarantine_fd = quarantine_open(run.rt.cfg.quarantine_dir, err, sizeof(err))) <
+		    0) {
 		fprintf(stderr, "fanguard: %s\n", err);
 		unprepare(&run);
 		return SCAN_EXIT_ERROR;
@@ -418,11 +423,12 @@ int cmd_scan(int argc, char **argv)
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	if (run.daemon)
-		snprintf(plugins, sizeof(plugins), "those of fanguardd at %s", run.rt.cfg.control_socket);
+		snprintf(plugins, sizeof(plugins), "those of fanguardd at %s",
+			 run.rt.cfg.control_socket);
 	else
 		runtime_describe_plugins(&run.rt, plugins, sizeof(plugins));
 	scan_report_summary(&run.report, plugins, verdict_policy_name(run.rt.cfg.verdict.policy),
-		       seconds_since(&t0));
+			    seconds_since(&t0));
 	free(threads);
 	queue_fini(&run.queue);
 	unprepare(&run);

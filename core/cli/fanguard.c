@@ -11,21 +11,22 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: fanguard COMMAND [ARGS]\n"
-		     "commands:\n"
-		     "  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
-		     "                               scan files and directories with the configured plugins\n"
-		     "                               (--daemon: let the running fanguardd scan them)\n"
-		     "  status [-c FILE]             the running daemon: plugins, counters, latencies\n"
-		     "  reload [-c FILE]             make the running daemon load new signatures and rules\n"
-		     "  stats [-c FILE] [--prometheus]\n"
-		     "                               the daemon's metrics in Prometheus' text format\n"
-		     "  plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
-		     "                               load one plugin alone and scan FILEs with it\n"
-		     "  quarantine [-c FILE] list | restore ID | delete ID\n"
-		     "                               files moved into quarantine (scan --move, the daemon)\n"
-		     "  version                      print the version\n"
-		     "run `fanguard COMMAND -h` for a command's options\n");
+	fprintf(out,
+		"usage: fanguard COMMAND [ARGS]\n"
+		"commands:\n"
+		"  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
+		"                               scan files and directories with the configured plugins\n"
+		"                               (--daemon: let the running fanguardd scan them)\n"
+		"  status [-c FILE]             the running daemon: plugins, counters, latencies\n"
+		"  reload [-c FILE]             make the running daemon load new signatures and rules\n"
+		"  stats [-c FILE] [--prometheus]\n"
+		"                               the daemon's metrics in Prometheus' text format\n"
+		"  plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
+		"                               load one plugin alone and scan FILEs with it\n"
+		"  quarantine [-c FILE] list | restore ID | delete ID\n"
+		"                               files moved into quarantine (scan --move, the daemon)\n"
+		"  version                      print the version\n"
+		"run `fanguard COMMAND -h` for a command's options\n");
 }
 
 int main(int argc, char **argv)
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
 		       FG_PLUGIN_ABI_MINOR);
 		return 0;
 	}
-	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;
 	}

@@ -83,8 +83,9 @@ int scan_client_scan(int conn, int fd, const char *path, bool move, struct daemo
 		{ .iov_base = &h, .iov_len = sizeof(h) },
 		{ .iov_base = (void *)path, .iov_len = path_len },
 	};
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
+	struct msghdr msg = {
+		.msg_iov = iov, .msg_iovlen = 2, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)
+	};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 	ssize_t want = (ssize_t)(sizeof(h) + path_len);
 

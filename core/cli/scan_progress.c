@@ -25,8 +25,8 @@ static unsigned terminal_width(void)
 	return 80;
 }
 
-void scan_progress_update(struct scan_progress *p, unsigned long long files, unsigned long long bytes,
-		     const char *path)
+void scan_progress_update(struct scan_progress *p, unsigned long long files,
+			  unsigned long long bytes, const char *path)
 {
 	uint64_t now;
 	double seconds;
@@ -43,14 +43,16 @@ void scan_progress_update(struct scan_progress *p, unsigned long long files, uns
 	if (seconds < 1e-3)
 		seconds = 1e-3;
 	len = (size_t)snprintf(line, sizeof(line), "%llu files  %.0f files/s  %.1f MB/s  ", files,
-			       (double)files / seconds, (double)bytes / (1024.0 * 1024.0) / seconds);
+			       (double)files / seconds,
+			       (double)bytes / (1024.0 * 1024.0) / seconds);
 	width = terminal_width() - 1; /* the last column would wrap on some terminals */
 	if (width > sizeof(line) - 1)
 		width = sizeof(line) - 1;
 	room = len < width ? width - len : 0;
 	plen = strlen(path);
 	if (room > 3 && plen > room) /* keep the end of the path: the file name */
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "...%s", path + plen - (room - 3));
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "...%s",
+					path + plen - (room - 3));
 	else if (room >= plen)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s", path);
 	fprintf(stderr, "\r\033[K%s", line);

@@ -135,9 +135,7 @@ static void print_human(struct scan_report *r, const struct scan_result *res)
 		if (!r->infected_only)
 			printf("%s: skipped, %s\n", res->path, res->errors);
 		break;
-	case RESULT_ERROR:
-		printf("%s: %s ERROR\n", res->path, res->errors);
-		break;
+	case RESULT_ERROR: printf("%s: %s ERROR\n", res->path, res->errors); break;
 	}
 	if (res->error_votes) {
 		c = (struct human_ctx){ .path = res->path, .suffix = "", .out = stderr };
@@ -192,8 +190,9 @@ void scan_report_result(struct scan_report *r, const struct scan_result *res)
 
 void scan_report_path_error(struct scan_report *r, const char *path, const char *what)
 {
-	struct scan_result res = { .path = path, .kind = RESULT_ERROR, .detections = "",
-				   .errors = what };
+	struct scan_result res = {
+		.path = path, .kind = RESULT_ERROR, .detections = "", .errors = what
+	};
 
 	scan_report_result(r, &res);
 }
@@ -209,7 +208,8 @@ void scan_report_moved(struct scan_report *r, const char *path, const char *id)
 	pthread_mutex_unlock(&r->lock);
 }
 
-void scan_report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds)
+void scan_report_summary(struct scan_report *r, const char *plugins, const char *policy,
+			 double seconds)
 {
 	double mb = (double)r->bytes / (1024.0 * 1024.0);
 	double per_s = seconds > 0 ? 1.0 / seconds : 0;

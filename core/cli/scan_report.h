@@ -42,7 +42,8 @@ void scan_report_result(struct scan_report *r, const struct scan_result *res);
 void scan_report_path_error(struct scan_report *r, const char *path, const char *what);
 /* "PATH: moved to quarantine as ID" (on stderr with --json, which keeps stdout JSON). */
 void scan_report_moved(struct scan_report *r, const char *path, const char *id);
-void scan_report_summary(struct scan_report *r, const char *plugins, const char *policy, double seconds);
+void scan_report_summary(struct scan_report *r, const char *plugins, const char *policy,
+			 double seconds);
 void scan_report_fini(struct scan_report *r);
 
 #endif

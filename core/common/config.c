@@ -36,7 +36,8 @@ static char *read_file(const char *path, size_t *len_out)
 	}
 	len = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
 	if (ferror(f) || len > CONFIG_MAX_BYTES) {
-		config_fail_at(0, ferror(f) ? "read error" : "larger than %d bytes", CONFIG_MAX_BYTES);
+		config_fail_at(0, ferror(f) ? "read error" : "larger than %d bytes",
+			       CONFIG_MAX_BYTES);
 		fclose(f);
 		free(buf);
 		return NULL;
@@ -70,7 +71,8 @@ static int load_strict(char *text, const struct conftext_section *secs, size_t n
 	cfg = config_schema_instantiate(&schema, false);
 	if (!cfg || config_parse_text(cfg, text) != 0)
 		goto done;
-	if (config_copy_core_options(cfg, out) < 0 || config_copy_plugins(cfg, secs, n_secs, out) < 0)
+	if (config_copy_core_options(cfg, out) < 0 ||
+	    config_copy_plugins(cfg, secs, n_secs, out) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -159,7 +161,8 @@ int config_load(const char *path, const char *plugin_dir, struct config *cfg, ch
 	config_current = NULL;
 	if (rc != 0) {
 		if (!ctx.failed)
-			snprintf(err, errlen, "%s: cannot load configuration (out of memory?)", path);
+			snprintf(err, errlen, "%s: cannot load configuration (out of memory?)",
+				 path);
 		config_free(cfg);
 		return -1;
 	}

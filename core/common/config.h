@@ -25,35 +25,35 @@
 #define CONFIG_EVENT_CLOSE_WRITE (1u << 2)
 
 struct config {
-	char *path;                 /* the config file */
-	char *dir;                  /* its folder: relative paths resolve against it */
-	char **watch;               /* canonical absolute paths */
+	char *path;   /* the config file */
+	char *dir;    /* its folder: relative paths resolve against it */
+	char **watch; /* canonical absolute paths */
 	size_t n_watch;
-	struct path_set exclude;        /* paths never scanned: canonical prefixes and globs */
-	struct path_set exclude_exe;    /* programs whose events are allowed unscanned */
-	uid_t *exclude_uid;             /* users whose events are allowed unscanned */
+	struct path_set exclude;     /* paths never scanned: canonical prefixes and globs */
+	struct path_set exclude_exe; /* programs whose events are allowed unscanned */
+	uid_t *exclude_uid;          /* users whose events are allowed unscanned */
 	size_t n_exclude_uid;
-	unsigned events;            /* CONFIG_EVENT_* */
+	unsigned events; /* CONFIG_EVENT_* */
 	unsigned long long max_file_size;
 	struct verdict_policy verdict;
 	unsigned timeout_ms;
 	enum decision on_timeout;
-	unsigned workers;           /* 0: one per online CPU */
+	unsigned workers; /* 0: one per online CPU */
 	unsigned max_inflight;
-	unsigned cache_size;        /* verdicts remembered per inode; 0 turns caching off */
-	bool isolate;               /* plugins run in sandboxed scanner processes, not threads */
-	char *scan_user;            /* the scanners' user */
+	unsigned cache_size; /* verdicts remembered per inode; 0 turns caching off */
+	bool isolate;        /* plugins run in sandboxed scanner processes, not threads */
+	char *scan_user;     /* the scanners' user */
 	bool seccomp;
-	unsigned memory_limit_mb;   /* a scanner above it is restarted; 0: no limit */
-	unsigned restart_limit;     /* crashes within restart_window_s that disable a scanner */
+	unsigned memory_limit_mb; /* a scanner above it is restarted; 0: no limit */
+	unsigned restart_limit;   /* crashes within restart_window_s that disable a scanner */
 	unsigned restart_window_s;
 	int log_level;
-	char *control_socket;       /* absolute path; "" turns the control socket off */
+	char *control_socket; /* absolute path; "" turns the control socket off */
 	bool log_syslog;
-	char *event_log;            /* JSON lines of detections: a file, "-" for stdout, "" off */
-	char *quarantine_dir;       /* canonical absolute path; never scanned */
+	char *event_log;      /* JSON lines of detections: a file, "-" for stdout, "" off */
+	char *quarantine_dir; /* canonical absolute path; never scanned */
 	bool quarantine_on_close_write; /* close_write detections are moved into quarantine */
-	struct plugin *plugins;     /* enabled plugins, opened, not started */
+	struct plugin *plugins;         /* enabled plugins, opened, not started */
 	size_t n_plugins;
 	size_t n_disabled;
 };
@@ -71,7 +71,7 @@ void config_free(struct config *cfg);
  * when none). A reload applies the rest: plugin sections (new scanner
  * processes) and the exclusions (watch.exclude, exclude_exe, exclude_uid).
  */
-void config_restart_needed(const struct config *running, const struct config *fresh,
-			   char *out, size_t outsize);
+void config_restart_needed(const struct config *running, const struct config *fresh, char *out,
+			   size_t outsize);
 
 #endif

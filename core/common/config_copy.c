@@ -36,7 +36,8 @@ static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char **
 	if (!*out)
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
-		if (canonical_path(cfg_getnstr(sec, name, i), must_exist, resolved, canonical) != 0) {
+		if (canonical_path(cfg_getnstr(sec, name, i), must_exist, resolved, canonical) !=
+		    0) {
 			config_fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
 			return -1;
 		}
@@ -60,8 +61,10 @@ static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 		const char *v = cfg_getnstr(sec, name, i);
 
 		if (path_has_glob(v)) {
-			if (path_glob_compile(v, &out->glob[out->n_glob], reason, sizeof(reason)) != 0) {
-				config_fail_at(0, "option '%s': bad pattern \"%s\": %s", name, v, reason);
+			if (path_glob_compile(v, &out->glob[out->n_glob], reason, sizeof(reason)) !=
+			    0) {
+				config_fail_at(0, "option '%s': bad pattern \"%s\": %s", name, v,
+					       reason);
 				return -1;
 			}
 			out->n_glob++;
@@ -108,10 +111,12 @@ static int copy_quarantine_options(cfg_t *sec, struct config *out)
 	}
 	if (!(out->quarantine_dir = strdup(canonical)))
 		return -1;
-	out->quarantine_on_close_write = strcmp(cfg_getstr(sec, "on_close_write"), "quarantine") == 0;
+	out->quarantine_on_close_write =
+		strcmp(cfg_getstr(sec, "on_close_write"), "quarantine") == 0;
 	if (out->quarantine_on_close_write && !(out->events & CONFIG_EVENT_CLOSE_WRITE)) {
-		config_fail_at(0, "quarantine { on_close_write = \"quarantine\" } needs \"close_write\" "
-			       "in watch { events }");
+		config_fail_at(
+			0, "quarantine { on_close_write = \"quarantine\" } needs \"close_write\" "
+			   "in watch { events }");
 		return -1;
 	}
 	return 0;

@@ -21,8 +21,8 @@ static void name_change(char *out, size_t outsize, bool changed, const char *nam
 		snprintf(out + used, outsize - used, "%s%s", used ? ", " : "", name);
 }
 
-void config_restart_needed(const struct config *running, const struct config *fresh,
-			   char *out, size_t outsize)
+void config_restart_needed(const struct config *running, const struct config *fresh, char *out,
+			   size_t outsize)
 {
 	bool watch = running->n_watch != fresh->n_watch;
 

@@ -57,7 +57,7 @@ int config_schema_add_plugin(struct schema *s, const struct plugin *p);
 cfg_t *config_schema_instantiate(struct schema *s, bool lenient);
 
 const struct conftext_section *config_find_text_section(const struct conftext_section *secs,
-							 size_t n, const char *title);
+							size_t n, const char *title);
 /* Pass one: which plugins are enabled and where their shared objects are; opens them. */
 int config_open_enabled_plugins(cfg_t *lenient, const struct conftext_section *secs, size_t n_secs,
 				const char *plugin_dir, struct config *out);

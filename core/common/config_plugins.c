@@ -46,8 +46,9 @@ static cfg_opt_t spec_to_opt(const struct fg_option_spec *spec)
 
 	switch (spec->type) {
 	case FG_OPT_BOOL: {
-		cfg_opt_t o = CFG_BOOL(spec->name, def && strcmp(def, "true") == 0 ? cfg_true : cfg_false,
-				       CFGF_NONE);
+		cfg_opt_t o =
+			CFG_BOOL(spec->name, def && strcmp(def, "true") == 0 ? cfg_true : cfg_false,
+				 CFGF_NONE);
 		return o;
 	}
 	case FG_OPT_INT: {
@@ -74,15 +75,17 @@ int config_schema_add_plugin(struct schema *s, const struct plugin *p)
 
 		if (strcmp(spec->name, "enabled") == 0 || strcmp(spec->name, "path") == 0 ||
 		    strcmp(spec->name, "scanner") == 0 || strcmp(spec->name, "__unknown") == 0) {
-			config_fail_at(p->line, "plugin '%s' declares reserved option '%s'", p->name,
-				       spec->name);
+			config_fail_at(p->line, "plugin '%s' declares reserved option '%s'",
+				       p->name, spec->name);
 			return -1;
 		}
 		have = schema_find(s, spec->name);
 		if (have) {
 			if (have->type != o.type) {
-				config_fail_at(p->line, "plugin '%s' declares option '%s' with a type "
-					       "another plugin uses differently", p->name, spec->name);
+				config_fail_at(p->line,
+					       "plugin '%s' declares option '%s' with a type "
+					       "another plugin uses differently",
+					       p->name, spec->name);
 				return -1;
 			}
 			continue;
@@ -97,7 +100,7 @@ int config_schema_add_plugin(struct schema *s, const struct plugin *p)
 }
 
 const struct conftext_section *config_find_text_section(const struct conftext_section *secs,
-							 size_t n, const char *title)
+							size_t n, const char *title)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(secs[i].title, title) == 0)
@@ -118,7 +121,8 @@ static bool valid_plugin_name(const char *name)
 	if (!*name)
 		return false;
 	for (const char *c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+		      *c == '-'))
 			return false;
 	return true;
 }
@@ -184,8 +188,10 @@ int config_open_enabled_plugins(cfg_t *lenient, const struct conftext_section *s
 		if (!p->name || !p->so_path || !p->scanner)
 			return -1;
 		if (!valid_plugin_name(p->scanner)) {
-			config_fail_at(line, "plugin '%s': scanner name '%s' must use only a-z, 0-9, "
-				       "'_' and '-'", title, p->scanner);
+			config_fail_at(line,
+				       "plugin '%s': scanner name '%s' must use only a-z, 0-9, "
+				       "'_' and '-'",
+				       title, p->scanner);
 			return -1;
 		}
 		char msg[768];
@@ -213,11 +219,11 @@ static int check_plugin_keys(const struct plugin *p, const struct conftext_secti
 		if (!known) {
 			char names[512] = "enabled, path, scanner";
 			for (spec = p->desc.options; spec && spec->name; spec++)
-				snprintf(names + strlen(names), sizeof(names) - strlen(names), ", %s",
-					 spec->name);
+				snprintf(names + strlen(names), sizeof(names) - strlen(names),
+					 ", %s", spec->name);
 			config_fail_at(text->keys[k].line,
-				       "plugin '%s' has no option '%s' (its options: %s)", p->name, key,
-				       names);
+				       "plugin '%s' has no option '%s' (its options: %s)", p->name,
+				       key, names);
 			return -1;
 		}
 	}
@@ -238,12 +244,8 @@ static int copy_plugin_options(struct plugin *p, cfg_t *sec, const struct confte
 
 		v->line = key_line(text, name);
 		switch (v->spec->type) {
-		case FG_OPT_BOOL:
-			v->b = cfg_getbool(sec, name);
-			break;
-		case FG_OPT_INT:
-			v->i = cfg_getint(sec, name);
-			break;
+		case FG_OPT_BOOL: v->b = cfg_getbool(sec, name); break;
+		case FG_OPT_INT: v->i = cfg_getint(sec, name); break;
 		case FG_OPT_STRING:
 			if (cfg_getstr(sec, name) && !(v->s = strdup(cfg_getstr(sec, name))))
 				return -1;
@@ -261,7 +263,8 @@ static int copy_plugin_options(struct plugin *p, cfg_t *sec, const struct confte
 			}
 			break;
 		default:
-			config_fail_at(p->line, "plugin '%s' declares option '%s' of unknown type %d",
+			config_fail_at(p->line,
+				       "plugin '%s' declares option '%s' of unknown type %d",
 				       p->name, name, (int)v->spec->type);
 			return -1;
 		}

@@ -68,8 +68,8 @@ static int check_choice(cfg_t *cfg, cfg_opt_t *opt, const char *const *choices)
 		if (!ok) {
 			char list[256] = "";
 			for (size_t c = 0; choices[c]; c++)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"",
-					 c ? ", " : "", choices[c]);
+				snprintf(list + strlen(list), sizeof(list) - strlen(list),
+					 "%s\"%s\"", c ? ", " : "", choices[c]);
 			cfg_error(cfg, "option '%s': \"%s\" is not one of %s", opt->name, v, list);
 			return -1;
 		}
@@ -106,7 +106,8 @@ static int check_range(cfg_t *cfg, cfg_opt_t *opt, long min, long max)
 	long v = cfg_opt_getnint(opt, 0);
 
 	if (v < min || v > max) {
-		cfg_error(cfg, "option '%s': %ld is out of range (%ld to %ld)", opt->name, v, min, max);
+		cfg_error(cfg, "option '%s': %ld is out of range (%ld to %ld)", opt->name, v, min,
+			  max);
 		return -1;
 	}
 	return 0;
@@ -157,7 +158,8 @@ static int validate_watch_paths(cfg_t *cfg, cfg_opt_t *opt)
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
 		config_resolve_path(cfg_opt_getnstr(opt, i), path, sizeof(path));
 		if (stat(path, &st) != 0) {
-			cfg_error(cfg, "option 'paths': cannot watch %s: %s", path, strerror(errno));
+			cfg_error(cfg, "option 'paths': cannot watch %s: %s", path,
+				  strerror(errno));
 			return -1;
 		}
 		if (!S_ISDIR(st.st_mode)) {
@@ -216,8 +218,8 @@ static int validate_exclude_uid(cfg_t *cfg, cfg_opt_t *opt)
 		const char *v = cfg_opt_getnstr(opt, i);
 
 		if (config_parse_uid(v, &uid) != 0) {
-			cfg_error(cfg, "option '%s': \"%s\" is neither a known user nor a uid", opt->name,
-				  v);
+			cfg_error(cfg, "option '%s': \"%s\" is neither a known user nor a uid",
+				  opt->name, v);
 			return -1;
 		}
 	}
@@ -238,12 +240,9 @@ static cfg_opt_t watch_opts[] = {
 };
 
 static cfg_opt_t verdict_opts[] = {
-	CFG_STR("policy", "any-deny", CFGF_NONE),
-	CFG_INT("timeout_ms", 5000, CFGF_NONE),
-	CFG_STR("on_timeout", "allow", CFGF_NONE),
-	CFG_STR("on_error", "allow", CFGF_NONE),
-	CFG_STR("__unknown", NULL, CFGF_NONE),
-	CFG_END(),
+	CFG_STR("policy", "any-deny", CFGF_NONE),  CFG_INT("timeout_ms", 5000, CFGF_NONE),
+	CFG_STR("on_timeout", "allow", CFGF_NONE), CFG_STR("on_error", "allow", CFGF_NONE),
+	CFG_STR("__unknown", NULL, CFGF_NONE),     CFG_END(),
 };
 
 static cfg_opt_t scan_opts[] = {
@@ -345,7 +344,8 @@ static bool parse_ended_in_comment(void)
 	if (!probe)
 		return true;
 	cfg_set_error_function(probe, probe_error);
-	in_comment = cfg_parse_buf(probe, "probe = 1") != CFG_SUCCESS || cfg_getint(probe, "probe") != 1;
+	in_comment =
+		cfg_parse_buf(probe, "probe = 1") != CFG_SUCCESS || cfg_getint(probe, "probe") != 1;
 	cfg_free(probe);
 	return in_comment;
 }

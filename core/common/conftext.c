@@ -29,7 +29,8 @@ static void skip_space_and_comments(struct lexer *lx)
 			lx->pos++;
 		} else if (isspace((unsigned char)c)) {
 			lx->pos++;
-		} else if (c == '#' || (c == '/' && lx->pos + 1 < lx->len && lx->text[lx->pos + 1] == '/')) {
+		} else if (c == '#' ||
+			   (c == '/' && lx->pos + 1 < lx->len && lx->text[lx->pos + 1] == '/')) {
 			while (lx->pos < lx->len && lx->text[lx->pos] != '\n')
 				lx->pos++;
 		} else if (c == '/' && lx->pos + 1 < lx->len && lx->text[lx->pos + 1] == '*') {
@@ -164,12 +165,13 @@ int conftext_plugin_sections(const char *text, size_t len, struct conftext_secti
 			depth--;
 			continue;
 		}
-		if (depth != 0 || t.kind != TOK_WORD || t.len != 6 || memcmp(text + t.start, "plugin", 6) != 0)
+		if (depth != 0 || t.kind != TOK_WORD || t.len != 6 ||
+		    memcmp(text + t.start, "plugin", 6) != 0)
 			continue;
 		struct token title = next_token(&lx);
 		struct token brace = next_token(&lx);
-		if ((title.kind != TOK_WORD && title.kind != TOK_STRING) || brace.kind != TOK_PUNCT ||
-		    brace.punct != '{')
+		if ((title.kind != TOK_WORD && title.kind != TOK_STRING) ||
+		    brace.kind != TOK_PUNCT || brace.punct != '{')
 			continue;
 		struct conftext_section *grown = realloc(secs, (n + 1) * sizeof(*secs));
 		if (!grown)

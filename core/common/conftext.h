@@ -21,8 +21,8 @@ struct conftext_key {
 
 struct conftext_section {
 	char title[CONFTEXT_NAME_MAX];
-	unsigned line;       /* line of the `plugin` keyword */
-	size_t start, end;   /* byte range from `plugin` to the closing brace, inclusive */
+	unsigned line;     /* line of the `plugin` keyword */
+	size_t start, end; /* byte range from `plugin` to the closing brace, inclusive */
 	struct conftext_key *keys;
 	size_t n_keys;
 };

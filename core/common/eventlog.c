@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/procinfo.h"
 #include "common/log.h"
+#include "common/procinfo.h"
 #include "common/textbuf.h"
 
 /*
@@ -27,8 +27,8 @@
  */
 static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
 static int event_fd = -1;
-static atomic_bool event_on;        /* event_fd is open: read without the lock */
-static char *event_path;            /* NULL for stdout */
+static atomic_bool event_on; /* event_fd is open: read without the lock */
+static char *event_path;     /* NULL for stdout */
 static dev_t event_dev;
 static ino_t event_ino;
 static unsigned long failed_writes; /* since the last write that worked */
@@ -113,8 +113,8 @@ static void follow_rotation(void)
 	char err[PATH_MAX + 128];
 	int fd;
 
-	if (!event_path || (stat(event_path, &st) == 0 && st.st_dev == event_dev &&
-			    st.st_ino == event_ino))
+	if (!event_path ||
+	    (stat(event_path, &st) == 0 && st.st_dev == event_dev && st.st_ino == event_ino))
 		return;
 	if ((fd = open_log_file(event_path, &st, err, sizeof(err))) < 0) {
 		/* keep appending to the old file: late lines there beat lost ones */
@@ -246,7 +246,8 @@ void eventlog_write(const struct event_record *r)
 		char plugin[256], threat[1024];
 		eventlog_escape(r->plugins[i], plugin, sizeof(plugin));
 		eventlog_escape(r->threats[i], threat, sizeof(threat));
-		textbuf_printf(&tb, "%s{\"plugin\":\"%s\",\"threat\":\"%s\"}", i ? "," : "", plugin, threat);
+		textbuf_printf(&tb, "%s{\"plugin\":\"%s\",\"threat\":\"%s\"}", i ? "," : "", plugin,
+			       threat);
 	}
 	textbuf_printf(&tb, "],\"pid\":%d,\"uid\":%ld", (int)r->pid, r->uid);
 	string_field(&tb, "exe", r->exe);
@@ -267,9 +268,10 @@ void eventlog_write(const struct event_record *r)
 			failed_writes = 0;
 		} else if (failed_writes++ == 0) {
 			/* the daemon's own log still has each event; say once that this one lacks them */
-			log_warning("event log %s: write failed: %s; events are missing from it until "
-				    "writes work again",
-				    event_path ? event_path : "(stdout)", strerror(errno));
+			log_warning(
+				"event log %s: write failed: %s; events are missing from it until "
+				"writes work again",
+				event_path ? event_path : "(stdout)", strerror(errno));
 		}
 	}
 	pthread_mutex_unlock(&event_lock);

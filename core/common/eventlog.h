@@ -17,17 +17,17 @@ struct procinfo;
 
 /* One line of the event log; start each with event_record_init, the one builder every writer uses. */
 struct event_record {
-	const char *event;        /* "deny", "detected", "allowed_despite_detection", "error", "timeout" */
-	enum fg_event_kind kind;  /* written as event_kind_name() */
+	const char *event; /* "deny", "detected", "allowed_despite_detection", "error", "timeout" */
+	enum fg_event_kind kind; /* written as event_kind_name() */
 	const char *path;
 	const unsigned char *sha256; /* 32 bytes or NULL */
-	const char *verdict;      /* "deny" or "allow": what the kernel was told */
-	const char *action;       /* "denied", "allowed", "logged" (close_write cannot deny),
+	const char *verdict;         /* "deny" or "allow": what the kernel was told */
+	const char *action;          /* "denied", "allowed", "logged" (close_write cannot deny),
 				     "quarantined", "quarantine-failed" */
-	const char *reason;       /* why: "detected", "on_error", "on_timeout", "cache", ... */
+	const char *reason;          /* why: "detected", "on_error", "on_timeout", "cache", ... */
 	size_t n_findings;
-	const char *plugins[PLUGINS_MAX];  /* per finding: plugin name */
-	const char *threats[PLUGINS_MAX];  /* per finding: threat name or error message */
+	const char *plugins[PLUGINS_MAX]; /* per finding: plugin name */
+	const char *threats[PLUGINS_MAX]; /* per finding: threat name or error message */
 	pid_t pid;
 	long uid;
 	const char *exe;

@@ -35,9 +35,9 @@ void histogram_add(struct histogram *h, uint64_t ns)
 	atomic_fetch_add_explicit(&h->bucket[bucket_of(ns)], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->sum_ns, ns, memory_order_relaxed);
-	while (ns > max && !atomic_compare_exchange_weak_explicit(&h->max_ns, &max, ns,
-								   memory_order_relaxed,
-								   memory_order_relaxed))
+	while (ns > max &&
+	       !atomic_compare_exchange_weak_explicit(&h->max_ns, &max, ns, memory_order_relaxed,
+						      memory_order_relaxed))
 		;
 }
 

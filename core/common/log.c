@@ -37,18 +37,27 @@ static struct {
 static const char *level_name(int level)
 {
 	switch (level) {
-	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: case LOG_ERR: return "error";
+	case LOG_EMERG:
+	case LOG_ALERT:
+	case LOG_CRIT:
+	case LOG_ERR: return "error";
 	case LOG_WARNING: return "warning";
-	case LOG_NOTICE: case LOG_INFO: return "info";
+	case LOG_NOTICE:
+	case LOG_INFO: return "info";
 	default: return "debug";
 	}
 }
 
 int log_level_from_name(const char *name)
 {
-	static const struct { const char *name; int level; } names[] = {
-		{ "error", LOG_ERR }, { "warning", LOG_WARNING },
-		{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+	static const struct {
+		const char *name;
+		int level;
+	} names[] = {
+		{ "error", LOG_ERR },
+		{ "warning", LOG_WARNING },
+		{ "info", LOG_INFO },
+		{ "debug", LOG_DEBUG },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(name, names[i].name) == 0)
@@ -110,7 +119,8 @@ static void *log_writer_main(void *arg)
 		pthread_mutex_unlock(&logger.lock);
 		if (dropped) {
 			struct log_line note = { .level = LOG_WARNING };
-			snprintf(note.text, sizeof(note.text), "log queue full: %lu messages dropped", dropped);
+			snprintf(note.text, sizeof(note.text),
+				 "log queue full: %lu messages dropped", dropped);
 			log_write(&note);
 		}
 		if (line.level >= 0)

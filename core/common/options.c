@@ -79,7 +79,8 @@ static const struct option_value *lookup(const struct fg_options *opts, const ch
 			  name ? name : "(null)");
 		return NULL;
 	}
-	if (list_type != (v->spec->type == FG_OPT_STRING_LIST || v->spec->type == FG_OPT_PATH_LIST) ||
+	if (list_type !=
+		    (v->spec->type == FG_OPT_STRING_LIST || v->spec->type == FG_OPT_PATH_LIST) ||
 	    (!list_type && v->spec->type != type)) {
 		log_error("plugin %s: option '%s' read with the wrong type", opts->plugin, name);
 		return NULL;

@@ -20,8 +20,8 @@ struct option_value {
 };
 
 struct fg_options {
-	char *plugin;       /* plugin name, for log lines */
-	char *config_path;  /* file the options came from */
+	char *plugin;      /* plugin name, for log lines */
+	char *config_path; /* file the options came from */
 	struct option_value *values;
 	size_t n;
 };

@@ -72,8 +72,10 @@ bool path_has_glob(const char *s)
 
 static bool known_class(const char *name, size_t len)
 {
-	static const char *const classes[] = { "alnum", "alpha", "blank", "cntrl", "digit", "graph",
-					       "lower", "print", "punct", "space", "upper", "xdigit" };
+	static const char *const classes[] = {
+		"alnum", "alpha", "blank", "cntrl", "digit", "graph",
+		"lower", "print", "punct", "space", "upper", "xdigit"
+	};
 
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
 		if (strlen(classes[i]) == len && strncmp(classes[i], name, len) == 0)
@@ -98,7 +100,8 @@ static const char *bracket_end(const char *p, char *err, size_t errlen)
 		if (*q == '\\' && q[1])
 			q++;
 		if (*q == '/') {
-			snprintf(err, errlen, "'/' inside [...] never matches (a bracket matches one "
+			snprintf(err, errlen,
+				 "'/' inside [...] never matches (a bracket matches one "
 				 "character of one path component)");
 			return NULL;
 		}
@@ -132,8 +135,10 @@ static int check_pattern(const char *pattern, char *err, size_t errlen)
 	for (const char *p = pattern; *p; p++) {
 		if (*p == '\\') {
 			if (!p[1] || p[1] == '/') {
-				snprintf(err, errlen, p[1] ? "a '/' cannot be escaped (it always separates "
-					 "components)" : "ends in a lone backslash");
+				snprintf(err, errlen,
+					 p[1] ? "a '/' cannot be escaped (it always separates "
+						"components)"
+					      : "ends in a lone backslash");
 				return -1;
 			}
 			p++;
@@ -151,8 +156,10 @@ int path_glob_compile(const char *pattern, struct path_glob *out, char *err, siz
 
 	memset(out, 0, sizeof(*out));
 	if (pattern[0] != '/') {
-		snprintf(err, errlen, "a pattern must be an absolute path (for any folder write "
-			 "\"/**/%s\")", pattern);
+		snprintf(err, errlen,
+			 "a pattern must be an absolute path (for any folder write "
+			 "\"/**/%s\")",
+			 pattern);
 		return -1;
 	}
 	if (check_pattern(pattern, err, errlen) != 0)

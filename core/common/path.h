@@ -22,9 +22,9 @@ bool path_is_watched(const char *path, char *const *watch, size_t n_watch);
  * as a plain prefix would. Compiled once, matched without allocating.
  */
 struct path_glob {
-	char *text;          /* the normalized pattern, for messages and status */
-	char *buf;           /* its components, each NUL-terminated */
-	const char **part;   /* into buf */
+	char *text;        /* the normalized pattern, for messages and status */
+	char *buf;         /* its components, each NUL-terminated */
+	const char **part; /* into buf */
 	size_t n_part;
 };
 

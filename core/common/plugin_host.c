@@ -52,26 +52,29 @@ static int open_descriptor(struct plugin *p, bool adopt_name, char *err, size_t 
 		return -1;
 	p->dl = dlopen(p->so_path, RTLD_NOW | RTLD_LOCAL);
 	if (!p->dl) {
-		snprintf(err, errlen, "plugin '%s': cannot load %s: %s", p->name, p->so_path, dlerror());
+		snprintf(err, errlen, "plugin '%s': cannot load %s: %s", p->name, p->so_path,
+			 dlerror());
 		return -1;
 	}
 	*(void **)&entry = dlsym(p->dl, FG_PLUGIN_ENTRY_SYMBOL);
 	if (!entry) {
-		snprintf(err, errlen, "plugin '%s': %s is not a fanguard plugin (no symbol %s)", p->name,
-			 p->so_path, FG_PLUGIN_ENTRY_SYMBOL);
+		snprintf(err, errlen, "plugin '%s': %s is not a fanguard plugin (no symbol %s)",
+			 p->name, p->so_path, FG_PLUGIN_ENTRY_SYMBOL);
 		goto fail;
 	}
 	d = entry();
 	if (!d) {
-		snprintf(err, errlen, "plugin '%s': %s returned no descriptor", p->name, p->so_path);
+		snprintf(err, errlen, "plugin '%s': %s returned no descriptor", p->name,
+			 p->so_path);
 		goto fail;
 	}
 	if (d->abi_major != FG_PLUGIN_ABI_MAJOR) {
-		snprintf(err, errlen,
-			 "plugin '%s' (%s) was built for plugin ABI %u.%u but this fanguard speaks ABI "
-			 "%u.%u; rebuild it against this fanguard/plugin.h",
-			 p->name, p->so_path, d->abi_major, d->abi_minor, FG_PLUGIN_ABI_MAJOR,
-			 FG_PLUGIN_ABI_MINOR);
+		snprintf(
+			err, errlen,
+			"plugin '%s' (%s) was built for plugin ABI %u.%u but this fanguard speaks ABI "
+			"%u.%u; rebuild it against this fanguard/plugin.h",
+			p->name, p->so_path, d->abi_major, d->abi_minor, FG_PLUGIN_ABI_MAJOR,
+			FG_PLUGIN_ABI_MINOR);
 		goto fail;
 	}
 	/* The smallest descriptor accepted: every field up to and including fini. */
@@ -98,8 +101,8 @@ static int open_descriptor(struct plugin *p, bool adopt_name, char *err, size_t 
 		goto fail;
 	}
 	if (!p->desc.init || !p->desc.scan || !p->desc.fini) {
-		snprintf(err, errlen, "plugin '%s' (%s): descriptor lacks init, scan or fini", p->name,
-			 p->so_path);
+		snprintf(err, errlen, "plugin '%s' (%s): descriptor lacks init, scan or fini",
+			 p->name, p->so_path);
 		goto fail;
 	}
 	return 0;

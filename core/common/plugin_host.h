@@ -5,21 +5,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "fanguard/plugin.h"
 #include "common/options.h"
+#include "fanguard/plugin.h"
 
 /* Plugins one configuration may enable: sizes the engine's vote arrays and the scanner wire. */
 #define PLUGINS_MAX 16
 
 struct plugin {
-	char *name;             /* from `plugin NAME` */
-	char *so_path;          /* shared object it was loaded from */
-	char *scanner;          /* the scanner process it runs in (`scanner = ...`, default "plugins") */
-	unsigned line;          /* config line of the section, 0 if none */
-	void *dl;               /* dlopen handle */
-	struct fg_plugin desc;  /* the descriptor, zero-extended to this host's size */
+	char *name;    /* from `plugin NAME` */
+	char *so_path; /* shared object it was loaded from */
+	char *scanner; /* the scanner process it runs in (`scanner = ...`, default "plugins") */
+	unsigned line; /* config line of the section, 0 if none */
+	void *dl;      /* dlopen handle */
+	struct fg_plugin desc; /* the descriptor, zero-extended to this host's size */
 	struct fg_options *opts;
-	void *state;            /* what init returned */
+	void *state; /* what init returned */
 	bool started;
 };
 

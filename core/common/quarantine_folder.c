@@ -34,14 +34,16 @@ int quarantine_open(const char *dir, char *err, size_t errlen)
 	int fd;
 
 	if (!dir || dir[0] != '/')
-		return quarantine_fail(err, errlen, "quarantine folder '%s' is not an absolute path",
+		return quarantine_fail(err, errlen,
+				       "quarantine folder '%s' is not an absolute path",
 				       dir ? dir : "");
 	if (make_parents(dir) != 0 || (mkdir(dir, 0700) != 0 && errno != EEXIST))
 		return quarantine_fail(err, errlen, "cannot create quarantine folder %s: %s", dir,
 				       strerror(errno));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return quarantine_fail(err, errlen, "quarantine folder %s: %s%s", dir, strerror(errno),
+		return quarantine_fail(err, errlen, "quarantine folder %s: %s%s", dir,
+				       strerror(errno),
 				       errno == ELOOP || errno == ENOTDIR
 					       ? " (must be a real folder, not a symlink)"
 					       : "");
@@ -50,14 +52,17 @@ int quarantine_open(const char *dir, char *err, size_t errlen)
 		goto refuse;
 	}
 	if (st.st_uid != 0) {
-		quarantine_fail(err, errlen, "refusing quarantine folder %s: owned by uid %u, not root "
-				"(chown root %s)", dir, (unsigned)st.st_uid, dir);
+		quarantine_fail(err, errlen,
+				"refusing quarantine folder %s: owned by uid %u, not root "
+				"(chown root %s)",
+				dir, (unsigned)st.st_uid, dir);
 		goto refuse;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		quarantine_fail(err, errlen, "refusing quarantine folder %s: writable by group or "
-				"others (mode %04o; chmod 0700 %s)", dir, (unsigned)(st.st_mode & 07777),
-				dir);
+		quarantine_fail(err, errlen,
+				"refusing quarantine folder %s: writable by group or "
+				"others (mode %04o; chmod 0700 %s)",
+				dir, (unsigned)(st.st_mode & 07777), dir);
 		goto refuse;
 	}
 	/* and nobody else may swap a folder above it */

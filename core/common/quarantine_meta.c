@@ -34,7 +34,8 @@ bool quarantine_id_valid(const char *id)
 	return true;
 }
 
-void quarantine_id_make(long long now, const unsigned char random[8], char id[QUARANTINE_ID_LEN + 1])
+void quarantine_id_make(long long now, const unsigned char random[8],
+			char id[QUARANTINE_ID_LEN + 1])
 {
 	time_t t = (time_t)now;
 	struct tm tm;
@@ -113,8 +114,10 @@ int quarantine_meta_format(const struct quarantine_item *item, char *buf, size_t
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
 }
 
 /* Decodes value[0..len) into out (size bytes, NUL-terminated); -1 if malformed or too long. */
@@ -131,7 +134,8 @@ static int unescape(const char *value, size_t len, char *out, size_t size)
 			if (c == 'n') {
 				c = '\n';
 			} else if (c == 'x') {
-				if (i + 2 >= len || hexval(value[i + 1]) < 0 || hexval(value[i + 2]) < 0)
+				if (i + 2 >= len || hexval(value[i + 1]) < 0 ||
+				    hexval(value[i + 2]) < 0)
 					return -1;
 				c = (char)(hexval(value[i + 1]) * 16 + hexval(value[i + 2]));
 				i += 2;
@@ -192,8 +196,8 @@ static void copy_cut(char *dst, size_t size, const char *src)
 #define SEEN_VERSION (1u << 8)
 
 /* One "key=value" line; -1 if the value is malformed. */
-static int parse_field(struct quarantine_item *item, const char *key, size_t klen, const char *value,
-		       size_t vlen, unsigned *seen)
+static int parse_field(struct quarantine_item *item, const char *key, size_t klen,
+		       const char *value, size_t vlen, unsigned *seen)
 {
 	char text[PATH_MAX];
 	long long v;
@@ -256,7 +260,7 @@ static int parse_field(struct quarantine_item *item, const char *key, size_t kle
 int quarantine_meta_parse(const char *text, struct quarantine_item *item, char *err, size_t errlen)
 {
 	/* in the order of the SEEN_ bits */
-	static const char *const required[] = { "id", "path", "uid", "gid", "mode",
+	static const char *const required[] = { "id",   "path",   "uid",  "gid",    "mode",
 						"size", "sha256", "time", "version" };
 	unsigned seen = 0, line = 0;
 	const char *p = text;
@@ -274,9 +278,10 @@ int quarantine_meta_parse(const char *text, struct quarantine_item *item, char *
 				snprintf(err, errlen, "line %u: not key=value", line);
 				return -1;
 			}
-			if (parse_field(item, p, (size_t)(eq - p), eq + 1, len - (size_t)(eq - p) - 1,
-					&seen) != 0) {
-				snprintf(err, errlen, "line %u: bad value for '%.*s'", line, (int)(eq - p), p);
+			if (parse_field(item, p, (size_t)(eq - p), eq + 1,
+					len - (size_t)(eq - p) - 1, &seen) != 0) {
+				snprintf(err, errlen, "line %u: bad value for '%.*s'", line,
+					 (int)(eq - p), p);
 				return -1;
 			}
 		}

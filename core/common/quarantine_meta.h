@@ -17,21 +17,22 @@
 
 struct quarantine_item {
 	char id[QUARANTINE_ID_LEN + 1];
-	char path[PATH_MAX];       /* where it was: absolute */
+	char path[PATH_MAX]; /* where it was: absolute */
 	uid_t uid;
 	gid_t gid;
-	mode_t mode;               /* permission bits, setuid/setgid/sticky included */
+	mode_t mode; /* permission bits, setuid/setgid/sticky included */
 	unsigned long long size;
-	long long mtime;           /* seconds since the epoch, restored with the file */
-	char sha256[65];           /* hex, of the bytes in ID.data */
-	char plugin[64];           /* the first plugin that detected it */
-	char threat[256];          /* and what it found */
-	long long time;            /* when it was quarantined, seconds since the epoch */
+	long long mtime;  /* seconds since the epoch, restored with the file */
+	char sha256[65];  /* hex, of the bytes in ID.data */
+	char plugin[64];  /* the first plugin that detected it */
+	char threat[256]; /* and what it found */
+	long long time;   /* when it was quarantined, seconds since the epoch */
 };
 
 bool quarantine_id_valid(const char *id);
 /* A new ID for time now and 8 random bytes. */
-void quarantine_id_make(long long now, const unsigned char random[8], char id[QUARANTINE_ID_LEN + 1]);
+void quarantine_id_make(long long now, const unsigned char random[8],
+			char id[QUARANTINE_ID_LEN + 1]);
 /* The ID.meta text of item into buf; its length, or -1 if it does not fit. */
 int quarantine_meta_format(const struct quarantine_item *item, char *buf, size_t size);
 /* Parses ID.meta text; -1 with the reason in err if a key is missing or malformed. */

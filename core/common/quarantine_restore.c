@@ -16,21 +16,24 @@
 #include <time.h>
 #include <unistd.h>
 
-static int load_item(int qfd, const char *id, struct quarantine_item *item, char *err, size_t errlen)
+static int load_item(int qfd, const char *id, struct quarantine_item *item, char *err,
+		     size_t errlen)
 {
 	char data[48], meta[48], tmp[48], why[256], *text;
 	ssize_t n;
 	int fd;
 
 	if (!quarantine_id_valid(id))
-		return quarantine_fail(err, errlen, "'%s' is not a quarantine ID (they look like "
+		return quarantine_fail(err, errlen,
+				       "'%s' is not a quarantine ID (they look like "
 				       "20261129T112820Z-0123456789abcdef; see "
-				       "`fanguard quarantine list`)", id);
+				       "`fanguard quarantine list`)",
+				       id);
 	quarantine_item_names(id, data, meta, tmp);
 	fd = openat(qfd, meta, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		return quarantine_fail(err, errlen,
-				       "no quarantined item %s (see `fanguard quarantine list`)", id);
+		return quarantine_fail(
+			err, errlen, "no quarantined item %s (see `fanguard quarantine list`)", id);
 	if (fd < 0)
 		return quarantine_fail(err, errlen, "quarantine item %s: %s", id, strerror(errno));
 	text = malloc(QUARANTINE_META_MAX + 1);
@@ -77,7 +80,8 @@ static int restore_by_copy(int qfd, int from, const struct quarantine_item *item
 	    fchown(dst, item->uid, item->gid) != 0 || fchmod(dst, item->mode) != 0 ||
 	    (item->mtime >= 0 && futimens(dst, times) != 0) || fsync(dst) != 0) {
 		quarantine_fail(err, errlen, "cannot restore %s: %s", item->path,
-				errno ? strerror(errno) : "the copy differs from the recorded SHA-256");
+				errno ? strerror(errno)
+				      : "the copy differs from the recorded SHA-256");
 		remove_own(item->path, dst);
 		close(dst);
 		return -1;
@@ -105,14 +109,17 @@ int quarantine_restore(int qfd, const char *id, struct quarantine_item *item, ch
 				       strerror(errno));
 	if (quarantine_copy_and_hash(fd, -1, hex, NULL) != 0 || strcmp(hex, item->sha256) != 0) {
 		close(fd);
-		return quarantine_fail(err, errlen, "quarantine item %s: %s does not match its recorded "
-				       "SHA-256; not restored", id, data);
+		return quarantine_fail(err, errlen,
+				       "quarantine item %s: %s does not match its recorded "
+				       "SHA-256; not restored",
+				       id, data);
 	}
 	if (lstat(item->path, &st) == 0) {
 		close(fd);
-		return quarantine_fail(err, errlen,
-				       "%s exists; not overwritten (move it away, then restore again)",
-				       item->path);
+		return quarantine_fail(
+			err, errlen,
+			"%s exists; not overwritten (move it away, then restore again)",
+			item->path);
 	}
 	if (errno != ENOENT) {
 		e = errno;
@@ -149,7 +156,8 @@ protect:
 	quarantine_make_root_only(fd); /* it sits in a root-only folder either way */
 	close(fd);
 	return quarantine_fail(err, errlen, "cannot restore %s to %s: %s", id, item->path,
-			       e == EEXIST ? "a file appeared there; not overwritten" : strerror(e));
+			       e == EEXIST ? "a file appeared there; not overwritten"
+					   : strerror(e));
 }
 
 int quarantine_delete(int qfd, const char *id, struct quarantine_item *item, char *err,
@@ -196,11 +204,13 @@ int quarantine_list(int qfd, struct quarantine_item **items, size_t *n, char *er
 	}
 	while ((de = readdir(dir))) {
 		len = strlen(de->d_name);
-		if (len != QUARANTINE_ID_LEN + 5 || strcmp(de->d_name + QUARANTINE_ID_LEN, ".meta") != 0)
+		if (len != QUARANTINE_ID_LEN + 5 ||
+		    strcmp(de->d_name + QUARANTINE_ID_LEN, ".meta") != 0)
 			continue;
 		snprintf(id, sizeof(id), "%.*s", QUARANTINE_ID_LEN, de->d_name);
 		if (*n == cap) {
-			struct quarantine_item *grown = realloc(*items, (cap ? cap * 2 : 16) * sizeof(**items));
+			struct quarantine_item *grown =
+				realloc(*items, (cap ? cap * 2 : 16) * sizeof(**items));
 			if (!grown) {
 				rc = quarantine_fail(err, errlen, "out of memory");
 				break;

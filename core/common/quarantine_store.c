@@ -104,9 +104,10 @@ static int rename_back(int qfd, const struct quarantine_item *item, const char *
 
 	quarantine_item_names(item->id, data, meta, tmp);
 	if (renameat2(qfd, data, AT_FDCWD, item->path, RENAME_NOREPLACE) != 0)
-		return quarantine_fail(err, errlen,
-				       "%s; putting it back failed (%s): it is kept in quarantine as %s",
-				       why, strerror(errno), item->id);
+		return quarantine_fail(
+			err, errlen,
+			"%s; putting it back failed (%s): it is kept in quarantine as %s", why,
+			strerror(errno), item->id);
 	unlinkat(qfd, meta, 0);
 	fsync(qfd);
 	return quarantine_fail(err, errlen, "%s; left in place", why);
@@ -145,7 +146,8 @@ static int move_by_rename(int qfd, int src, const struct stat *st, struct quaran
 	if (!quarantine_make_root_only(fd)) {
 		snprintf(why, sizeof(why), "cannot protect %s in quarantine: %s", item->path,
 			 strerror(errno));
-		if (fchown(fd, st->st_uid, st->st_gid) != 0 || fchmod(fd, st->st_mode & 07777) != 0) {
+		if (fchown(fd, st->st_uid, st->st_gid) != 0 ||
+		    fchmod(fd, st->st_mode & 07777) != 0) {
 			/* keep going: rename_back reports where the file ended up */
 		}
 		close(fd);
@@ -190,7 +192,8 @@ static int move_by_copy(int qfd, int src, const struct stat *st, struct quaranti
 		goto undo;
 	/* only now the original goes, and only if its name still points at what we copied */
 	if (lstat(item->path, &current) != 0 || !quarantine_same_inode(&current, st)) {
-		quarantine_fail(err, errlen, "%s was replaced while it was being copied; left in place",
+		quarantine_fail(err, errlen,
+				"%s was replaced while it was being copied; left in place",
 				item->path);
 		goto undo_meta;
 	}
@@ -254,7 +257,8 @@ int quarantine_store(int qfd, const char *path, const struct stat *expect, const
 	}
 	if (expect && !quarantine_same_inode(&st, expect)) {
 		close(src);
-		return quarantine_fail(err, errlen, "%s is another file than the one scanned; left alone",
+		return quarantine_fail(err, errlen,
+				       "%s is another file than the one scanned; left alone",
 				       item->path);
 	}
 	if (new_id(item->id) != 0) {

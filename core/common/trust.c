@@ -19,15 +19,18 @@ static int check_one(const char *what, const char *shown, const char *path, bool
 		return -1;
 	}
 	if (st.st_uid != 0) {
-		snprintf(err, errlen, "refusing %s %s: %s is owned by uid %u, not root (chown root %s)",
-			 what, shown, path, (unsigned)st.st_uid, path);
+		snprintf(err, errlen,
+			 "refusing %s %s: %s is owned by uid %u, not root (chown root %s)", what,
+			 shown, path, (unsigned)st.st_uid, path);
 		return -1;
 	}
 	/* others may add files to a sticky folder, but not replace root's */
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(!is_target && S_ISDIR(st.st_mode) &&
-						     (st.st_mode & S_ISVTX))) {
-		snprintf(err, errlen, "refusing %s %s: %s is writable by group or others (mode %04o; "
-			 "chmod go-w %s)", what, shown, path, (unsigned)(st.st_mode & 07777), path);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(!is_target && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX))) {
+		snprintf(err, errlen,
+			 "refusing %s %s: %s is writable by group or others (mode %04o; "
+			 "chmod go-w %s)",
+			 what, shown, path, (unsigned)(st.st_mode & 07777), path);
 		return -1;
 	}
 	return 0;

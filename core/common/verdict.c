@@ -17,7 +17,7 @@ void verdict_tally_votes(const enum fg_verdict *votes, size_t n, struct verdict_
 }
 
 enum decision verdict_combine(const struct verdict_policy *policy, const enum fg_verdict *votes,
-				 size_t n, enum verdict_reason *reason)
+			      size_t n, enum verdict_reason *reason)
 {
 	struct verdict_tally t;
 	unsigned against, voters;
@@ -44,7 +44,8 @@ enum decision verdict_combine(const struct verdict_policy *policy, const enum fg
 	} else {
 		decision = 2 * against > voters ? DECISION_DENY : DECISION_ALLOW;
 		why = decision == DECISION_ALLOW ? REASON_CLEAN
-		      : t.detected * 2 > voters ? REASON_DETECTED : REASON_ERROR;
+		      : t.detected * 2 > voters  ? REASON_DETECTED
+						 : REASON_ERROR;
 	}
 	if (reason)
 		*reason = why;

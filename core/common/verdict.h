@@ -23,11 +23,11 @@ struct verdict_policy {
 
 /* Why the decision came out as it did, for logs and the CLI. */
 enum verdict_reason {
-	REASON_CLEAN,     /* no detection (or too few under majority) */
-	REASON_DETECTED,  /* detections decided it */
-	REASON_ERROR,     /* errors counted as detections decided it */
-	REASON_TRUSTED,   /* an allowlist overrode everything */
-	REASON_NO_VOTES,  /* every plugin abstained */
+	REASON_CLEAN,    /* no detection (or too few under majority) */
+	REASON_DETECTED, /* detections decided it */
+	REASON_ERROR,    /* errors counted as detections decided it */
+	REASON_TRUSTED,  /* an allowlist overrode everything */
+	REASON_NO_VOTES, /* every plugin abstained */
 };
 
 struct verdict_tally {
@@ -38,7 +38,7 @@ struct verdict_tally {
 void verdict_tally_votes(const enum fg_verdict *votes, size_t n, struct verdict_tally *tally);
 
 enum decision verdict_combine(const struct verdict_policy *policy, const enum fg_verdict *votes,
-				 size_t n, enum verdict_reason *reason);
+			      size_t n, enum verdict_reason *reason);
 
 int verdict_policy_from_name(const char *name, enum vote_policy *out);
 int verdict_decision_from_name(const char *name, enum decision *out);

@@ -16,12 +16,12 @@
 #include "build_paths.h"
 #include "common/control_wire.h"
 #include "common/log.h"
-#include "daemon/monitor.h"
-#include "daemon/pipeline.h"
-#include "scanner/runtime.h"
-#include "daemon/scan_service.h"
 #include "common/textbuf.h"
 #include "common/trust.h"
+#include "daemon/monitor.h"
+#include "daemon/pipeline.h"
+#include "daemon/scan_service.h"
+#include "scanner/runtime.h"
 
 #define ANSWER_MAX (64 * 1024)
 
@@ -44,17 +44,18 @@ static void status(struct control *c, struct textbuf *tb)
 	long up = (long)(time(NULL) - c->started);
 
 	textbuf_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
-		  (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
+		       (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
 	textbuf_printf(tb, "config: %s\n", cfg->path);
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		textbuf_printf(tb, "watching: %s\n", cfg->watch[i]);
 	monitor_format_exclusions(c->monitor, tb);
 	textbuf_printf(tb, "plugins: %s\n", c->plugins);
 	textbuf_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
-		  verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
-		  verdict_decision_name(cfg->on_timeout), verdict_decision_name(cfg->verdict.on_error));
+		       verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
+		       verdict_decision_name(cfg->on_timeout),
+		       verdict_decision_name(cfg->verdict.on_error));
 	textbuf_printf(tb, "signature generation: %u (reloads done)\n",
-		  pipeline_generation(c->pipeline));
+		       pipeline_generation(c->pipeline));
 	monitor_format_stats(c->monitor, tb);
 }
 
@@ -76,7 +77,8 @@ static void serve_client(struct control *c, int fd)
 	 * instead of showing it our reason. */
 	n = recv(fd, cmd, sizeof(cmd) - 1, 0);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != 0) {
-		textbuf_printf(&tb, "error: permission denied: the control socket answers root only\n");
+		textbuf_printf(&tb,
+			       "error: permission denied: the control socket answers root only\n");
 		log_warning("control socket: refused a client with uid %ld (root only)",
 			    len == sizeof(peer) ? (long)peer.uid : -1L);
 		goto reply;
@@ -96,18 +98,23 @@ static void serve_client(struct control *c, int fd)
 	} else if (strcmp(cmd, "scan") == 0) {
 		if (c->scans && scan_service_take(c->scans, fd, peer.pid))
 			return; /* the session thread owns fd now */
-		textbuf_printf(&tb, "error: %s\n", c->scans ? "too many scans at once; try again later"
-							 : "this daemon cannot scan on demand");
+		textbuf_printf(&tb, "error: %s\n",
+			       c->scans ? "too many scans at once; try again later"
+					: "this daemon cannot scan on demand");
 	} else if (strcmp(cmd, "reload") == 0) {
 		log_info("control socket: reload requested");
 		if (monitor_reload(c->monitor) == 0)
-			textbuf_printf(&tb, "ok\nreload started (signature generation %u); the log says when "
-				  "it is done or why it failed\n", pipeline_generation(c->pipeline));
+			textbuf_printf(
+				&tb,
+				"ok\nreload started (signature generation %u); the log says when "
+				"it is done or why it failed\n",
+				pipeline_generation(c->pipeline));
 		else
 			textbuf_printf(&tb, "error: reloading signatures needs scan { isolation = "
-				       "\"process\" } (the exclusions are reloaded)\n");
+					    "\"process\" } (the exclusions are reloaded)\n");
 	} else {
-		textbuf_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n", cmd);
+		textbuf_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n",
+			       cmd);
 	}
 reply:
 	control_send_all(fd, tb.buf, tb.len);
@@ -172,7 +179,8 @@ static int listen_on(struct control *c, char *err, size_t errlen)
 		return -1;
 	if (lstat(c->path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(err, errlen, "control socket %s: exists and is not a socket", c->path);
+			snprintf(err, errlen, "control socket %s: exists and is not a socket",
+				 c->path);
 			return -1;
 		}
 		if (socket_in_use(&addr)) {

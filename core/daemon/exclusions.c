@@ -13,15 +13,15 @@ bool exclusions_any(const struct config *cfg)
 	       0;
 }
 
-#define SWAP(type, a, b)         \
-	do {                     \
+#define SWAP(type, a, b)          \
+	do {                      \
 		type swap_ = (a); \
-		(a) = (b);       \
-		(b) = swap_;     \
+		(a) = (b);        \
+		(b) = swap_;      \
 	} while (0)
 
-int exclusions_reload(struct config *cfg, pthread_mutex_t *lock, char *changed,
-		      size_t changed_size, char *err, size_t errlen)
+int exclusions_reload(struct config *cfg, pthread_mutex_t *lock, char *changed, size_t changed_size,
+		      char *err, size_t errlen)
 {
 	struct config fresh;
 

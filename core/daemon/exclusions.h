@@ -23,8 +23,8 @@ bool exclusions_any(const struct config *cfg);
  * else changed and needs a restart is named in changed ("" if nothing). On a
  * config error returns -1 with the error in err and cfg untouched.
  */
-int exclusions_reload(struct config *cfg, pthread_mutex_t *lock, char *changed,
-		      size_t changed_size, char *err, size_t errlen);
+int exclusions_reload(struct config *cfg, pthread_mutex_t *lock, char *changed, size_t changed_size,
+		      char *err, size_t errlen);
 
 /* "excluding: PATH", "excluding programs: ...", "excluding uid: N" lines, read under lock. */
 void exclusions_format(const struct config *cfg, pthread_mutex_t *lock, struct textbuf *tb);

@@ -11,17 +11,17 @@
 #include <unistd.h>
 
 #include "build_paths.h"
+#include "common/eventlog.h"
 #include "common/install_paths.h"
 #include "common/log.h"
 #include "daemon/control.h"
-#include "common/eventlog.h"
 #include "daemon/monitor.h"
 #include "daemon/pipeline.h"
 #include "daemon/quarantine_worker.h"
+#include "daemon/sdnotify.h"
 #include "scanner/runtime.h"
 #include "scanner/sandbox.h"
 #include "scanner/scanner.h"
-#include "daemon/sdnotify.h"
 
 #include <sys/resource.h>
 
@@ -132,11 +132,11 @@ static int serve(struct runtime *rt)
 	if (rt->cfg.isolate) {
 		/* the daemon parses no content: it keeps the plugins' names, not their code */
 		runtime_unload_plugin_code(rt);
-		pipeline = pipeline_start_processes(&rt->engine, &rt->cfg, &hooks, err, sizeof(err));
-	}
-	else {
-		pipeline = pipeline_start_threads(&rt->engine, workers, rt->cfg.max_inflight, &hooks,
-						  err, sizeof(err));
+		pipeline =
+			pipeline_start_processes(&rt->engine, &rt->cfg, &hooks, err, sizeof(err));
+	} else {
+		pipeline = pipeline_start_threads(&rt->engine, workers, rt->cfg.max_inflight,
+						  &hooks, err, sizeof(err));
 	}
 	if (!pipeline) {
 		log_error("%s", err);

@@ -32,8 +32,8 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
 	char exe[PATH_MAX];
 	uid_t real, effective;
 
-	if (path_set_size(&cfg->exclude_exe) > 0 &&
-	    procinfo_exe(pid, exe, sizeof(exe)) > 0 && path_set_match(&cfg->exclude_exe, exe)) {
+	if (path_set_size(&cfg->exclude_exe) > 0 && procinfo_exe(pid, exe, sizeof(exe)) > 0 &&
+	    path_set_match(&cfg->exclude_exe, exe)) {
 		d->count = &m->n.excluded_exe;
 		log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
 		return true;

@@ -27,10 +27,11 @@ enum filter_decision {
 
 /* What comes with the decision. */
 struct filter_detail {
-	unsigned long long *count; /* the counter that says why (own, excluded_*, too_large), or NULL */
-	bool written;              /* a close_write: what the cache knows of the file is void */
-	enum decision cached;      /* FILTER_FROM_CACHE: the remembered verdict, */
-	const char *threats;       /* and for a deny what was found */
+	unsigned long long
+		*count;       /* the counter that says why (own, excluded_*, too_large), or NULL */
+	bool written;         /* a close_write: what the cache knows of the file is void */
+	enum decision cached; /* FILTER_FROM_CACHE: the remembered verdict, */
+	const char *threats;  /* and for a deny what was found */
 };
 
 /* Fills in req (st, path, pid, kind) as far as the chain gets. */

@@ -77,7 +77,8 @@ static void purge_older(struct flight_table *t, uint64_t oldest_live)
 	}
 }
 
-void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id, uint64_t oldest_live)
+void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id,
+		uint64_t oldest_live)
 {
 	struct flight_slot *s = lookup(t, dev, ino);
 	size_t i;

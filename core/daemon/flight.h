@@ -30,7 +30,8 @@ uint64_t flight_find(const struct flight_table *t, uint64_t dev, uint64_t ino);
  * entries with ids below oldest_live (their events are long answered) are
  * dropped first.
  */
-void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id, uint64_t oldest_live);
+void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id,
+		uint64_t oldest_live);
 /* Forgets (dev, ino) if id is still the one recorded for it. */
 void flight_remove(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id);
 

@@ -24,8 +24,10 @@
 static unsigned probe_flavour(int fan_fd, uint64_t perm_mask)
 {
 	static const unsigned flavours[] = {
-		FAN_MARK_IGNORE | FAN_MARK_EVICTABLE, FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
-		FAN_MARK_IGNORE, FAN_MARK_IGNORED_MASK,
+		FAN_MARK_IGNORE | FAN_MARK_EVICTABLE,
+		FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE,
+		FAN_MARK_IGNORE,
+		FAN_MARK_IGNORED_MASK,
 	};
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	unsigned found = 0;
@@ -83,8 +85,8 @@ void ignore_marks_remove(struct ignore_marks *im, int fd)
 {
 	if (!im->flags)
 		return;
-	fanotify_mark(im->fan_fd, FAN_MARK_REMOVE | (im->flags & ~FAN_MARK_EVICTABLE), im->perm_mask,
-		      fd, NULL);
+	fanotify_mark(im->fan_fd, FAN_MARK_REMOVE | (im->flags & ~FAN_MARK_EVICTABLE),
+		      im->perm_mask, fd, NULL);
 }
 
 /*

@@ -16,10 +16,10 @@
 
 struct ignore_marks {
 	int fan_fd;
-	uint64_t perm_mask;  /* the permission events a mark ignores */
-	bool wanted;         /* the verdict cache is on, so marks were asked for */
-	unsigned flags;      /* FAN_MARK_IGNORE or FAN_MARK_IGNORED_MASK, maybe | EVICTABLE; 0: none */
-	unsigned bound;      /* non-evictable marks at most */
+	uint64_t perm_mask; /* the permission events a mark ignores */
+	bool wanted;        /* the verdict cache is on, so marks were asked for */
+	unsigned flags; /* FAN_MARK_IGNORE or FAN_MARK_IGNORED_MASK, maybe | EVICTABLE; 0: none */
+	unsigned bound; /* non-evictable marks at most */
 	_Atomic unsigned long long live; /* non-evictable marks placed since the last flush */
 	_Atomic unsigned long long placed, failures, flushes;
 };

@@ -10,8 +10,8 @@
 
 #include "common/histogram.h"
 #include "common/log.h"
-#include "daemon/cache.h"
 #include "common/monotonic.h"
+#include "daemon/cache.h"
 
 int inflight_init(struct inflight_ring *r, unsigned cap, unsigned timeout_ms, char *err,
 		  size_t errlen)

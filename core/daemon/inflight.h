@@ -51,19 +51,20 @@
 /* One permission event waiting for its answer. */
 struct inflight {
 	uint64_t id;
-	int fd;                 /* the event's fd: the kernel matches the answer by it */
+	int fd; /* the event's fd: the kernel matches the answer by it */
 	uint64_t deadline_ns;
 	uint64_t start_ns;
-	_Atomic uint64_t claim; /* the right to answer: the id while nobody has, 0 once someone has */
-	bool answered;          /* monitor's view: answered and its fd closed */
-	bool marked;            /* the answerer placed the kernel ignore mark */
-	unsigned generation;    /* the signatures' generation when it was submitted */
-	bool scanning;          /* it leads a scan (the others wait on one: single-flight) */
-	uint64_t next_waiter;   /* id of the next event waiting on the same scan, 0: none */
+	_Atomic uint64_t
+		claim;        /* the right to answer: the id while nobody has, 0 once someone has */
+	bool answered;        /* monitor's view: answered and its fd closed */
+	bool marked;          /* the answerer placed the kernel ignore mark */
+	unsigned generation;  /* the signatures' generation when it was submitted */
+	bool scanning;        /* it leads a scan (the others wait on one: single-flight) */
+	uint64_t next_waiter; /* id of the next event waiting on the same scan, 0: none */
 	pid_t pid;
 	enum fg_event_kind kind;
-	struct stat st;         /* the file as it was when the event arrived */
-	/*
+	struct stat st; /* the file as it was when the event arrived */
+			/*
 	 * No path: only a timeout needs one, and reads it from the fd then. A
 	 * PATH_MAX copy per slot would keep ~4 MiB resident once the ring wraps.
 	 */
@@ -73,7 +74,7 @@ struct inflight_ring {
 	struct inflight *slots;
 	uint64_t cap, head, tail; /* ids: slot = id % cap; head..tail are in flight */
 	uint64_t timeout_ns;
-	int timer_fd;             /* a timerfd, due at the oldest deadline in flight */
+	int timer_fd;                /* a timerfd, due at the oldest deadline in flight */
 	struct flight_table flights; /* which event leads the scan of an inode */
 };
 

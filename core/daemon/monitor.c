@@ -22,6 +22,7 @@
 
 #include "common/histogram.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "common/path.h"
 #include "daemon/cache.h"
 #include "daemon/exclusions.h"
@@ -30,15 +31,14 @@
 #include "daemon/inflight.h"
 #include "daemon/marks.h"
 #include "daemon/sdnotify.h"
-#include "common/monotonic.h"
 
 #define EVENT_BUF_SIZE (256 * 1024)
 
 static int open_fds(struct monitor *m, char *err, size_t errlen)
 {
 	/* Unlimited queue: an overflowing kernel queue would silently allow permission events. */
-	m->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE |
-					  FAN_UNLIMITED_MARKS,
+	m->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK |
+					  FAN_UNLIMITED_QUEUE | FAN_UNLIMITED_MARKS,
 				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (m->fan_fd < 0) {
 		snprintf(err, errlen, "fanotify_init: %s%s", strerror(errno),
@@ -153,8 +153,9 @@ static void read_events(struct monitor *m, struct scan_request *req)
 			if (ev->mask & FAN_Q_OVERFLOW) {
 				m->n.overflows++;
 				if (ratelimit_pass(&m->rl_overflow, &suppressed))
-					log_error("fanotify queue overflow: events were lost (+%lu)",
-						  suppressed);
+					log_error(
+						"fanotify queue overflow: events were lost (+%lu)",
+						suppressed);
 				continue;
 			}
 			if (ev->fd < 0)
@@ -182,8 +183,8 @@ static void reload_exclusions(struct monitor *m)
 	char changed[256], err[1024];
 	bool had = exclusions_any(m->cfg);
 
-	if (exclusions_reload(m->cfg, &m->excl_lock, changed, sizeof(changed), err,
-			      sizeof(err)) != 0) {
+	if (exclusions_reload(m->cfg, &m->excl_lock, changed, sizeof(changed), err, sizeof(err)) !=
+	    0) {
 		log_error("reload: %s; the exclusions stay as they were", err);
 		return;
 	}
@@ -217,12 +218,14 @@ static bool stop_requested(struct monitor *m, int signal_fd)
 
 	while (read(signal_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-			log_info("received %s, stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			log_info("received %s, stopping",
+				 si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 			stop = true;
 		} else if (si.ssi_signo == SIGHUP) {
 			if (monitor_reload(m) != 0)
-				log_warning("SIGHUP: reloading needs scan { isolation = \"process\" }; "
-					    "restart fanguardd to load new signatures");
+				log_warning(
+					"SIGHUP: reloading needs scan { isolation = \"process\" }; "
+					"restart fanguardd to load new signatures");
 		} else if (si.ssi_signo == SIGUSR1) {
 			monitor_log_stats(m);
 		}

@@ -14,8 +14,8 @@
 
 #include "common/eventlog.h"
 #include "common/log.h"
-#include "common/procinfo.h"
 #include "common/monotonic.h"
+#include "common/procinfo.h"
 
 #define COMPLETION_BATCH 256
 
@@ -83,7 +83,8 @@ static void settle(struct monitor *m, struct inflight *e, enum decision decision
 {
 	if (done) {
 		histogram_add(&m->answer_latency,
-			 (done->answered_ns ? done->answered_ns : monotonic_ns()) - e->start_ns);
+			      (done->answered_ns ? done->answered_ns : monotonic_ns()) -
+				      e->start_ns);
 		if (e->scanning)
 			remember(m, e, done);
 	}
@@ -118,7 +119,8 @@ void monitor_take_completions(struct monitor *m)
 		if (!e)
 			continue;
 		if (done[i].answered_ns && !e->answered)
-			settle(m, e, done[i].decision, &done[i]); /* the worker answered the kernel */
+			settle(m, e, done[i].decision,
+			       &done[i]); /* the worker answered the kernel */
 		/* the leader, then every event that waited on its scan, unless a deadline came first */
 		for (; e; e = inflight_next_waiter(&m->inflight, e))
 			if (!e->answered)

@@ -12,9 +12,9 @@
 
 #include "common/eventlog.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "common/procinfo.h"
 #include "daemon/filter.h"
-#include "common/monotonic.h"
 
 static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
 {
@@ -88,8 +88,8 @@ static void log_cached_deny(const struct fanotify_event_metadata *ev,
 
 	procinfo_read(ev->pid, &who);
 	log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
-		    "earlier scan)", event_kind_name(req->kind), req->path, (int)ev->pid,
-		    who.uid, who.exe, threats);
+		    "earlier scan)",
+		    event_kind_name(req->kind), req->path, (int)ev->pid, who.uid, who.exe, threats);
 	if (eventlog_enabled()) {
 		struct event_record r;
 
@@ -156,17 +156,9 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 		m->n.allowed_inline++;
 		monitor_answer_now(m, ev, DECISION_ALLOW);
 		break;
-	case FILTER_FROM_CACHE:
-		answer_from_cache(m, ev, req, d.cached, d.threats);
-		break;
-	case FILTER_SCAN:
-		submit_permission_event(m, ev, req);
-		break;
-	case FILTER_CLOSE_WRITE:
-		submit_close_write(m, ev, req);
-		break;
-	case FILTER_DISCARD:
-		close(ev->fd);
-		break;
+	case FILTER_FROM_CACHE: answer_from_cache(m, ev, req, d.cached, d.threats); break;
+	case FILTER_SCAN: submit_permission_event(m, ev, req); break;
+	case FILTER_CLOSE_WRITE: submit_close_write(m, ev, req); break;
+	case FILTER_DISCARD: close(ev->fd); break;
 	}
 }

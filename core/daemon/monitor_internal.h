@@ -23,11 +23,11 @@ struct counters {
 };
 
 struct monitor {
-	struct config *cfg;    /* the exclusions change on reload: see exclusions.h */
+	struct config *cfg; /* the exclusions change on reload: see exclusions.h */
 	pthread_mutex_t excl_lock;
 	struct pipeline *pipeline;
 	int fan_fd;
-	int reload_fd;            /* eventfd: another thread asks for a reload of the exclusions */
+	int reload_fd; /* eventfd: another thread asks for a reload of the exclusions */
 	pid_t self;
 	unsigned marks;
 	struct inflight_ring inflight;
@@ -36,12 +36,12 @@ struct monitor {
 	unsigned char *buf;
 	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
 	bool caching;
-	uint64_t perm_mask;       /* the permission events we asked for */
-	uint64_t mask;            /* every event the mounts are marked for (monitor_watch) */
+	uint64_t perm_mask; /* the permission events we asked for */
+	uint64_t mask;      /* every event the mounts are marked for (monitor_watch) */
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
 	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
-	unsigned generation;      /* the pipeline's, when the cache was last valid */
+	unsigned generation;             /* the pipeline's, when the cache was last valid */
 };
 
 struct fanotify_event_metadata;

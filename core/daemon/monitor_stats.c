@@ -11,24 +11,30 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 	const struct cache_stats *c = &m->cache.stats;
 	char buf[256];
 
-	textbuf_printf(tb, "events %llu: %llu answered without scan, %llu from the verdict cache (%llu "
-		  "allowed, %llu denied), %llu scanned, %llu waited on a scan already running; "
-		  "answers after a scan: %llu allowed, %llu denied, %llu timed out\n",
-		  m->n.events, m->n.allowed_inline, m->n.cache_allow + m->n.cache_deny,
-		  m->n.cache_allow, m->n.cache_deny, m->n.scanned, m->n.joined, m->n.allowed,
-		  m->n.denied, m->n.timeouts);
-	textbuf_printf(tb, "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
-		  "%llu queue-full, %llu kernel overflows, %llu in flight\n",
-		  m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
-		  m->n.overflows, (unsigned long long)inflight_count(&m->inflight));
-	textbuf_printf(tb, "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
-		  "fanguard's own processes\n",
-		  m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own);
-	textbuf_printf(tb, "cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "
-		  "%llu ignore marks placed (%llu refused, %llu flushes)\n",
-		  monitor_cache_mode(m), m->cache.size, c->hits, c->misses, c->stale, c->evictions,
-		  (unsigned long long)m->ignore.placed, (unsigned long long)m->ignore.failures,
-		  (unsigned long long)m->ignore.flushes);
+	textbuf_printf(
+		tb,
+		"events %llu: %llu answered without scan, %llu from the verdict cache (%llu "
+		"allowed, %llu denied), %llu scanned, %llu waited on a scan already running; "
+		"answers after a scan: %llu allowed, %llu denied, %llu timed out\n",
+		m->n.events, m->n.allowed_inline, m->n.cache_allow + m->n.cache_deny,
+		m->n.cache_allow, m->n.cache_deny, m->n.scanned, m->n.joined, m->n.allowed,
+		m->n.denied, m->n.timeouts);
+	textbuf_printf(tb,
+		       "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
+		       "%llu queue-full, %llu kernel overflows, %llu in flight\n",
+		       m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
+		       m->n.overflows, (unsigned long long)inflight_count(&m->inflight));
+	textbuf_printf(tb,
+		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
+		       "fanguard's own processes\n",
+		       m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own);
+	textbuf_printf(
+		tb,
+		"cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "
+		"%llu ignore marks placed (%llu refused, %llu flushes)\n",
+		monitor_cache_mode(m), m->cache.size, c->hits, c->misses, c->stale, c->evictions,
+		(unsigned long long)m->ignore.placed, (unsigned long long)m->ignore.failures,
+		(unsigned long long)m->ignore.flushes);
 	pipeline_format_stats(m->pipeline, tb);
 	histogram_format(&m->answer_latency, buf, sizeof(buf));
 	textbuf_printf(tb, "latency: event to answer (scanned events) %s\n", buf);
@@ -37,36 +43,44 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 {
 	textbuf_printf(tb, "# HELP fanguard_events_total Events read from the kernel, by outcome.\n"
-		      "# TYPE fanguard_events_total counter\n");
-	textbuf_printf(tb, "fanguard_events_total{outcome=\"no_scan\"} %llu\n", m->n.allowed_inline);
-	textbuf_printf(tb, "fanguard_events_total{outcome=\"cache_allow\"} %llu\n", m->n.cache_allow);
+			   "# TYPE fanguard_events_total counter\n");
+	textbuf_printf(tb, "fanguard_events_total{outcome=\"no_scan\"} %llu\n",
+		       m->n.allowed_inline);
+	textbuf_printf(tb, "fanguard_events_total{outcome=\"cache_allow\"} %llu\n",
+		       m->n.cache_allow);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"cache_deny\"} %llu\n", m->n.cache_deny);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"scanned\"} %llu\n", m->n.scanned);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"joined_scan\"} %llu\n", m->n.joined);
-	textbuf_printf(tb, "fanguard_events_total{outcome=\"close_write\"} %llu\n", m->n.close_write);
+	textbuf_printf(tb, "fanguard_events_total{outcome=\"close_write\"} %llu\n",
+		       m->n.close_write);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"too_large\"} %llu\n", m->n.too_large);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"queue_full\"} %llu\n", m->n.overloaded);
-	textbuf_printf(tb, "# HELP fanguard_excluded_total Events answered unscanned by an exclusion, "
-		      "by kind (own: fanguard's own processes).\n"
-		      "# TYPE fanguard_excluded_total counter\n");
+	textbuf_printf(tb,
+		       "# HELP fanguard_excluded_total Events answered unscanned by an exclusion, "
+		       "by kind (own: fanguard's own processes).\n"
+		       "# TYPE fanguard_excluded_total counter\n");
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"path\"} %llu\n", m->n.excluded_path);
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"exe\"} %llu\n", m->n.excluded_exe);
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"uid\"} %llu\n", m->n.excluded_uid);
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"own\"} %llu\n", m->n.own);
 	textbuf_printf(tb, "# HELP fanguard_answers_total Answers to scanned permission events.\n"
-		      "# TYPE fanguard_answers_total counter\n");
+			   "# TYPE fanguard_answers_total counter\n");
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"allow\"} %llu\n", m->n.allowed);
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"deny\"} %llu\n", m->n.denied);
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"timeout\"} %llu\n", m->n.timeouts);
-	textbuf_printf(tb, "# HELP fanguard_kernel_overflows_total fanotify queue overflows.\n"
-		      "# TYPE fanguard_kernel_overflows_total counter\n"
-		      "fanguard_kernel_overflows_total %llu\n", m->n.overflows);
-	textbuf_printf(tb, "# HELP fanguard_cache_entries Verdicts remembered.\n"
-		      "# TYPE fanguard_cache_entries gauge\nfanguard_cache_entries %u\n",
-		  m->cache.size);
-	textbuf_printf(tb, "# HELP fanguard_inflight Events waiting for a verdict.\n"
-		      "# TYPE fanguard_inflight gauge\nfanguard_inflight %llu\n",
-		  (unsigned long long)inflight_count(&m->inflight));
+	textbuf_printf(tb,
+		       "# HELP fanguard_kernel_overflows_total fanotify queue overflows.\n"
+		       "# TYPE fanguard_kernel_overflows_total counter\n"
+		       "fanguard_kernel_overflows_total %llu\n",
+		       m->n.overflows);
+	textbuf_printf(tb,
+		       "# HELP fanguard_cache_entries Verdicts remembered.\n"
+		       "# TYPE fanguard_cache_entries gauge\nfanguard_cache_entries %u\n",
+		       m->cache.size);
+	textbuf_printf(tb,
+		       "# HELP fanguard_inflight Events waiting for a verdict.\n"
+		       "# TYPE fanguard_inflight gauge\nfanguard_inflight %llu\n",
+		       (unsigned long long)inflight_count(&m->inflight));
 	pipeline_format_prometheus(m->pipeline, tb);
 }
 

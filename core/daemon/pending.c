@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "common/monotonic.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "scanner/scanner_proto.h"
-#include "common/monotonic.h"
 
 #define TAG_SLOT_BITS 20 /* max_inflight is at most 65536 */
 #define GEN_MASK ((1ull << (64 - TAG_SLOT_BITS)) - 1)
@@ -131,7 +131,8 @@ void pending_vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, c
 	pending_settle(p, pd);
 }
 
-static void record_votes(struct pending *pd, const struct scanner *s, const struct scanner_verdict *v)
+static void record_votes(struct pending *pd, const struct scanner *s,
+			 const struct scanner_verdict *v)
 {
 	if (v->read_ns > pd->out.read_ns)
 		pd->out.read_ns = v->read_ns;
@@ -193,8 +194,8 @@ void pending_decide_overdue(struct proc_pipeline *p, uint64_t now)
 
 	for (unsigned k = 0; k < t->cap; k++) {
 		struct pending *pd = &t->slot[k];
-		if (!pd->gen || pd->finished || !pd->req.id || !older_than(pd, now, p->partial_ns) ||
-		    pd->waiting == pd->voters)
+		if (!pd->gen || pd->finished || !pd->req.id ||
+		    !older_than(pd, now, p->partial_ns) || pd->waiting == pd->voters)
 			continue;
 		for (size_t i = 0; i < p->n; i++) {
 			char why[160];

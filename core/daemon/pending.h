@@ -21,21 +21,22 @@ struct scanner;
 struct scanner_verdict;
 
 struct pending {
-	uint64_t gen;            /* 0: free */
+	uint64_t gen;               /* 0: free */
 	uint32_t proc[PLUGINS_MAX]; /* per group, the process that was sent the request */
-	bool finished;           /* decided and delivered; the slot lives on while votes are owed */
-	bool finishing;          /* being delivered with the lock dropped: only its finisher frees it */
-	uint32_t waiting;        /* groups that still owe a vote (and may be hung) */
-	uint32_t voters;         /* groups asked (disabled ones abstain) */
+	bool finished;    /* decided and delivered; the slot lives on while votes are owed */
+	bool finishing;   /* being delivered with the lock dropped: only its finisher frees it */
+	uint32_t waiting; /* groups that still owe a vote (and may be hung) */
+	uint32_t voters;  /* groups asked (disabled ones abstain) */
 	uint64_t sent_ns;
-	struct scan_request req; /* the one copy of the request; req.fd unused: closed after sending */
+	struct scan_request
+		req; /* the one copy of the request; req.fd unused: closed after sending */
 	struct scan_outcome out;
 };
 
 struct pending_table {
 	struct pending *slot;
 	unsigned cap;
-	uint32_t *free;          /* indexes of the free slots */
+	uint32_t *free; /* indexes of the free slots */
 	unsigned n_free;
 	uint64_t next_gen;
 };

@@ -9,9 +9,9 @@
 
 #include "common/eventlog.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "common/procinfo.h"
 #include "common/textbuf.h"
-#include "common/monotonic.h"
 
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
 		       unsigned cap, const struct pipeline_hooks *hooks, char *err, size_t errlen)
@@ -120,24 +120,27 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 	if (!detections[0] && out->decision == DECISION_ALLOW)
 		return;
 	if (req->kind == FG_EVENT_ON_DEMAND)
-		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s", (int)req->pid,
-			    who.uid, who.exe, req->path, detections[0] ? detections : errors);
+		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s",
+			    (int)req->pid, who.uid, who.exe, req->path,
+			    detections[0] ? detections : errors);
 	else if (req->kind == FG_EVENT_CLOSE_WRITE)
-		log_warning("DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
-			    "write already happened)", req->path, (int)req->pid, who.uid, who.exe,
-			    detections);
+		log_warning(
+			"DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
+			"write already happened)",
+			req->path, (int)req->pid, who.uid, who.exe, detections);
 	else if (out->decision == DECISION_DENY)
 		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s%s", kind, req->path,
 			    (int)req->pid, who.uid, who.exe, detections[0] ? detections : errors,
 			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
 	else
-		log_warning("ALLOW %s of %s by pid %d (uid %ld, exe %s) despite %s: %s", kind, req->path,
-			    (int)req->pid, who.uid, who.exe, detections,
-			    out->reason == REASON_TRUSTED ? "an allowlist entry" : "the majority policy");
+		log_warning("ALLOW %s of %s by pid %d (uid %ld, exe %s) despite %s: %s", kind,
+			    req->path, (int)req->pid, who.uid, who.exe, detections,
+			    out->reason == REASON_TRUSTED ? "an allowlist entry"
+							  : "the majority policy");
 }
 
-static void record_stages(struct stage_stats *s, const struct engine *e, const struct scan_outcome *out,
-			  uint64_t scan_ns)
+static void record_stages(struct stage_stats *s, const struct engine *e,
+			  const struct scan_outcome *out, uint64_t scan_ns)
 {
 	histogram_add(&s->read, out->read_ns);
 	if (out->have_sha256)
@@ -189,7 +192,8 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	done.threats[0] = '\0';
 	if (out->decision == DECISION_DENY)
 		engine_describe(p->engine, out,
-				out->reason == REASON_ERROR ? FG_VERDICT_ERROR : FG_VERDICT_DETECTED,
+				out->reason == REASON_ERROR ? FG_VERDICT_ERROR
+							    : FG_VERDICT_DETECTED,
 				done.threats, sizeof(done.threats));
 	pthread_mutex_lock(&p->done_lock);
 	p->outstanding--;
@@ -264,12 +268,12 @@ static void prometheus_summary(struct textbuf *tb, const struct histogram *h, co
 	static const double q[] = { 0.5, 0.9, 0.99 };
 
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		textbuf_printf(tb, "fanguard_scan_stage_seconds{%s,quantile=\"%g\"} %.9f\n", labels, q[i],
-			  (double)histogram_percentile(h, q[i] * 100) / 1e9);
+		textbuf_printf(tb, "fanguard_scan_stage_seconds{%s,quantile=\"%g\"} %.9f\n", labels,
+			       q[i], (double)histogram_percentile(h, q[i] * 100) / 1e9);
 	textbuf_printf(tb, "fanguard_scan_stage_seconds_sum{%s} %.9f\n", labels,
-		  (double)atomic_load(&h->sum_ns) / 1e9);
+		       (double)atomic_load(&h->sum_ns) / 1e9);
 	textbuf_printf(tb, "fanguard_scan_stage_seconds_count{%s} %llu\n", labels,
-		  (unsigned long long)atomic_load(&h->count));
+		       (unsigned long long)atomic_load(&h->count));
 }
 
 void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
@@ -278,7 +282,7 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 	char labels[128];
 
 	textbuf_printf(tb, "# HELP fanguard_scan_stage_seconds Time spent per scan stage.\n"
-		      "# TYPE fanguard_scan_stage_seconds summary\n");
+			   "# TYPE fanguard_scan_stage_seconds summary\n");
 	prometheus_summary(tb, &s->queue_wait, "stage=\"queue_wait\"");
 	prometheus_summary(tb, &s->read, "stage=\"read\"");
 	prometheus_summary(tb, &s->sha256, "stage=\"sha256\"");

@@ -31,11 +31,11 @@ typedef void (*pipeline_ondemand_fn)(void *ctx, const struct scan_request *req,
 				     const struct scan_outcome *out);
 
 struct scan_request {
-	uint64_t id;             /* 0: nobody waits for the answer (close_write) */
-	int fd;                  /* owned by the pipeline once submitted */
+	uint64_t id; /* 0: nobody waits for the answer (close_write) */
+	int fd;      /* owned by the pipeline once submitted */
 	enum fg_event_kind kind;
 	pid_t pid;
-	uint64_t submitted_ns;   /* monotonic_ns() when queued, for the queue-wait histogram */
+	uint64_t submitted_ns; /* monotonic_ns() when queued, for the queue-wait histogram */
 	struct stat st;
 	pipeline_ondemand_fn ondemand; /* FG_EVENT_ON_DEMAND only: where the outcome goes */
 	void *ondemand_ctx;
@@ -47,9 +47,9 @@ struct scan_request {
 struct scan_completion {
 	uint64_t id;
 	enum decision decision;
-	bool cacheable;                  /* every plugin gave a real verdict: it may be remembered */
-	uint64_t answered_ns;            /* when the pipeline answered it itself; 0: it did not */
-	char threats[SCAN_THREATS_MAX];  /* for denies: "clamav: X; yara: Y" */
+	bool cacheable;                 /* every plugin gave a real verdict: it may be remembered */
+	uint64_t answered_ns;           /* when the pipeline answered it itself; 0: it did not */
+	char threats[SCAN_THREATS_MAX]; /* for denies: "clamav: X; yara: Y" */
 };
 
 /*
@@ -58,8 +58,7 @@ struct scan_completion {
  * answered already. cacheable: every plugin gave a real verdict. Called from
  * pipeline threads.
  */
-typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum decision decision,
-				   bool cacheable);
+typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum decision decision, bool cacheable);
 /*
  * A close_write whose file the policy finds malicious, handed over before its
  * event is logged: the handler acts on the file (quarantine), writes the event
@@ -71,7 +70,7 @@ typedef bool (*pipeline_detection_fn)(void *ctx, const struct scan_request *req,
 
 /* Where the pipeline delivers, given when it starts (NULL functions: nobody). */
 struct pipeline_hooks {
-	pipeline_answer_fn answer;     /* the monitor: answers the kernel from a pipeline thread */
+	pipeline_answer_fn answer; /* the monitor: answers the kernel from a pipeline thread */
 	void *answer_ctx;
 	pipeline_detection_fn on_detection; /* the quarantine worker, with on_close_write */
 	void *detection_ctx;

@@ -27,15 +27,15 @@ struct stage_stats {
 struct pipeline {
 	const struct pipeline_ops *ops;
 	const struct engine *engine;
-	unsigned cap;                  /* requests outstanding + completions unread, at most */
+	unsigned cap; /* requests outstanding + completions unread, at most */
 	pthread_mutex_t done_lock;
-	struct scan_completion *done;  /* ring of cap completions */
+	struct scan_completion *done; /* ring of cap completions */
 	unsigned done_head, done_count;
-	unsigned outstanding;          /* submitted, not yet completed */
+	unsigned outstanding; /* submitted, not yet completed */
 	int efd;
 	struct pipeline_hooks hooks;
 	struct stage_stats stats;
-	_Atomic unsigned generation;   /* bumped when new signatures take over */
+	_Atomic unsigned generation; /* bumped when new signatures take over */
 	/* the scanner processes' pids by pool slot (0: none), read by the monitor for every event */
 	_Atomic pid_t helper_pid[PIPELINE_MAX_HELPERS];
 	_Atomic unsigned n_helper_slots; /* slots ever used: the monitor looks no further */

@@ -25,11 +25,11 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "common/textbuf.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "daemon/scanner_host.h"
 #include "scanner/scanner_proto.h"
-#include "common/monotonic.h"
 
 #define TICK_MAX_NS (50 * 1000000ull)
 #define START_TIMEOUT_NS (300 * 1000000000ull) /* a big ClamAV database takes a while */
@@ -132,14 +132,15 @@ static void send_to_scanners(struct proc_pipeline *p, struct pending *pd,
 		if (!(pd->waiting & (1u << i)))
 			continue;
 		if (s->state != SC_READY) {
-			pending_vote_error(p, pd, i, s->why_down[0] ? s->why_down : "scanner starting");
+			pending_vote_error(p, pd, i,
+					   s->why_down[0] ? s->why_down : "scanner starting");
 			continue;
 		}
 		pd->proc[i] = s->proc;
 		if (scanner_host_send_scan(s, &scan, req->fd) != 0) {
 			char why[160];
-			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s", s->name,
-				 strerror(errno));
+			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s",
+				 s->name, strerror(errno));
 			pending_vote_error(p, pd, i, why);
 		}
 	}
@@ -178,11 +179,13 @@ static void procs_format_stats(struct pipeline *base, struct textbuf *tb)
 		static const char *const names[] = { "down", "starting", "ready", "DISABLED" };
 		char plugins[256];
 		pool_plugin_names(p, s, plugins, sizeof(plugins));
-		textbuf_printf(tb, "scanner %s (%s): %s, pid %d, %llu crashes, %llu restarts, %llu killed "
-			  "hung, %llu killed for memory, %llu MiB resident\n",
-			  s->name, plugins, names[s->state], (int)s->pid, s->crashes, s->restarts,
-			  s->hung_kills, s->memory_kills,
-			  (unsigned long long)(scanner_host_resident_bytes(s) >> 20));
+		textbuf_printf(
+			tb,
+			"scanner %s (%s): %s, pid %d, %llu crashes, %llu restarts, %llu killed "
+			"hung, %llu killed for memory, %llu MiB resident\n",
+			s->name, plugins, names[s->state], (int)s->pid, s->crashes, s->restarts,
+			s->hung_kills, s->memory_kills,
+			(unsigned long long)(scanner_host_resident_bytes(s) >> 20));
 	}
 	pthread_mutex_unlock(&p->lock);
 }
@@ -272,7 +275,8 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	its.it_interval.tv_nsec = its.it_value.tv_nsec = (long)p->tick_ns;
 	/* first: stopping after a failure looks at every pool entry */
 	if (pool_init(p, engine, err, errlen) != 0 ||
-	    pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, hooks, err, errlen) != 0)
+	    pipeline_base_init(&p->base, &proc_ops, engine, cfg->max_inflight, hooks, err,
+			       errlen) != 0)
 		goto fail;
 	p->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (p->exe_fd < 0) {
@@ -328,10 +332,11 @@ void pipeline_describe_scanners(struct pipeline *base, char *buf, size_t size)
 			for (size_t k = 0; k < p->sc[i]->n_plugins; k++) {
 				if (p->sc[i]->plugin[k] != j)
 					continue;
-				len += (size_t)snprintf(buf + len, size - len, "%s%s %s (%llu signatures)",
-							j ? ", " : "", base->engine->plugins[j].name,
-							p->sc[i]->version[k],
-							(unsigned long long)p->sc[i]->signatures[k]);
+				len += (size_t)snprintf(
+					buf + len, size - len, "%s%s %s (%llu signatures)",
+					j ? ", " : "", base->engine->plugins[j].name,
+					p->sc[i]->version[k],
+					(unsigned long long)p->sc[i]->signatures[k]);
 			}
 		}
 	}

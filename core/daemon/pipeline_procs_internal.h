@@ -23,16 +23,16 @@ enum scanner_role { ROLE_ACTIVE, ROLE_CANDIDATE, ROLE_RETIRING };
 struct scanner {
 	bool in_use;
 	enum scanner_role role;
-	size_t group;            /* index of its group: the bit of its votes in pending masks */
-	uint32_t proc;           /* which process of the group: requests remember it */
-	const char *name;        /* the group name, from the plugins' `scanner` option */
+	size_t group;               /* index of its group: the bit of its votes in pending masks */
+	uint32_t proc;              /* which process of the group: requests remember it */
+	const char *name;           /* the group name, from the plugins' `scanner` option */
 	size_t plugin[PLUGINS_MAX]; /* engine indexes of its plugins, in config order */
 	size_t n_plugins;
 	enum scanner_state state;
 	pid_t pid;
 	int sock;
 	uint64_t started_ns, restart_at_ns;
-	uint64_t *crash_ns;      /* ring of the last restart_limit crash times */
+	uint64_t *crash_ns; /* ring of the last restart_limit crash times */
 	unsigned crash_next;
 	unsigned long long crashes, restarts, hung_kills, memory_kills;
 	uint64_t signatures[PLUGINS_MAX];
@@ -50,19 +50,19 @@ struct proc_pipeline {
 	 * (a new scanner talking to an old monitor, or a half-written file).
 	 */
 	int exe_fd;
-	pthread_mutex_t lock;    /* pending and scanner state */
+	pthread_mutex_t lock;                      /* pending and scanner state */
 	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
-	struct scanner *sc[PLUGINS_MAX];      /* the active scanner of each group */
-	struct scanner *cand[PLUGINS_MAX];    /* during a reload, its replacement */
-	size_t n;                /* groups */
+	struct scanner *sc[PLUGINS_MAX];           /* the active scanner of each group */
+	struct scanner *cand[PLUGINS_MAX];         /* during a reload, its replacement */
+	size_t n;                                  /* groups */
 	uint32_t next_proc;
 	bool reloading;
 	char reload_error[1024]; /* what a candidate said before it exited */
 	struct pending_table pending;
-	union scanner_msg *msg;  /* the receive buffer: start-up's, then the collector's alone */
+	union scanner_msg *msg; /* the receive buffer: start-up's, then the collector's alone */
 	int epfd, timer_fd, wake_fd;
-	uint64_t tick_ns;        /* collector period: at most a tenth of timeout_ms */
-	uint64_t partial_ns;     /* age at which missing votes count as errors */
+	uint64_t tick_ns;    /* collector period: at most a tenth of timeout_ms */
+	uint64_t partial_ns; /* age at which missing votes count as errors */
 	pthread_t collector;
 	bool collector_running, stopping;
 };

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "daemon/pipeline_internal.h"
 #include "common/monotonic.h"
+#include "daemon/pipeline_internal.h"
 
 struct worker {
 	struct thread_pipeline *pipeline;
@@ -32,7 +32,11 @@ static void scan_one(struct worker *w, const struct scan_request *req)
 {
 	struct scan_outcome out;
 	struct scan_target target = {
-		.fd = req->fd, .path = req->path, .st = &req->st, .pid = req->pid, .kind = req->kind,
+		.fd = req->fd,
+		.path = req->path,
+		.st = &req->st,
+		.pid = req->pid,
+		.kind = req->kind,
 	};
 	uint64_t start = monotonic_ns();
 
@@ -131,7 +135,8 @@ static int threads_stop(struct pipeline *base, unsigned wait_ms)
 		if (!p->workers[i].running)
 			continue;
 		if (pthread_timedjoin_np(p->workers[i].thread, NULL, &deadline) != 0) {
-			log_error("scan worker %u did not stop within %u ms (a plugin is stuck)", i, wait_ms);
+			log_error("scan worker %u did not stop within %u ms (a plugin is stuck)", i,
+				  wait_ms);
 			stuck = true;
 		}
 	}

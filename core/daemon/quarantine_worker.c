@@ -63,8 +63,8 @@ static void move_one(struct quarantine_worker *w, const struct quarantine_job *j
 	char err[PATH_MAX + 512];
 	size_t d = job->first_detection;
 
-	if (quarantine_store(w->qfd, job->path, &job->st, job->plugin[d], job->threat[d], &item, err,
-			     sizeof(err)) == 0) {
+	if (quarantine_store(w->qfd, job->path, &job->st, job->plugin[d], job->threat[d], &item,
+			     err, sizeof(err)) == 0) {
 		log_warning("QUARANTINED %s as %s (%s: %s)", job->path, item.id, job->plugin[d],
 			    job->threat[d]);
 		write_job_event(job, item.id, NULL);
@@ -123,8 +123,8 @@ struct quarantine_worker *quarantine_worker_start(const char *dir, char *err, si
 	return w;
 }
 
-static struct quarantine_job *job_from(const struct scan_request *req, const struct scan_outcome *out,
-				       const struct event_record *r)
+static struct quarantine_job *job_from(const struct scan_request *req,
+				       const struct scan_outcome *out, const struct event_record *r)
 {
 	struct quarantine_job *job = calloc(1, sizeof(*job));
 	size_t f = 0;
@@ -160,8 +160,8 @@ static struct quarantine_job *job_from(const struct scan_request *req, const str
 	return job;
 }
 
-bool quarantine_worker_take(void *ctx, const struct scan_request *req, const struct scan_outcome *out,
-			    const struct event_record *r)
+bool quarantine_worker_take(void *ctx, const struct scan_request *req,
+			    const struct scan_outcome *out, const struct event_record *r)
 {
 	struct quarantine_worker *w = ctx;
 	struct quarantine_job *job = job_from(req, out, r);
@@ -178,8 +178,9 @@ bool quarantine_worker_take(void *ctx, const struct scan_request *req, const str
 	}
 	pthread_mutex_unlock(&w->lock);
 	if (!queued) {
-		log_error("quarantine of %s failed: %u files already wait to be moved; it stays in place",
-			  req->path, QUARANTINE_QUEUE_MAX);
+		log_error(
+			"quarantine of %s failed: %u files already wait to be moved; it stays in place",
+			req->path, QUARANTINE_QUEUE_MAX);
 		write_job_event(job, NULL, "quarantine queue full");
 		free(job);
 	}

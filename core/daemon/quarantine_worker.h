@@ -24,8 +24,8 @@ struct quarantine_worker *quarantine_worker_start(const char *dir, char *err, si
  * A pipeline_detection_fn: queues the file (or, when the queue is full, logs
  * that it stays in place) and writes its event once the move is done.
  */
-bool quarantine_worker_take(void *ctx, const struct scan_request *req, const struct scan_outcome *out,
-			    const struct event_record *r);
+bool quarantine_worker_take(void *ctx, const struct scan_request *req,
+			    const struct scan_outcome *out, const struct event_record *r);
 /* Moves whatever is still queued, then stops the thread and frees w. */
 void quarantine_worker_stop(struct quarantine_worker *w);
 

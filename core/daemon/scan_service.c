@@ -15,13 +15,13 @@
 
 #include "common/config.h"
 #include "common/control_wire.h"
-#include "common/scan_wire.h"
 #include "common/histogram.h"
 #include "common/log.h"
-#include "daemon/pipeline.h"
+#include "common/monotonic.h"
 #include "common/procinfo.h"
 #include "common/quarantine.h"
-#include "common/monotonic.h"
+#include "common/scan_wire.h"
+#include "daemon/pipeline.h"
 
 /* Clients scanning at once; each has one file in the pipeline at a time. */
 #define SESSIONS_MAX 8
@@ -33,7 +33,7 @@ struct result {
 	char detections[1024];
 	char errors[1024];
 	char moved[PATH_MAX + 300];
-	bool detected;   /* denied because a plugin detected something (not on_error) */
+	bool detected; /* denied because a plugin detected something (not on_error) */
 };
 
 struct session {
@@ -54,7 +54,7 @@ struct scan_service {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct session sessions[SESSIONS_MAX];
-	int quarantine_fd;    /* opened at the first move asked for; -1 before */
+	int quarantine_fd; /* opened at the first move asked for; -1 before */
 	uint64_t next_id;
 	atomic_bool stopping;
 };
@@ -84,7 +84,8 @@ static void finished_scan(void *ctx, const struct scan_request *req, const struc
 			continue;
 		snprintf(s->result.kind, sizeof(s->result.kind), "%s",
 			 out->decision == DECISION_DENY ? "deny" : "allow");
-		s->result.detected = out->decision == DECISION_DENY && out->reason == REASON_DETECTED;
+		s->result.detected =
+			out->decision == DECISION_DENY && out->reason == REASON_DETECTED;
 		engine_describe(svc->engine, out, FG_VERDICT_DETECTED, s->result.detections,
 				sizeof(s->result.detections));
 		engine_describe(svc->engine, out, FG_VERDICT_ERROR, s->result.errors,
@@ -167,8 +168,8 @@ static void move_to_quarantine(struct session *s, const struct scan_request *req
 	pthread_mutex_unlock(&svc->lock);
 	quarantine_first_finding(s->result.detections, plugin, sizeof(plugin), threat,
 				 sizeof(threat));
-	if (qfd < 0 ||
-	    quarantine_store(qfd, req->path, &req->st, plugin, threat, &item, err, sizeof(err)) != 0) {
+	if (qfd < 0 || quarantine_store(qfd, req->path, &req->st, plugin, threat, &item, err,
+					sizeof(err)) != 0) {
 		log_warning("on-demand scan: %s not moved to quarantine: %s", req->path, err);
 		snprintf(s->result.moved, sizeof(s->result.moved), "not-moved:%s", err);
 		return;
@@ -219,7 +220,9 @@ static int receive_item(int conn, int *fd, uint32_t *flags)
 	struct scan_item_header h;
 	char cbuf[CMSG_SPACE(sizeof(int))], path[SCAN_ITEM_PATH_MAX];
 	struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	ssize_t n;
@@ -251,7 +254,8 @@ static void *session_main(void *arg)
 		while (!s->svc->stopping && receive_item(s->conn, &fd, &flags) == 0) {
 			s->result.moved[0] = '\0';
 			if (fd < 0)
-				set_result(&s->result, "error", "no file descriptor came with the request");
+				set_result(&s->result, "error",
+					   "no file descriptor came with the request");
 			else
 				scan_item(s, fd, flags);
 			if (fd >= 0)
@@ -315,7 +319,9 @@ bool scan_service_take(struct scan_service *svc, int conn, pid_t client)
 	if (free_slot) {
 		/* the control thread set timeouts for one-shot commands; a session waits for its client */
 		setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		*free_slot = (struct session){ .svc = svc, .conn = conn, .client = client, .used = true };
+		*free_slot = (struct session){
+			.svc = svc, .conn = conn, .client = client, .used = true
+		};
 		if (pthread_create(&free_slot->thread, NULL, session_main, free_slot) != 0) {
 			free_slot->used = false;
 			free_slot = NULL;
@@ -333,7 +339,8 @@ void scan_service_stop(struct scan_service *svc)
 	svc->stopping = true;
 	for (size_t i = 0; i < SESSIONS_MAX; i++)
 		if (svc->sessions[i].used)
-			shutdown(svc->sessions[i].conn, SHUT_RDWR); /* wakes a session blocked in recv */
+			shutdown(svc->sessions[i].conn,
+				 SHUT_RDWR); /* wakes a session blocked in recv */
 	pthread_cond_broadcast(&svc->changed);
 	pthread_mutex_unlock(&svc->lock);
 	for (size_t i = 0; i < SESSIONS_MAX; i++) {

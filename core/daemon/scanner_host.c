@@ -12,10 +12,10 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "scanner/scanner.h"
 #include "scanner/scanner_proto.h"
-#include "common/monotonic.h"
 
 #define SCANNER_SNDBUF (8 * 1024 * 1024)
 
@@ -105,8 +105,8 @@ static enum scanner_hello take_ready(struct scanner *s, const struct engine *e,
 	for (size_t k = 0; k < s->n_plugins; k++) {
 		const char *want = e->plugins[s->plugin[k]].name;
 		if (strncmp(msg->plugin[k].name, want, sizeof(msg->plugin[k].name)) != 0) {
-			snprintf(err, errlen, "scanner %s: plugin %zu is '%.63s', expected '%s'", s->name,
-				 k, msg->plugin[k].name, want);
+			snprintf(err, errlen, "scanner %s: plugin %zu is '%.63s', expected '%s'",
+				 s->name, k, msg->plugin[k].name, want);
 			return HELLO_WRONG_PLUGINS;
 		}
 		s->signatures[k] = msg->plugin[k].signatures;
@@ -141,7 +141,8 @@ int scanner_host_await_ready(struct proc_pipeline *p, struct scanner *s, union s
 	if (fd >= 0)
 		close(fd);
 	if (n > 0 && (msg->type == SCANNER_READY || msg->type == SCANNER_FAILED))
-		return scanner_host_hello(s, p->base.engine, msg, err, errlen) == HELLO_READY ? 0 : -1;
+		return scanner_host_hello(s, p->base.engine, msg, err, errlen) == HELLO_READY ? 0
+											      : -1;
 	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
 	waitpid(s->pid, &status, 0);
 	s->pid = 0;

@@ -16,10 +16,10 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "daemon/scanner_host.h"
 #include "scanner/scanner_proto.h"
-#include "common/monotonic.h"
 
 #define RESTART_BACKOFF_MIN_NS (100 * 1000000ull)
 #define RESTART_BACKOFF_MAX_NS (5000 * 1000000ull)
@@ -281,7 +281,7 @@ static void finish_reload_if_ready(struct proc_pipeline *p)
 		if (old->pid && old->sock >= 0)
 			shutdown(old->sock, SHUT_WR); /* it drains its queue, then sees the end */
 		else if (!old->pid)
-			old->in_use = false;      /* down or disabled: nothing to wait for */
+			old->in_use = false; /* down or disabled: nothing to wait for */
 		p->sc[i] = p->cand[i];
 		p->sc[i]->role = ROLE_ACTIVE;
 		p->cand[i] = NULL;

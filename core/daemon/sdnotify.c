@@ -14,7 +14,8 @@ void sd_notify_send(const char *state)
 	size_t len;
 	int fd;
 
-	if (!path || (path[0] != '/' && path[0] != '@') || (len = strlen(path)) >= sizeof(addr.sun_path))
+	if (!path || (path[0] != '/' && path[0] != '@') ||
+	    (len = strlen(path)) >= sizeof(addr.sun_path))
 		return;
 	memcpy(addr.sun_path, path, len);
 	if (addr.sun_path[0] == '@')

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "common/histogram.h"
-#include "common/sha256.h"
 #include "common/monotonic.h"
+#include "common/sha256.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -45,8 +45,8 @@ static void install_sigbus_handler(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-int engine_init(struct engine *e, struct plugin *plugins, size_t n, const struct verdict_policy *policy,
-		char *err, size_t errlen)
+int engine_init(struct engine *e, struct plugin *plugins, size_t n,
+		const struct verdict_policy *policy, char *err, size_t errlen)
 {
 	memset(e, 0, sizeof(*e));
 	if (n > PLUGINS_MAX) {
@@ -156,9 +156,7 @@ static void ask_plugins(struct engine_thread *t, const struct fg_scan_object *ob
 		case FG_VERDICT_CLEAN:
 		case FG_VERDICT_DETECTED:
 		case FG_VERDICT_ERROR:
-		case FG_VERDICT_TRUSTED:
-			v->verdict = verdict;
-			break;
+		case FG_VERDICT_TRUSTED: v->verdict = verdict; break;
 		default:
 			v->verdict = FG_VERDICT_ERROR;
 			snprintf(v->threat, sizeof(v->threat), "plugin returned invalid verdict %d",
@@ -208,7 +206,8 @@ static int load_bytes(struct engine_thread *t, struct fg_scan_object *obj, bool 
 		}
 		if (read_whole(obj->fd, t->buf, obj->size) != 0) {
 			snprintf(why, whylen, "cannot read file: %s",
-				 errno == EIO ? "it changed size while being read" : strerror(errno));
+				 errno == EIO ? "it changed size while being read"
+					      : strerror(errno));
 			return -1;
 		}
 		obj->data = t->buf;
@@ -233,7 +232,8 @@ static void renew_thread_contexts(struct engine_thread *t)
 		fprintf(stderr, "fanguard: after SIGBUS: %s\n", err);
 }
 
-void engine_scan(struct engine_thread *t, const struct scan_target *target, struct scan_outcome *out)
+void engine_scan(struct engine_thread *t, const struct scan_target *target,
+		 struct scan_outcome *out)
 {
 	const struct engine *e = t->engine;
 	sigjmp_buf jump;
@@ -276,7 +276,8 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target, stru
 			out->have_sha256 = true;
 			obj.sha256 = out->sha256;
 		} else {
-			snprintf(why, sizeof(why), "cannot read file: %s", strerror(errno ? errno : EIO));
+			snprintf(why, sizeof(why), "cannot read file: %s",
+				 strerror(errno ? errno : EIO));
 			sigbus_jump = NULL;
 			fail_all(e, out, why);
 			goto done;

@@ -12,10 +12,9 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "fanguard/plugin.h"
 #include "common/plugin_host.h"
 #include "common/verdict.h"
-
+#include "fanguard/plugin.h"
 
 struct engine {
 	struct plugin *plugins; /* started plugins, owned by the config */
@@ -40,8 +39,8 @@ struct plugin_vote {
 };
 
 struct scan_outcome {
-	enum decision decision;      /* set by engine_decide, not by engine_scan */
-	enum verdict_reason reason;  /* likewise */
+	enum decision decision;     /* set by engine_decide, not by engine_scan */
+	enum verdict_reason reason; /* likewise */
 	size_t n_votes;
 	struct plugin_vote votes[PLUGINS_MAX];
 	bool have_sha256;
@@ -59,8 +58,8 @@ struct scan_target {
 	enum fg_event_kind kind;
 };
 
-int engine_init(struct engine *e, struct plugin *plugins, size_t n, const struct verdict_policy *policy,
-		char *err, size_t errlen);
+int engine_init(struct engine *e, struct plugin *plugins, size_t n,
+		const struct verdict_policy *policy, char *err, size_t errlen);
 int engine_thread_init(const struct engine *e, struct engine_thread *t, char *err, size_t errlen);
 void engine_thread_fini(struct engine_thread *t);
 
@@ -71,7 +70,8 @@ void engine_thread_fini(struct engine_thread *t);
  * (SIGBUS), gives an ERROR vote from every plugin. It does not decide: a
  * scanner process only votes, the daemon decides (engine_decide).
  */
-void engine_scan(struct engine_thread *t, const struct scan_target *target, struct scan_outcome *out);
+void engine_scan(struct engine_thread *t, const struct scan_target *target,
+		 struct scan_outcome *out);
 /*
  * Combines out's votes under e's policy into out->decision and out->reason;
  * plugin i abstains when bit i of abstain is set (its scanner is disabled).

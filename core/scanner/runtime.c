@@ -15,7 +15,8 @@ int runtime_open(struct runtime *rt, const char *config_path, char *err, size_t 
 	if (config_load(config_path, install_plugin_dir(), &rt->cfg, err, errlen) != 0)
 		return -1;
 	if (rt->cfg.n_plugins == 0) {
-		snprintf(err, errlen, "%s: no plugin is enabled; enable at least one `plugin NAME { }`",
+		snprintf(err, errlen,
+			 "%s: no plugin is enabled; enable at least one `plugin NAME { }`",
 			 config_path);
 		config_free(&rt->cfg);
 		return -1;
@@ -49,15 +50,16 @@ int runtime_start(struct runtime *rt, const char *group, char *err, size_t errle
 	size_t n = rt->cfg.n_plugins;
 
 	if (group && (n = gather_group(&rt->cfg, group)) == 0) {
-		snprintf(err, errlen, "%s: no enabled plugin runs in scanner '%s'", rt->cfg.path, group);
+		snprintf(err, errlen, "%s: no enabled plugin runs in scanner '%s'", rt->cfg.path,
+			 group);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct plugin *p = &rt->cfg.plugins[i];
 		if (plugin_start(p, err, errlen) != 0)
 			return -1;
-		log_info("plugin %s %s loaded from %s", p->name, p->desc.version ? p->desc.version : "?",
-			 p->so_path);
+		log_info("plugin %s %s loaded from %s", p->name,
+			 p->desc.version ? p->desc.version : "?", p->so_path);
 	}
 	/* a scanner process: its engine is its own plugins, in config order */
 	return engine_init(&rt->engine, rt->cfg.plugins, n, &rt->cfg.verdict, err, errlen);
@@ -104,7 +106,8 @@ void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsiz
 		int n;
 		if (p->started && p->desc.signature_count)
 			n = snprintf(buf + len, bufsize - len, "%s%s %s (%" PRIu64 " signatures)",
-				     i ? ", " : "", p->name, p->desc.version ? p->desc.version : "?",
+				     i ? ", " : "", p->name,
+				     p->desc.version ? p->desc.version : "?",
 				     p->desc.signature_count(p->state));
 		else
 			n = snprintf(buf + len, bufsize - len, "%s%s %s", i ? ", " : "", p->name,

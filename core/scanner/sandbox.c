@@ -36,12 +36,15 @@ int sandbox_resolve_user(const char *name, struct sandbox_user *u, char *err, si
 			pw = getpwuid((uid_t)id);
 	}
 	if (!pw) {
-		snprintf(err, errlen, "scan user '%s' does not exist (create it, e.g. `useradd --system "
-			 "--no-create-home %s`, or set scan { user = \"nobody\" })", name, name);
+		snprintf(err, errlen,
+			 "scan user '%s' does not exist (create it, e.g. `useradd --system "
+			 "--no-create-home %s`, or set scan { user = \"nobody\" })",
+			 name, name);
 		return -1;
 	}
 	if (pw->pw_uid == 0) {
-		snprintf(err, errlen, "scan user '%s' is root: scanners must not run as root", name);
+		snprintf(err, errlen, "scan user '%s' is root: scanners must not run as root",
+			 name);
 		return -1;
 	}
 	u->uid = pw->pw_uid;
@@ -68,11 +71,13 @@ int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen)
 	if (!u->drop)
 		return 0;
 	if (setgroups(0, NULL) != 0 || setresgid(u->gid, u->gid, u->gid) != 0) {
-		snprintf(err, errlen, "cannot switch to group %u: %s", (unsigned)u->gid, strerror(errno));
+		snprintf(err, errlen, "cannot switch to group %u: %s", (unsigned)u->gid,
+			 strerror(errno));
 		return -1;
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || setresuid(u->uid, u->uid, u->uid) != 0) {
-		snprintf(err, errlen, "cannot switch to user %u: %s", (unsigned)u->uid, strerror(errno));
+		snprintf(err, errlen, "cannot switch to user %u: %s", (unsigned)u->uid,
+			 strerror(errno));
 		return -1;
 	}
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
@@ -92,19 +97,82 @@ int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen)
  * ioctl(), fork.
  */
 static const int allowed_syscalls[] = {
-	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_close,
-	SYS_fstat, SYS_newfstatat, SYS_statx, SYS_lseek, SYS_mmap, SYS_munmap, SYS_mprotect,
-	SYS_mremap, SYS_madvise, SYS_mincore, SYS_brk, SYS_futex, SYS_recvmsg, SYS_sendmsg,
-	SYS_recvfrom, SYS_sendto, SYS_clock_gettime, SYS_clock_getres, SYS_clock_nanosleep,
-	SYS_nanosleep, SYS_gettimeofday, SYS_getpid, SYS_gettid, SYS_getppid, SYS_getuid,
-	SYS_geteuid, SYS_getgid, SYS_getegid, SYS_exit, SYS_exit_group, SYS_rt_sigreturn,
-	SYS_rt_sigprocmask, SYS_rt_sigaction, SYS_sigaltstack, SYS_sched_yield, SYS_getrandom,
-	SYS_openat, SYS_unlinkat, SYS_mkdirat, SYS_getdents64, SYS_fcntl, SYS_dup, SYS_dup3,
-	SYS_ftruncate, SYS_fchmod, SYS_fchmodat, SYS_renameat, SYS_renameat2, SYS_readlinkat,
-	SYS_faccessat, SYS_umask, SYS_set_robust_list, SYS_prlimit64, SYS_tgkill, SYS_tkill,
-	SYS_uname, SYS_sysinfo, SYS_getrusage, SYS_times, SYS_restart_syscall, SYS_ppoll,
-	SYS_sched_getaffinity, SYS_fsync, SYS_fdatasync, SYS_fadvise64, SYS_getcwd, SYS_fstatfs,
-	SYS_prctl, SYS_getrlimit,
+	SYS_read,
+	SYS_write,
+	SYS_readv,
+	SYS_writev,
+	SYS_pread64,
+	SYS_pwrite64,
+	SYS_close,
+	SYS_fstat,
+	SYS_newfstatat,
+	SYS_statx,
+	SYS_lseek,
+	SYS_mmap,
+	SYS_munmap,
+	SYS_mprotect,
+	SYS_mremap,
+	SYS_madvise,
+	SYS_mincore,
+	SYS_brk,
+	SYS_futex,
+	SYS_recvmsg,
+	SYS_sendmsg,
+	SYS_recvfrom,
+	SYS_sendto,
+	SYS_clock_gettime,
+	SYS_clock_getres,
+	SYS_clock_nanosleep,
+	SYS_nanosleep,
+	SYS_gettimeofday,
+	SYS_getpid,
+	SYS_gettid,
+	SYS_getppid,
+	SYS_getuid,
+	SYS_geteuid,
+	SYS_getgid,
+	SYS_getegid,
+	SYS_exit,
+	SYS_exit_group,
+	SYS_rt_sigreturn,
+	SYS_rt_sigprocmask,
+	SYS_rt_sigaction,
+	SYS_sigaltstack,
+	SYS_sched_yield,
+	SYS_getrandom,
+	SYS_openat,
+	SYS_unlinkat,
+	SYS_mkdirat,
+	SYS_getdents64,
+	SYS_fcntl,
+	SYS_dup,
+	SYS_dup3,
+	SYS_ftruncate,
+	SYS_fchmod,
+	SYS_fchmodat,
+	SYS_renameat,
+	SYS_renameat2,
+	SYS_readlinkat,
+	SYS_faccessat,
+	SYS_umask,
+	SYS_set_robust_list,
+	SYS_prlimit64,
+	SYS_tgkill,
+	SYS_tkill,
+	SYS_uname,
+	SYS_sysinfo,
+	SYS_getrusage,
+	SYS_times,
+	SYS_restart_syscall,
+	SYS_ppoll,
+	SYS_sched_getaffinity,
+	SYS_fsync,
+	SYS_fdatasync,
+	SYS_fadvise64,
+	SYS_getcwd,
+	SYS_fstatfs,
+	SYS_prctl,
+	SYS_getrlimit,
 #ifdef SYS_rseq
 	SYS_rseq,
 #endif
@@ -112,8 +180,18 @@ static const int allowed_syscalls[] = {
 	SYS_faccessat2,
 #endif
 #ifdef SYS_open /* the old calls x86_64 still has beside the *at ones */
-	SYS_open, SYS_stat, SYS_lstat, SYS_unlink, SYS_mkdir, SYS_rmdir, SYS_chmod, SYS_rename,
-	SYS_readlink, SYS_access, SYS_poll, SYS_dup2,
+	SYS_open,
+	SYS_stat,
+	SYS_lstat,
+	SYS_unlink,
+	SYS_mkdir,
+	SYS_rmdir,
+	SYS_chmod,
+	SYS_rename,
+	SYS_readlink,
+	SYS_access,
+	SYS_poll,
+	SYS_dup2,
 #endif
 };
 
@@ -124,8 +202,7 @@ static const int allowed_syscalls[] = {
  * families a client needs (no netlink, no packet sockets).
  */
 static const int network_syscalls[] = {
-	SYS_connect, SYS_setsockopt, SYS_getsockopt, SYS_shutdown, SYS_getsockname,
-	SYS_getpeername,
+	SYS_connect, SYS_setsockopt, SYS_getsockopt, SYS_shutdown, SYS_getsockname, SYS_getpeername,
 };
 
 #ifdef SANDBOX_ARCH
@@ -148,7 +225,8 @@ static size_t filter_start(struct sock_filter *filter, uint32_t bad_arch)
 #else
 static int no_seccomp_here(char *err, size_t errlen)
 {
-	snprintf(err, errlen, "seccomp filter not available on this architecture; "
+	snprintf(err, errlen,
+		 "seccomp filter not available on this architecture; "
 		 "set scan { seccomp = false }");
 	return -1;
 }
@@ -175,12 +253,16 @@ static int install_seccomp(bool network, char *err, size_t errlen)
 	}
 	if (network) {
 		/* socket(domain, ...): every path of these 7 returns; others jump past them */
-		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 6);
+		filter[k++] =
+			(struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 6);
 		filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 							   offsetof(struct seccomp_data, args[0]));
-		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 2, 0);
-		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0);
-		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1);
+		filter[k++] =
+			(struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 2, 0);
+		filter[k++] =
+			(struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0);
+		filter[k++] =
+			(struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 1);
 		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 							   SECCOMP_RET_ERRNO | EAFNOSUPPORT);
@@ -220,12 +302,39 @@ static int install_seccomp(bool network, char *err, size_t errlen)
  * reloads plugins.
  */
 static const int daemon_denied_syscalls[] = {
-	SYS_kexec_load, SYS_init_module, SYS_finit_module, SYS_delete_module, SYS_reboot,
-	SYS_swapon, SYS_swapoff, SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_setns,
-	SYS_unshare, SYS_bpf, SYS_perf_event_open, SYS_userfaultfd, SYS_open_by_handle_at,
-	SYS_name_to_handle_at, SYS_keyctl, SYS_add_key, SYS_request_key, SYS_acct, SYS_quotactl,
-	SYS_settimeofday, SYS_clock_settime, SYS_clock_adjtime, SYS_adjtimex, SYS_sethostname,
-	SYS_setdomainname, SYS_syslog, SYS_process_vm_writev, SYS_process_vm_readv, SYS_mknodat,
+	SYS_kexec_load,
+	SYS_init_module,
+	SYS_finit_module,
+	SYS_delete_module,
+	SYS_reboot,
+	SYS_swapon,
+	SYS_swapoff,
+	SYS_mount,
+	SYS_umount2,
+	SYS_pivot_root,
+	SYS_chroot,
+	SYS_setns,
+	SYS_unshare,
+	SYS_bpf,
+	SYS_perf_event_open,
+	SYS_userfaultfd,
+	SYS_open_by_handle_at,
+	SYS_name_to_handle_at,
+	SYS_keyctl,
+	SYS_add_key,
+	SYS_request_key,
+	SYS_acct,
+	SYS_quotactl,
+	SYS_settimeofday,
+	SYS_clock_settime,
+	SYS_clock_adjtime,
+	SYS_adjtimex,
+	SYS_sethostname,
+	SYS_setdomainname,
+	SYS_syslog,
+	SYS_process_vm_writev,
+	SYS_process_vm_readv,
+	SYS_mknodat,
 	SYS_vhangup,
 #ifdef SYS_kexec_file_load
 	SYS_kexec_file_load,
@@ -234,10 +343,16 @@ static const int daemon_denied_syscalls[] = {
 	SYS_mknod,
 #endif
 #ifdef SYS_iopl
-	SYS_iopl, SYS_ioperm,
+	SYS_iopl,
+	SYS_ioperm,
 #endif
 #ifdef SYS_open_tree
-	SYS_open_tree, SYS_move_mount, SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick,
+	SYS_open_tree,
+	SYS_move_mount,
+	SYS_fsopen,
+	SYS_fsconfig,
+	SYS_fsmount,
+	SYS_fspick,
 #endif
 #ifdef SYS_mount_setattr
 	SYS_mount_setattr,
@@ -253,9 +368,10 @@ int sandbox_daemon_filter(char *err, size_t errlen)
 	size_t k = filter_start(filter, SECCOMP_RET_ERRNO | EPERM);
 
 	for (size_t i = 0; i < N; i++) {
-		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-							   (uint32_t)daemon_denied_syscalls[i], 0, 1);
-		filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+		filter[k++] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)daemon_denied_syscalls[i], 0, 1);
+		filter[k++] =
+			(struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 	}
 	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	prog.len = (unsigned short)k;
@@ -278,8 +394,8 @@ int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen)
 		struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 		struct __user_cap_data_struct data[2];
 
-		if (syscall(SYS_capget, &hdr, data) == 0 && (data[0].permitted || data[1].permitted) &&
-		    set_caps(0, err, errlen) != 0)
+		if (syscall(SYS_capget, &hdr, data) == 0 &&
+		    (data[0].permitted || data[1].permitted) && set_caps(0, err, errlen) != 0)
 			return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {

@@ -2,9 +2,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +13,10 @@
 
 #include "common/histogram.h"
 #include "common/log.h"
+#include "common/monotonic.h"
 #include "scanner/runtime.h"
 #include "scanner/sandbox.h"
 #include "scanner/scanner_proto.h"
-#include "common/monotonic.h"
 
 static _Atomic unsigned threads_serving;
 
@@ -39,7 +39,10 @@ static void scan_one(struct scan_thread *t, const struct scanner_scan *req, int 
 {
 	struct scan_outcome out;
 	struct scan_target target = {
-		.fd = fd, .path = req->path, .st = &req->st, .pid = req->pid,
+		.fd = fd,
+		.path = req->path,
+		.st = &req->st,
+		.pid = req->pid,
 		.kind = (enum fg_event_kind)req->kind,
 	};
 
@@ -57,7 +60,8 @@ static void scan_one(struct scan_thread *t, const struct scanner_scan *req, int 
 	for (size_t i = 0; i < out.n_votes; i++) {
 		reply->vote[i].verdict = out.votes[i].verdict;
 		reply->vote[i].plugin_ns = out.plugin_ns[i];
-		snprintf(reply->vote[i].threat, sizeof(reply->vote[i].threat), "%s", out.votes[i].threat);
+		snprintf(reply->vote[i].threat, sizeof(reply->vote[i].threat), "%s",
+			 out.votes[i].threat);
 	}
 	if (scanner_send(t->sock, reply, scanner_verdict_len(reply->n_votes), -1, 0) != 0 &&
 	    errno != EPIPE)
@@ -172,7 +176,8 @@ int scanner_main(const char *config_path, const char *group, int debug)
 			goto fail;
 	}
 	/* everything is loaded: lock down before any thread exists, so every thread inherits it */
-	if (sandbox_lock_down(rt.cfg.seccomp, needs_network(&rt.engine, group), err, sizeof(err)) != 0)
+	if (sandbox_lock_down(rt.cfg.seccomp, needs_network(&rt.engine, group), err, sizeof(err)) !=
+	    0)
 		goto fail;
 	if (log_start_async() != 0) {
 		snprintf(err, sizeof(err), "cannot start the log thread");

@@ -43,8 +43,10 @@ ssize_t scanner_recv(int sock, union scanner_msg *msg, int *fd)
 	} control;
 	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
 	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control.buf,
+		.msg_controllen = sizeof(control.buf),
 	};
 	ssize_t n;
 	size_t fds = 0;
@@ -85,7 +87,8 @@ ssize_t scanner_recv(int sock, union scanner_msg *msg, int *fd)
 
 size_t scanner_scan_len(const struct scanner_scan *scan)
 {
-	return offsetof(struct scanner_scan, path) + strnlen(scan->path, sizeof(scan->path) - 1) + 1;
+	return offsetof(struct scanner_scan, path) + strnlen(scan->path, sizeof(scan->path) - 1) +
+	       1;
 }
 
 size_t scanner_verdict_len(uint32_t n_votes)

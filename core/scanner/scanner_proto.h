@@ -21,7 +21,6 @@ enum scanner_msg_type {
 	SCANNER_VERDICT = 4, /* scanner → daemon: one plugin's vote */
 };
 
-
 struct scanner_plugin_info {
 	char name[64];
 	char version[64];
@@ -42,16 +41,16 @@ struct scanner_failed {
 
 struct scanner_scan {
 	uint32_t type;
-	uint64_t tag;            /* echoed in the verdict */
-	int32_t kind;            /* enum fg_event_kind */
+	uint64_t tag; /* echoed in the verdict */
+	int32_t kind; /* enum fg_event_kind */
 	int32_t pid;
-	uint64_t sent_ns;        /* CLOCK_MONOTONIC, shared by all processes: for the queue wait */
+	uint64_t sent_ns; /* CLOCK_MONOTONIC, shared by all processes: for the queue wait */
 	struct stat st;
-	char path[PATH_MAX];     /* only strlen + 1 bytes are sent */
+	char path[PATH_MAX]; /* only strlen + 1 bytes are sent */
 };
 
 struct scanner_vote {
-	int32_t verdict;         /* enum fg_verdict */
+	int32_t verdict; /* enum fg_verdict */
 	uint64_t plugin_ns;
 	char threat[FG_THREAT_MAX];
 };
@@ -60,7 +59,7 @@ struct scanner_vote {
 struct scanner_verdict {
 	uint32_t type;
 	uint64_t tag;
-	uint64_t queue_ns;       /* from sent_ns to the start of the scan */
+	uint64_t queue_ns; /* from sent_ns to the start of the scan */
 	uint8_t have_sha256;
 	uint8_t sha256[32];
 	uint64_t read_ns, sha256_ns;

@@ -22,7 +22,8 @@
 
 /* Options are declared, so a typo in `plugin needle { ... }` is a config error with a line. */
 static const struct fg_option_spec needle_options[] = {
-	{ "needle", FG_OPT_STRING, "FANGUARD-EXAMPLE-NEEDLE", "byte string that marks a file as bad" },
+	{ "needle", FG_OPT_STRING, "FANGUARD-EXAMPLE-NEEDLE",
+	  "byte string that marks a file as bad" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -68,7 +69,8 @@ static enum fg_verdict scan_fd(const struct needle_state *s, int fd, struct fg_s
 	ssize_t n;
 
 	if (s->len > sizeof(buf) / 2) {
-		snprintf(result->threat, result->threat_size, "needle longer than %zu bytes", sizeof(buf) / 2);
+		snprintf(result->threat, result->threat_size, "needle longer than %zu bytes",
+			 sizeof(buf) / 2);
 		return FG_VERDICT_ERROR;
 	}
 	while ((n = pread(fd, buf + keep, sizeof(buf) - keep, off)) != 0) {

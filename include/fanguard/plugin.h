@@ -73,7 +73,7 @@ enum fg_option_type {
 	FG_OPT_INT = 2,         /* default a decimal integer, e.g. "30" */
 	FG_OPT_STRING = 3,      /* default a string, or NULL for unset */
 	FG_OPT_STRING_LIST = 4, /* default in config syntax, e.g. "{\"a\", \"b\"}", or NULL */
-	FG_OPT_PATH_LIST = 5,   /* as STRING_LIST; relative items resolve against the config folder */
+	FG_OPT_PATH_LIST = 5, /* as STRING_LIST; relative items resolve against the config folder */
 };
 
 /*
@@ -165,7 +165,7 @@ struct fg_scan_result {
  * Plugin flags. A host ignores flags it does not know, so a plugin setting a
  * newer flag still loads on an older host (it just does not get the service).
  */
-#define FG_PLUGIN_NEEDS_SHA256 (1u << 0)  /* host computes the SHA-256 once for all plugins */
+#define FG_PLUGIN_NEEDS_SHA256 (1u << 0) /* host computes the SHA-256 once for all plugins */
 /* Version 1.1 and later */
 #define FG_PLUGIN_NEEDS_NETWORK (1u << 1) /* scan talks to servers: see Sandbox below */
 
@@ -232,19 +232,19 @@ struct fg_plugin {
 };
 
 /* Fills the version fields; use as the first line of the descriptor initializer. */
-#define FG_PLUGIN_HEADER                                                               \
-	.abi_major = FG_PLUGIN_ABI_MAJOR, .abi_minor = FG_PLUGIN_ABI_MINOR,            \
+#define FG_PLUGIN_HEADER                                                    \
+	.abi_major = FG_PLUGIN_ABI_MAJOR, .abi_minor = FG_PLUGIN_ABI_MINOR, \
 	.struct_size = sizeof(struct fg_plugin)
 
 /* Type of the entry function. */
 typedef const struct fg_plugin *(*fg_plugin_entry_fn)(void);
 
 /* Declares the entry function returning the given descriptor. */
-#define FG_PLUGIN_DEFINE(descriptor)                                                   \
-	FG_PLUGIN_EXPORT const struct fg_plugin *fanguard_plugin_entry(void);          \
-	FG_PLUGIN_EXPORT const struct fg_plugin *fanguard_plugin_entry(void)           \
-	{                                                                              \
-		return &(descriptor);                                                  \
+#define FG_PLUGIN_DEFINE(descriptor)                                          \
+	FG_PLUGIN_EXPORT const struct fg_plugin *fanguard_plugin_entry(void); \
+	FG_PLUGIN_EXPORT const struct fg_plugin *fanguard_plugin_entry(void)  \
+	{                                                                     \
+		return &(descriptor);                                         \
 	}
 
 #ifdef __cplusplus

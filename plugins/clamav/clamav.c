@@ -40,29 +40,30 @@ struct engine_limit {
 };
 
 static const struct fg_option_spec clamav_options[] = {
-	{"database", FG_OPT_PATH_LIST, "{\"/var/lib/clamav\"}",
-	 "ClamAV signature databases: directories, or files such as .cvd, .cld, .ndb, .ldb, .hdb"},
-	{"max_scan_size", FG_OPT_INT, "104857600",
-	 "bytes scanned per file, archive contents included; 0 for no limit"},
-	{"max_file_size", FG_OPT_INT, "26214400",
-	 "larger files and archive members are not scanned; 0 for no limit"},
-	{"max_recursion", FG_OPT_INT, "17", "archive nesting depth scanned"},
-	{"max_files", FG_OPT_INT, "10000", "archive members scanned per file; 0 for no limit"},
-	{"heuristic_alerts", FG_OPT_BOOL, "true",
-	 "report heuristic detections (Heuristics.*), not only signature matches"},
-	{"detect_pua", FG_OPT_BOOL, "false", "load signatures for potentially unwanted applications"},
-	{"tmpdir", FG_OPT_STRING, "",
-	 "where libclamav unpacks archives and makes its per-scan folder; empty: a private "
-	 "0700 folder on /dev/shm (memory), or $TMPDIR if /dev/shm is not usable"},
-	{NULL, 0, NULL, NULL},
+	{ "database", FG_OPT_PATH_LIST, "{\"/var/lib/clamav\"}",
+	  "ClamAV signature databases: directories, or files such as .cvd, .cld, .ndb, .ldb, .hdb" },
+	{ "max_scan_size", FG_OPT_INT, "104857600",
+	  "bytes scanned per file, archive contents included; 0 for no limit" },
+	{ "max_file_size", FG_OPT_INT, "26214400",
+	  "larger files and archive members are not scanned; 0 for no limit" },
+	{ "max_recursion", FG_OPT_INT, "17", "archive nesting depth scanned" },
+	{ "max_files", FG_OPT_INT, "10000", "archive members scanned per file; 0 for no limit" },
+	{ "heuristic_alerts", FG_OPT_BOOL, "true",
+	  "report heuristic detections (Heuristics.*), not only signature matches" },
+	{ "detect_pua", FG_OPT_BOOL, "false",
+	  "load signatures for potentially unwanted applications" },
+	{ "tmpdir", FG_OPT_STRING, "",
+	  "where libclamav unpacks archives and makes its per-scan folder; empty: a private "
+	  "0700 folder on /dev/shm (memory), or $TMPDIR if /dev/shm is not usable" },
+	{ NULL, 0, NULL, NULL },
 };
 
 /* Recursion 0 is refused by libclamav, which then warns and silently uses its default. */
 static const struct engine_limit engine_limits[] = {
-	{"max_scan_size", CL_ENGINE_MAX_SCANSIZE, 0, LLONG_MAX},
-	{"max_file_size", CL_ENGINE_MAX_FILESIZE, 0, LLONG_MAX},
-	{"max_recursion", CL_ENGINE_MAX_RECURSION, 1, UINT32_MAX},
-	{"max_files", CL_ENGINE_MAX_FILES, 0, UINT32_MAX},
+	{ "max_scan_size", CL_ENGINE_MAX_SCANSIZE, 0, LLONG_MAX },
+	{ "max_file_size", CL_ENGINE_MAX_FILESIZE, 0, LLONG_MAX },
+	{ "max_recursion", CL_ENGINE_MAX_RECURSION, 1, UINT32_MAX },
+	{ "max_files", CL_ENGINE_MAX_FILES, 0, UINT32_MAX },
 };
 
 /*
@@ -212,7 +213,8 @@ static void explain_dir_eopen(const char *dir, char *err, size_t err_size)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name) >= (int)sizeof(path))
 			continue;
-		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == -1) {
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == -1) {
 			snprintf(err, err_size, "database %s: %s", path, strerror(errno));
 			closedir(d);
 			return;
@@ -257,7 +259,8 @@ static int load_databases(struct clamav_state *st, char *err, size_t err_size)
 	if (st->signature_count > 0)
 		return 0;
 	if (n == 0) {
-		snprintf(err, err_size, "no ClamAV signatures loaded: option \"database\" is empty");
+		snprintf(err, err_size,
+			 "no ClamAV signatures loaded: option \"database\" is empty");
 		return -1;
 	}
 	/* e.g. a file of an unknown type: scanning with nothing would pass everything */
@@ -276,8 +279,8 @@ static int set_limits(struct clamav_state *st, char *err, size_t err_size)
 		long long value = st->host->opt_int(st->opts, lim->option);
 
 		if (value < lim->min || value > lim->max) {
-			snprintf(err, err_size, "%s: %lld is not between %lld and %lld", lim->option,
-				 value, lim->min, lim->max);
+			snprintf(err, err_size, "%s: %lld is not between %lld and %lld",
+				 lim->option, value, lim->min, lim->max);
 			return -1;
 		}
 		if ((rc = cl_engine_set_num(st->engine, lim->field, value)) != CL_SUCCESS) {
@@ -348,8 +351,8 @@ static void clamav_fini(void *state)
 	free(st);
 }
 
-static int clamav_init(const struct fg_host_api *host, const struct fg_options *opts,
-		       void **state, char *err, size_t err_size)
+static int clamav_init(const struct fg_host_api *host, const struct fg_options *opts, void **state,
+		       char *err, size_t err_size)
 {
 	struct clamav_state *st;
 	cl_error_t rc;
@@ -401,8 +404,8 @@ static void format_threat(const char *name, char *out, size_t size)
 	snprintf(out, size, "%s", name ? name : "ClamAV.Unnamed");
 	for (; *out; out++) {
 		char c = *out;
-		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			 c == '.' || c == '_' || c == '-';
+		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 
 		if (!ok)
 			*out = '_';
@@ -424,8 +427,7 @@ static cl_error_t scan_memory(const struct clamav_state *st, const struct fg_sca
 	return rc;
 }
 
-static enum fg_verdict clamav_scan(void *state, void *thread_ctx,
-				   const struct fg_scan_object *obj,
+static enum fg_verdict clamav_scan(void *state, void *thread_ctx, const struct fg_scan_object *obj,
 				   struct fg_scan_result *result)
 {
 	struct clamav_state *st = state;
@@ -442,8 +444,7 @@ static enum fg_verdict clamav_scan(void *state, void *thread_ctx,
 	else
 		rc = cl_scandesc(obj->fd, obj->path, &virname, &scanned, st->engine, &options);
 	switch (rc) {
-	case CL_CLEAN:
-		return FG_VERDICT_CLEAN;
+	case CL_CLEAN: return FG_VERDICT_CLEAN;
 	case CL_VIRUS:
 		format_threat(virname, result->threat, result->threat_size);
 		return FG_VERDICT_DETECTED;

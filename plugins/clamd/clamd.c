@@ -40,15 +40,16 @@ struct clamd_state {
 };
 
 static const struct fg_option_spec clamd_options[] = {
-	{"servers", FG_OPT_STRING_LIST, NULL,
-	 "clamd servers to try in turn: \"tcp:HOST:PORT\", \"tcp:[IPV6]:PORT\" or \"unix:/PATH\""},
-	{"timeout_ms", FG_OPT_INT, "3000", "milliseconds one server may take to connect and answer"},
-	{"max_stream", FG_OPT_INT, "26214400",
-	 "largest file sent, in bytes (match clamd's StreamMaxLength); larger ones are errors"},
-	{"pool_size", FG_OPT_INT, "4",
-	 "idle sessions (zIDSESSION) kept per server for reuse; 0: a new connection per scan"},
-	{"backoff_ms", FG_OPT_INT, "5000", "milliseconds a failed server is skipped"},
-	{NULL, 0, NULL, NULL},
+	{ "servers", FG_OPT_STRING_LIST, NULL,
+	  "clamd servers to try in turn: \"tcp:HOST:PORT\", \"tcp:[IPV6]:PORT\" or \"unix:/PATH\"" },
+	{ "timeout_ms", FG_OPT_INT, "3000",
+	  "milliseconds one server may take to connect and answer" },
+	{ "max_stream", FG_OPT_INT, "26214400",
+	  "largest file sent, in bytes (match clamd's StreamMaxLength); larger ones are errors" },
+	{ "pool_size", FG_OPT_INT, "4",
+	  "idle sessions (zIDSESSION) kept per server for reuse; 0: a new connection per scan" },
+	{ "backoff_ms", FG_OPT_INT, "5000", "milliseconds a failed server is skipped" },
+	{ NULL, 0, NULL, NULL },
 };
 
 /* "FILE:LINE: " for an option set in the config, "" for a default. */
@@ -84,8 +85,10 @@ static int load_servers(struct clamd_state *st, size_t pool_size, char *err, siz
 
 	origin_of(st, "servers", where, sizeof(where));
 	if (n == 0) {
-		snprintf(err, err_size, "%soption 'servers' is required, e.g. servers = "
-			 "{\"tcp:127.0.0.1:3310\", \"unix:/run/clamav/clamd.ctl\"}", where);
+		snprintf(err, err_size,
+			 "%soption 'servers' is required, e.g. servers = "
+			 "{\"tcp:127.0.0.1:3310\", \"unix:/run/clamav/clamd.ctl\"}",
+			 where);
 		return -1;
 	}
 	if (n > CLAMD_MAX_SERVERS) {
@@ -133,7 +136,8 @@ static int clamd_init(const struct fg_host_api *host, const struct fg_options *o
 	st->opts = opts;
 	if (int_option(st, "timeout_ms", 10, 600000, &timeout, err, err_size) != 0 ||
 	    int_option(st, "backoff_ms", 0, 3600000, &backoff, err, err_size) != 0 ||
-	    int_option(st, "max_stream", 1, (long long)4 << 30, &st->max_stream, err, err_size) != 0 ||
+	    int_option(st, "max_stream", 1, (long long)4 << 30, &st->max_stream, err, err_size) !=
+		    0 ||
 	    int_option(st, "pool_size", 0, 1024, &pool, err, err_size) != 0 ||
 	    load_servers(st, (size_t)pool, err, err_size) != 0) {
 		clamd_fini(st);
@@ -141,8 +145,8 @@ static int clamd_init(const struct fg_host_api *host, const struct fg_options *o
 	}
 	st->timeout_ms = (int)timeout;
 	st->backoff_ms = (int)backoff;
-	host->log(opts, FG_LOG_INFO, "%zu clamd server(s), first %s; timeout %d ms, %s", st->n_servers,
-		  st->servers[0].addr.spec, st->timeout_ms,
+	host->log(opts, FG_LOG_INFO, "%zu clamd server(s), first %s; timeout %d ms, %s",
+		  st->n_servers, st->servers[0].addr.spec, st->timeout_ms,
 		  pool ? "sessions reused" : "a connection per scan");
 	*state = st;
 	return 0;
@@ -154,8 +158,8 @@ static void note_failure(char *summary, size_t size, const char *spec, const cha
 	size_t used = strlen(summary);
 
 	/* a summary too long for the verdict's text is cut short: that is fine */
-	if (used < size && snprintf(summary + used, size - used, "%s%s: %s", used ? ", " : "", spec,
-				    why) < 0)
+	if (used < size &&
+	    snprintf(summary + used, size - used, "%s%s: %s", used ? ", " : "", spec, why) < 0)
 		summary[used] = '\0';
 }
 
@@ -164,8 +168,9 @@ static void mark_down(struct clamd_state *st, struct clamd_server *s, const char
 	int64_t was = atomic_exchange(&s->down_until_ms, clamd_now_ms() + st->backoff_ms);
 
 	if (was == 0) /* log the change, not every failure */
-		st->host->log(st->opts, FG_LOG_WARNING, "clamd %s failed (%s); skipping it for %d ms",
-			      s->addr.spec, why, st->backoff_ms);
+		st->host->log(st->opts, FG_LOG_WARNING,
+			      "clamd %s failed (%s); skipping it for %d ms", s->addr.spec, why,
+			      st->backoff_ms);
 }
 
 static void mark_up(struct clamd_state *st, struct clamd_server *s)

@@ -85,7 +85,8 @@ static int parse_tcp(const char *rest, struct clamd_addr *out, char *err, size_t
 		}
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - rest), rest);
 		if (strchr(host, ':')) {
-			snprintf(err, err_size, "write an IPv6 address in brackets: tcp:[%s]:PORT", host);
+			snprintf(err, err_size, "write an IPv6 address in brackets: tcp:[%s]:PORT",
+				 host);
 			return -1;
 		}
 	}

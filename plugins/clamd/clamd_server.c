@@ -87,7 +87,8 @@ static int scan_on(struct clamd_server *s, struct clamd_session *sess,
 	char reply[CLAMD_REPLY_MAX];
 	unsigned id = s->pool_size ? sess->next_id++ : 0;
 
-	if (clamd_instream(sess->sock, c, deadline_ms, reply, sizeof(reply), text, text_size) != 0 ||
+	if (clamd_instream(sess->sock, c, deadline_ms, reply, sizeof(reply), text, text_size) !=
+		    0 ||
 	    clamd_parse_reply(reply, id, verdict, text, text_size) != 0) {
 		close(sess->sock);
 		return -1;
@@ -118,5 +119,5 @@ enum clamd_outcome clamd_server_scan(struct clamd_server *s, const struct clamd_
 		return CLAMD_FAILED;
 	}
 	return scan_on(s, &sess, c, deadline_ms, verdict, text, text_size) == 0 ? CLAMD_ANSWERED
-									       : CLAMD_FAILED;
+										: CLAMD_FAILED;
 }

@@ -22,11 +22,11 @@ struct clamd_session {
 
 struct clamd_server {
 	struct clamd_addr addr;
-	pthread_mutex_t lock;         /* guards idle and n_idle */
-	struct clamd_session *idle;   /* pool_size slots */
-	size_t n_idle, pool_size;     /* pool_size 0: a connection per scan, no session */
-	_Atomic int64_t down_until_ms;/* skipped until then (clamd_now_ms time); 0 = up */
-	atomic_flag probing;          /* set while one scan tries it before its back-off ends */
+	pthread_mutex_t lock;          /* guards idle and n_idle */
+	struct clamd_session *idle;    /* pool_size slots */
+	size_t n_idle, pool_size;      /* pool_size 0: a connection per scan, no session */
+	_Atomic int64_t down_until_ms; /* skipped until then (clamd_now_ms time); 0 = up */
+	atomic_flag probing;           /* set while one scan tries it before its back-off ends */
 };
 
 /* What one attempt on a server gave. */

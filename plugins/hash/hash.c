@@ -6,8 +6,8 @@
 #define _POSIX_C_SOURCE 200809L /* pread under -std=c11 */
 
 #include <errno.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,9 +28,9 @@ struct hash_state {
 };
 
 static const struct fg_option_spec hash_options[] = {
-	{"blocklist", FG_OPT_PATH_LIST, "{}", "sha256sum-format files of digests to detect"},
-	{"allowlist", FG_OPT_PATH_LIST, "{}", "sha256sum-format files of digests to trust"},
-	{NULL, 0, NULL, NULL},
+	{ "blocklist", FG_OPT_PATH_LIST, "{}", "sha256sum-format files of digests to detect" },
+	{ "allowlist", FG_OPT_PATH_LIST, "{}", "sha256sum-format files of digests to trust" },
+	{ NULL, 0, NULL, NULL },
 };
 
 static int load_lists(struct hash_state *st, const char *option, struct hashlist *list, char *err,
@@ -70,8 +70,10 @@ static void warn_overlap(struct hash_state *st)
 		if (++overlap > HASH_OVERLAP_REPORTS)
 			continue;
 		hashlist_format_hex(small->entries[i].digest, HASHLIST_DIGEST_LEN, hex);
-		st->host->log(st->opts, FG_LOG_WARNING,
-			      "digest %s is in both the blocklist and the allowlist; the blocklist wins", hex);
+		st->host->log(
+			st->opts, FG_LOG_WARNING,
+			"digest %s is in both the blocklist and the allowlist; the blocklist wins",
+			hex);
 	}
 	if (overlap > HASH_OVERLAP_REPORTS)
 		st->host->log(st->opts, FG_LOG_WARNING,
@@ -113,7 +115,8 @@ static int hash_init(const struct fg_host_api *host, const struct fg_options *op
 		return -1;
 	}
 	if (hashlist_count(&st->blocklist) == 0 && hashlist_count(&st->allowlist) == 0)
-		host->log(opts, FG_LOG_WARNING, "blocklist and allowlist are both empty; nothing to match");
+		host->log(opts, FG_LOG_WARNING,
+			  "blocklist and allowlist are both empty; nothing to match");
 	warn_overlap(st);
 	host->log(opts, FG_LOG_INFO, "%zu blocklisted, %zu allowlisted digests",
 		  hashlist_count(&st->blocklist), hashlist_count(&st->allowlist));

@@ -78,7 +78,8 @@ static int parse_digest(const char *p, const char *end, unsigned char *digest, c
 		return -1;
 	}
 	if (n != HASHLIST_HEX_LEN) {
-		set_error(why, whylen, "digest has %zu hex digits, expected %d", n, HASHLIST_HEX_LEN);
+		set_error(why, whylen, "digest has %zu hex digits, expected %d", n,
+			  HASHLIST_HEX_LEN);
 		return -1;
 	}
 	if (p + n < end && !is_blank(p[n])) {
@@ -208,9 +209,7 @@ static int load_stream(struct hashlist *list, FILE *fp, const char *path, char *
 			goto out;
 		}
 		switch (parse_entry(line, digest, label, sizeof(label), why, sizeof(why))) {
-		case -1:
-			set_error(err, errlen, "%s:%lu: %s", path, lineno, why);
-			goto out;
+		case -1: set_error(err, errlen, "%s:%lu: %s", path, lineno, why); goto out;
 		case 1:
 			if (hashlist_add(list, digest, label) == -1) {
 				set_error(err, errlen, "%s:%lu: %s", path, lineno, strerror(errno));
@@ -273,8 +272,8 @@ void hashlist_finish(struct hashlist *list)
 	for (size_t i = 0; i < list->count; i++) {
 		struct hashlist_entry *e = &list->entries[i];
 
-		if (kept > 0 && memcmp(list->entries[kept - 1].digest, e->digest,
-				       HASHLIST_DIGEST_LEN) == 0) {
+		if (kept > 0 &&
+		    memcmp(list->entries[kept - 1].digest, e->digest, HASHLIST_DIGEST_LEN) == 0) {
 			free(e->label);
 			continue;
 		}
@@ -290,7 +289,8 @@ static int digest_compare(const void *key, const void *elem)
 	return memcmp(key, e->digest, HASHLIST_DIGEST_LEN);
 }
 
-const char *hashlist_lookup(const struct hashlist *list, const unsigned char digest[HASHLIST_DIGEST_LEN])
+const char *hashlist_lookup(const struct hashlist *list,
+			    const unsigned char digest[HASHLIST_DIGEST_LEN])
 {
 	const struct hashlist_entry *e;
 

@@ -53,7 +53,8 @@ int hashlist_load_file(struct hashlist *list, const char *path, char *err, size_
 void hashlist_finish(struct hashlist *list);
 
 /* After hashlist_finish: the entry's label ("" if it has none), or NULL if the digest is absent. */
-const char *hashlist_lookup(const struct hashlist *list, const unsigned char digest[HASHLIST_DIGEST_LEN]);
+const char *hashlist_lookup(const struct hashlist *list,
+			    const unsigned char digest[HASHLIST_DIGEST_LEN]);
 
 size_t hashlist_count(const struct hashlist *list);
 

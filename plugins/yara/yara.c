@@ -28,9 +28,9 @@ struct yara_state {
 	const struct fg_options *opts;
 	YR_RULES *rules;
 	uint64_t rule_count;
-	int timeout;       /* seconds; 0 disables the limit */
-	int scan_flags;    /* SCAN_FLAGS_* */
-	int yr_initialized;/* yr_initialize succeeded and wants its yr_finalize */
+	int timeout;        /* seconds; 0 disables the limit */
+	int scan_flags;     /* SCAN_FLAGS_* */
+	int yr_initialized; /* yr_initialize succeeded and wants its yr_finalize */
 };
 
 /* Rule files to compile, in load order. */
@@ -55,11 +55,11 @@ struct yara_thread {
 };
 
 static const struct fg_option_spec yara_options[] = {
-	{"rules", FG_OPT_PATH_LIST, NULL,
-	 "YARA rule files, or directories whose *.yar and *.yara files are loaded recursively"},
-	{"timeout", FG_OPT_INT, "5", "seconds one scan may take, 0 for no limit"},
-	{"fast_mode", FG_OPT_BOOL, "true", "stop searching a string after its first match"},
-	{NULL, 0, NULL, NULL},
+	{ "rules", FG_OPT_PATH_LIST, NULL,
+	  "YARA rule files, or directories whose *.yar and *.yara files are loaded recursively" },
+	{ "timeout", FG_OPT_INT, "5", "seconds one scan may take, 0 for no limit" },
+	{ "fast_mode", FG_OPT_BOOL, "true", "stop searching a string after its first match" },
+	{ NULL, 0, NULL, NULL },
 };
 
 static int rule_files_add(struct rule_files *files, const char *path, char *err, size_t err_size)
@@ -223,8 +223,8 @@ static void compiler_callback(int level, const char *file, int line, const YR_RU
  * same name. libyara asserts if a file is added after one failed: stop at the
  * first file with errors.
  */
-static int compile_file(YR_COMPILER *compiler, struct compile_log *log, const char *path,
-			char *err, size_t err_size)
+static int compile_file(YR_COMPILER *compiler, struct compile_log *log, const char *path, char *err,
+			size_t err_size)
 {
 	int fd, errors;
 
@@ -253,7 +253,7 @@ static int compile_rules(struct yara_state *st, const struct rule_files *files, 
 			 size_t err_size)
 {
 	YR_COMPILER *compiler;
-	struct compile_log log = {.st = st};
+	struct compile_log log = { .st = st };
 	int rc;
 
 	if ((rc = yr_compiler_create(&compiler)) != ERROR_SUCCESS) {
@@ -273,8 +273,9 @@ static int compile_rules(struct yara_state *st, const struct rule_files *files, 
 	if (rc != ERROR_SUCCESS)
 		return -1;
 	if (yara_compact_rules(&st->rules) != 0)
-		st->host->log(st->opts, FG_LOG_WARNING,
-			      "could not compact the compiled rules; they use more memory than needed");
+		st->host->log(
+			st->opts, FG_LOG_WARNING,
+			"could not compact the compiled rules; they use more memory than needed");
 	return 0;
 }
 
@@ -283,8 +284,7 @@ static uint64_t count_rules(YR_RULES *rules)
 	YR_RULE *rule;
 	uint64_t n = 0;
 
-	yr_rules_foreach(rules, rule)
-		n++;
+	yr_rules_foreach(rules, rule) n++;
 	return n;
 }
 
@@ -329,7 +329,7 @@ static int yara_init(const struct fg_host_api *host, const struct fg_options *op
 		     char *err, size_t err_size)
 {
 	struct yara_state *st;
-	struct rule_files files = {0};
+	struct rule_files files = { 0 };
 	int rc;
 
 	if (!host || !FG_HAS_FIELD(host, struct fg_host_api, opt_list_item)) {
@@ -368,8 +368,7 @@ fail:
 }
 
 /* One match decides the verdict: stop evaluating the remaining rules. */
-static int scan_callback(YR_SCAN_CONTEXT *context, int message, void *message_data,
-			 void *user_data)
+static int scan_callback(YR_SCAN_CONTEXT *context, int message, void *message_data, void *user_data)
 {
 	struct yara_thread *th = user_data;
 
@@ -426,9 +425,10 @@ static void format_threat(const YR_RULE *rule, char *out, size_t size)
 	const char *name = rule->identifier;
 	const YR_META *meta;
 
-	yr_rule_metas_foreach(rule, meta) {
-		if (meta->type == META_TYPE_STRING && strcmp(meta->identifier, YARA_THREAT_META) == 0 &&
-		    meta->string[0] != '\0') {
+	yr_rule_metas_foreach(rule, meta)
+	{
+		if (meta->type == META_TYPE_STRING &&
+		    strcmp(meta->identifier, YARA_THREAT_META) == 0 && meta->string[0] != '\0') {
 			name = meta->string;
 			break;
 		}
@@ -436,8 +436,8 @@ static void format_threat(const YR_RULE *rule, char *out, size_t size)
 	snprintf(out, size, "%s", name);
 	for (; *out; out++) {
 		char c = *out;
-		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			 c == '.' || c == '_' || c == '-';
+		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 
 		if (!ok)
 			*out = '_';
@@ -447,16 +447,12 @@ static void format_threat(const YR_RULE *rule, char *out, size_t size)
 static const char *scan_error_text(int rc)
 {
 	switch (rc) {
-	case ERROR_INSUFFICIENT_MEMORY:
-		return "out of memory";
+	case ERROR_INSUFFICIENT_MEMORY: return "out of memory";
 	case ERROR_COULD_NOT_MAP_FILE:
 		return "cannot map the file"; /* also a file truncated during the scan */
-	case ERROR_TOO_MANY_SCAN_THREADS:
-		return "too many scan threads";
-	case ERROR_TOO_MANY_MATCHES:
-		return "too many matches";
-	default:
-		return "scan failed";
+	case ERROR_TOO_MANY_SCAN_THREADS: return "too many scan threads";
+	case ERROR_TOO_MANY_MATCHES: return "too many matches";
+	default: return "scan failed";
 	}
 }
 
@@ -482,7 +478,7 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 				 struct fg_scan_result *result)
 {
 	struct yara_state *st = state;
-	struct yara_thread temp = {0}, *th = thread_ctx;
+	struct yara_thread temp = { 0 }, *th = thread_ctx;
 	enum fg_verdict verdict;
 	uint8_t empty = 0;
 	int rc;
@@ -496,7 +492,8 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 	th->match = NULL;
 	if (obj->data)
 		rc = yr_scanner_scan_mem(th->scanner, obj->data, obj->size);
-	else if (obj->size == 0) /* empty files have no mapping; `filesize == 0` rules still apply */
+	else if (obj->size ==
+		 0) /* empty files have no mapping; `filesize == 0` rules still apply */
 		rc = yr_scanner_scan_mem(th->scanner, &empty, 0);
 	else
 		rc = yr_scanner_scan_fd(th->scanner, obj->fd);

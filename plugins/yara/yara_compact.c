@@ -50,7 +50,7 @@ static size_t image_read(void *ptr, size_t size, size_t count, void *user_data)
 
 int yara_compact_rules(YR_RULES **rules)
 {
-	struct rules_image img = {0};
+	struct rules_image img = { 0 };
 	YR_STREAM stream = { .user_data = &img, .read = image_read, .write = image_write };
 	YR_RULES *loaded = NULL;
 	int rc = -1;

@@ -18,15 +18,15 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
-#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 static int report_errno(int err)
@@ -102,7 +102,8 @@ int main(int argc, char **argv)
 				close(fd);
 			}
 			clock_gettime(CLOCK_MONOTONIC, &b);
-			ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+			ms = (double)(b.tv_sec - a.tv_sec) * 1e3 +
+			     (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 			if (ms > max_ms)
 				max_ms = ms;
 			if (fd >= 0)

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fuzz_common.h"
 #include "common/config.h"
+#include "fuzz_common.h"
 
 #ifndef FUZZ_PLUGIN_DIR
 #define FUZZ_PLUGIN_DIR "."

@@ -73,8 +73,8 @@ static void check_round_trip(const unsigned char digest[HASHLIST_DIGEST_LEN], co
 	hashlist_format_hex(digest, HASHLIST_DIGEST_LEN, hex);
 	check(strlen(hex) == HASHLIST_HEX_LEN, "format_hex length");
 	/* labels holding a newline, CR or backslash need sha256sum's escaped form: skip them */
-	if (label && label[strcspn(label, "\n\r\\")] == '\0' && label[0] != ' ' && label[0] != '\t' &&
-	    label[0] != '*') {
+	if (label && label[strcspn(label, "\n\r\\")] == '\0' && label[0] != ' ' &&
+	    label[0] != '\t' && label[0] != '*') {
 		snprintf(line, sizeof(line), "%s  %s", hex, label);
 		check(hashlist_parse_line(line, back, back_label, sizeof(back_label)) == 1,
 		      "formatted line parses");
@@ -101,19 +101,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	loaded = hashlist_load_file(&list, list_path, err, sizeof(err)) == 0;
 	if (!loaded) {
 		check(err[0] != '\0', "a failed load says why");
-		check(hashlist_count(&list) == 1 && memcmp(list.entries[0].digest, preloaded,
-							   HASHLIST_DIGEST_LEN) == 0 &&
+		check(hashlist_count(&list) == 1 &&
+			      memcmp(list.entries[0].digest, preloaded, HASHLIST_DIGEST_LEN) == 0 &&
 			      strcmp(list.entries[0].label, "preloaded") == 0,
 		      "a failed load leaves the list as it was");
 	}
 	hashlist_finish(&list);
 	check(hashlist_lookup(&list, preloaded) != NULL, "preloaded entry found");
 	for (size_t i = 1; i < list.count; i++)
-		check(memcmp(list.entries[i - 1].digest, list.entries[i].digest, HASHLIST_DIGEST_LEN) < 0,
+		check(memcmp(list.entries[i - 1].digest, list.entries[i].digest,
+			     HASHLIST_DIGEST_LEN) < 0,
 		      "sorted without duplicates");
 	for (size_t i = 0; i < list.count; i++) {
 		const char *found = hashlist_lookup(&list, list.entries[i].digest);
-		check(found && strcmp(found, list.entries[i].label ? list.entries[i].label : "") == 0,
+		check(found && strcmp(found, list.entries[i].label ? list.entries[i].label : "") ==
+				       0,
 		      "lookup finds each entry");
 		check(!list.entries[i].label || strlen(list.entries[i].label) < HASHLIST_LABEL_MAX,
 		      "labels are cut to HASHLIST_LABEL_MAX");
@@ -137,8 +139,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rc >= -1 && rc <= 1, "parse_line result");
 		if (labelsize)
 			check(strlen(label) < labelsize, "label cut to labelsize");
-		if (rc == 1 && loaded && strlen(line) == (size_t)(next ? next - 1 - line : copy + size - line))
-			check(hashlist_lookup(&list, digest) != NULL, "each listed digest is found");
+		if (rc == 1 && loaded &&
+		    strlen(line) == (size_t)(next ? next - 1 - line : copy + size - line))
+			check(hashlist_lookup(&list, digest) != NULL,
+			      "each listed digest is found");
 		if (rc == 0 && labelsize)
 			check(label[0] == '\0', "no label without an entry");
 		if (next && (size_t)(next - copy) >= size)

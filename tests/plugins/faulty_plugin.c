@@ -21,7 +21,8 @@
 #include <fanguard/plugin.h>
 
 static const struct fg_option_spec faulty_options[] = {
-	{ "fault", FG_OPT_STRING, "segv", "segv, abort, hang, spin, leak, garbage, overflow or none" },
+	{ "fault", FG_OPT_STRING, "segv",
+	  "segv, abort, hang, spin, leak, garbage, overflow or none" },
 	{ "every", FG_OPT_INT, "1", "misbehave on every N-th scan" },
 	{ "leak_mb", FG_OPT_INT, "16", "MiB leaked per fault with fault = \"leak\"" },
 	{ NULL, 0, NULL, NULL },
@@ -59,7 +60,7 @@ static enum fg_verdict faulty_scan(void *state, void *thread_ctx, const struct f
 	if (++f->scans % (unsigned long)f->every != 0 || strcmp(f->fault, "none") == 0)
 		return FG_VERDICT_CLEAN;
 	if (strcmp(f->fault, "segv") == 0)
-		return (enum fg_verdict)*null;
+		return (enum fg_verdict) * null;
 	if (strcmp(f->fault, "abort") == 0)
 		abort();
 	if (strcmp(f->fault, "hang") == 0)
@@ -97,14 +98,10 @@ static void faulty_fini(void *state)
 }
 
 static const struct fg_plugin faulty_plugin = {
-	FG_PLUGIN_HEADER,
-	.name = "faulty",
-	.version = "1.0",
-	.description = "test plugin: misbehaves on purpose",
-	.options = faulty_options,
-	.init = faulty_init,
-	.scan = faulty_scan,
-	.fini = faulty_fini,
+	FG_PLUGIN_HEADER,          .name = "faulty",
+	.version = "1.0",          .description = "test plugin: misbehaves on purpose",
+	.options = faulty_options, .init = faulty_init,
+	.scan = faulty_scan,       .fini = faulty_fini,
 };
 
 FG_PLUGIN_DEFINE(faulty_plugin)

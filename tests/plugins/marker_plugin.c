@@ -18,7 +18,8 @@ struct marker_state {
 };
 
 static const struct fg_option_spec marker_options[] = {
-	{ "marker", FG_OPT_STRING, "TINY-PLUGIN-MARKER-3e9d", "byte string that marks a file as bad" },
+	{ "marker", FG_OPT_STRING, "TINY-PLUGIN-MARKER-3e9d",
+	  "byte string that marks a file as bad" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -61,14 +62,10 @@ static void marker_fini(void *state)
 }
 
 static const struct fg_plugin marker_plugin = {
-	FG_PLUGIN_HEADER,
-	.name = "marker",
-	.version = "1.0",
-	.description = "test plugin: detects a marker string",
-	.options = marker_options,
-	.init = marker_init,
-	.scan = marker_scan,
-	.fini = marker_fini,
+	FG_PLUGIN_HEADER,          .name = "marker",
+	.version = "1.0",          .description = "test plugin: detects a marker string",
+	.options = marker_options, .init = marker_init,
+	.scan = marker_scan,       .fini = marker_fini,
 };
 
 FG_PLUGIN_DEFINE(marker_plugin)

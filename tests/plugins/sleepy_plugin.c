@@ -56,14 +56,10 @@ static void sleepy_fini(void *state)
 }
 
 static const struct fg_plugin sleepy_plugin = {
-	FG_PLUGIN_HEADER,
-	.name = "sleepy",
-	.version = "1.0",
-	.description = "test plugin: sleeps in every scan",
-	.options = sleepy_options,
-	.init = sleepy_init,
-	.scan = sleepy_scan,
-	.fini = sleepy_fini,
+	FG_PLUGIN_HEADER,          .name = "sleepy",
+	.version = "1.0",          .description = "test plugin: sleeps in every scan",
+	.options = sleepy_options, .init = sleepy_init,
+	.scan = sleepy_scan,       .fini = sleepy_fini,
 };
 
 FG_PLUGIN_DEFINE(sleepy_plugin)

@@ -1,9 +1,9 @@
 /* The verdict cache and the latency histogram: pure logic (single-flight: test_flight.c). */
 #include <stdlib.h>
 
-#include "daemon/cache.h"
 #include "check.h"
 #include "common/histogram.h"
+#include "daemon/cache.h"
 
 static struct stat file(dev_t dev, ino_t ino, off_t size, long mtime_ns, long ctime_ns)
 {
@@ -35,8 +35,8 @@ static void test_cache_validity(void)
 	struct stat grown = file(1, 10, 101, 5, 5), touched = file(1, 10, 100, 6, 5),
 		    chmodded = file(1, 10, 100, 5, 6), other_dev = file(2, 10, 100, 5, 5);
 	CHECK(!cache_lookup(&c, &other_dev, &d, NULL));
-	CHECK(!cache_lookup(&c, &grown, &d, NULL));      /* size differs: entry dropped */
-	CHECK(!cache_lookup(&c, &a, &d, NULL));          /* ...and gone */
+	CHECK(!cache_lookup(&c, &grown, &d, NULL)); /* size differs: entry dropped */
+	CHECK(!cache_lookup(&c, &a, &d, NULL));     /* ...and gone */
 	cache_store(&c, &a, DECISION_ALLOW, "");
 	CHECK(!cache_lookup(&c, &touched, &d, NULL));
 	cache_store(&c, &a, DECISION_ALLOW, "");
@@ -49,7 +49,7 @@ static void test_cache_validity(void)
 	CHECK(!cache_lookup(&c, &a, &d, NULL));
 
 	cache_store(&c, &a, DECISION_ALLOW, "");
-	cache_new_generation(&c);                        /* new signatures void old verdicts */
+	cache_new_generation(&c); /* new signatures void old verdicts */
 	CHECK(!cache_lookup(&c, &a, &d, NULL));
 	CHECK(c.stats.stale >= 4);
 	cache_free(&c);
@@ -96,8 +96,8 @@ static void test_histogram(void)
 	for (uint64_t i = 1; i <= 1000; i++)
 		histogram_add(&h, i * 1000); /* 1us .. 1ms */
 	uint64_t p50 = histogram_percentile(&h, 50), p99 = histogram_percentile(&h, 99);
-	CHECK(p50 >= 500000 && p50 <= 500000 * 5 / 4);   /* within a bucket (25%) */
-	CHECK(p99 >= 990000 && p99 <= 1000000);          /* capped by the maximum */
+	CHECK(p50 >= 500000 && p50 <= 500000 * 5 / 4); /* within a bucket (25%) */
+	CHECK(p99 >= 990000 && p99 <= 1000000);        /* capped by the maximum */
 	CHECK(histogram_percentile(&h, 100) == 1000000);
 	histogram_format(&h, buf, sizeof(buf));
 	CHECK_STR_CONTAINS(buf, "n=1000 p50=");

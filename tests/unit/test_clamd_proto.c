@@ -10,7 +10,7 @@
 
 static int parses(const char *reply, unsigned id, enum fg_verdict want, const char *want_text)
 {
-	enum fg_verdict v = (enum fg_verdict)-1;
+	enum fg_verdict v = (enum fg_verdict) - 1;
 	char text[FG_THREAT_MAX];
 
 	if (clamd_parse_reply(reply, id, &v, text, sizeof(text)) != 0) {
@@ -43,11 +43,11 @@ static void test_replies(void)
 	/* sessions: the reply carries the number of the command it answers */
 	CHECK(parses("7: stream: OK", 7, FG_VERDICT_CLEAN, ""));
 	CHECK(parses("12: stream: Eicar FOUND", 12, FG_VERDICT_DETECTED, "Eicar"));
-	CHECK(refused("6: stream: OK", 7));     /* an answer to another command */
-	CHECK(refused("stream: OK", 1));        /* no number in a session */
+	CHECK(refused("6: stream: OK", 7)); /* an answer to another command */
+	CHECK(refused("stream: OK", 1));    /* no number in a session */
 	CHECK(refused("", 0));
 	CHECK(refused("PONG", 0));
-	CHECK(refused("stream: FOUND", 0));     /* FOUND without a name */
+	CHECK(refused("stream: FOUND", 0)); /* FOUND without a name */
 	CHECK(refused("stream: maybe", 0));
 }
 
@@ -59,7 +59,8 @@ static void test_specs(void)
 	CHECK(clamd_addr_parse("tcp:127.0.0.1:3310", &a, err, sizeof(err)) == 0);
 	CHECK(a.sa.ss_family == AF_INET && ntohs(((struct sockaddr_in *)&a.sa)->sin_port) == 3310);
 	CHECK(clamd_addr_parse("tcp:[::1]:3311", &a, err, sizeof(err)) == 0);
-	CHECK(a.sa.ss_family == AF_INET6 && ntohs(((struct sockaddr_in6 *)&a.sa)->sin6_port) == 3311);
+	CHECK(a.sa.ss_family == AF_INET6 &&
+	      ntohs(((struct sockaddr_in6 *)&a.sa)->sin6_port) == 3311);
 	CHECK(clamd_addr_parse("unix:/run/clamav/clamd.ctl", &a, err, sizeof(err)) == 0);
 	CHECK(a.sa.ss_family == AF_UNIX &&
 	      strcmp(((struct sockaddr_un *)&a.sa)->sun_path, "/run/clamav/clamd.ctl") == 0);

@@ -59,21 +59,22 @@ static void test_good_config(void)
 	const struct plugin *yara = NULL, *clamav = NULL;
 	unsigned line = 0;
 
-	snprintf(text, sizeof(text),
-		 "watch {\n"
-		 "  paths = {\"%s\", \"sub/\"}\n"
-		 "  exclude = {\"%s/sub/cache/\", \"nonexistent/../gone\"}\n"
-		 "  events = {\"open\", \"close_write\"}\n"
-		 "  max_file_size = 1000\n"
-		 "}\n"
-		 "verdict { policy = \"majority\" timeout_ms = 250 on_timeout = \"deny\" on_error = \"deny\" }\n"
-		 "plugin clamav { enabled = true  database = {\"sigs\"} }   # one-line section\n"
-		 "plugin yara {\n"
-		 "  rules = {\"rules\", \"/abs/rules.yar\"}\n"
-		 "  timeout = 3\n"
-		 "}\n"
-		 "plugin hash { enabled = false  unknown_to_anyone = 5  path = \"/nope.so\" }\n",
-		 dir, dir);
+	snprintf(
+		text, sizeof(text),
+		"watch {\n"
+		"  paths = {\"%s\", \"sub/\"}\n"
+		"  exclude = {\"%s/sub/cache/\", \"nonexistent/../gone\"}\n"
+		"  events = {\"open\", \"close_write\"}\n"
+		"  max_file_size = 1000\n"
+		"}\n"
+		"verdict { policy = \"majority\" timeout_ms = 250 on_timeout = \"deny\" on_error = \"deny\" }\n"
+		"plugin clamav { enabled = true  database = {\"sigs\"} }   # one-line section\n"
+		"plugin yara {\n"
+		"  rules = {\"rules\", \"/abs/rules.yar\"}\n"
+		"  timeout = 3\n"
+		"}\n"
+		"plugin hash { enabled = false  unknown_to_anyone = 5  path = \"/nope.so\" }\n",
+		dir, dir);
 	write_config(text);
 	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
 	if (err[0])
@@ -105,12 +106,14 @@ static void test_good_config(void)
 		snprintf(expect, sizeof(expect), "%s/rules", dir);
 		CHECK(options_host_api.opt_list_count(yara->opts, "rules") == 2);
 		CHECK(strcmp(options_host_api.opt_list_item(yara->opts, "rules", 0), expect) == 0);
-		CHECK(strcmp(options_host_api.opt_list_item(yara->opts, "rules", 1), "/abs/rules.yar") == 0);
+		CHECK(strcmp(options_host_api.opt_list_item(yara->opts, "rules", 1),
+			     "/abs/rules.yar") == 0);
 		CHECK(options_host_api.opt_int(yara->opts, "timeout") == 3);
 		CHECK(strcmp(options_host_api.opt_origin(yara->opts, "rules", &line), conf) == 0);
 		CHECK(line == 10);
 		snprintf(expect, sizeof(expect), "%s/sigs", dir);
-		CHECK(strcmp(options_host_api.opt_list_item(clamav->opts, "database", 0), expect) == 0);
+		CHECK(strcmp(options_host_api.opt_list_item(clamav->opts, "database", 0), expect) ==
+		      0);
 		/* a defaulted option keeps the plugin's declared default */
 		CHECK(options_host_api.opt_int(clamav->opts, "max_recursion") == 17);
 		options_host_api.opt_origin(clamav->opts, "max_recursion", &line);
@@ -159,11 +162,13 @@ static void test_errors_name_file_and_line(void)
 	CHECK_STR_CONTAINS(e, "rulez");
 
 	/* an option that exists, but belongs to another plugin */
-	e = load_error("plugin clamav { database = {\"d\"} }\nplugin yara {\n database = {\"d\"}\n}\n");
+	e = load_error(
+		"plugin clamav { database = {\"d\"} }\nplugin yara {\n database = {\"d\"}\n}\n");
 	CHECK_STR_CONTAINS(e, ":3:");
 	CHECK_STR_CONTAINS(e, "plugin 'yara' has no option 'database'");
 	/* ...also when its name is quoted, which libconfuse takes as well */
-	e = load_error("plugin clamav { database = {\"d\"} }\nplugin yara {\n \"database\" = {\"d\"}\n}\n");
+	e = load_error(
+		"plugin clamav { database = {\"d\"} }\nplugin yara {\n \"database\" = {\"d\"}\n}\n");
 	CHECK_STR_CONTAINS(e, ":3:");
 	CHECK_STR_CONTAINS(e, "plugin 'yara' has no option 'database'");
 
@@ -199,13 +204,15 @@ static void test_errors_name_file_and_line(void)
 	e = load_error("plugin future { path = \"" TEST_PLUGIN_DIR "/future.so\" }\n");
 	CHECK_STR_CONTAINS(e, "plugin 'future'");
 	CHECK_STR_CONTAINS(e, "ABI 2.0");
-	CHECK_STR_CONTAINS(e, "speaks ABI " ABI_TEXT(FG_PLUGIN_ABI_MAJOR) "." ABI_TEXT(FG_PLUGIN_ABI_MINOR));
+	CHECK_STR_CONTAINS(
+		e, "speaks ABI " ABI_TEXT(FG_PLUGIN_ABI_MAJOR) "." ABI_TEXT(FG_PLUGIN_ABI_MINOR));
 
 	/* a plugin whose file holds another plugin */
 	e = load_error("plugin other { path = \"" TEST_PLUGIN_DIR "/marker.so\" }\n");
 	CHECK_STR_CONTAINS(e, "contains plugin 'marker'");
 
-	e = load_error("plugin marker {\n path = \"" TEST_PLUGIN_DIR "/marker.so\"\n marker = {\"a\", \"b\"}\n}\n");
+	e = load_error("plugin marker {\n path = \"" TEST_PLUGIN_DIR
+		       "/marker.so\"\n marker = {\"a\", \"b\"}\n}\n");
 	CHECK_STR_CONTAINS(e, ":3:");
 }
 
@@ -221,7 +228,8 @@ static void test_exclusions(void)
 		 "  exclude_exe = {\"/usr/bin/rsync\", \"/usr/lib/backup/*\"}\n"
 		 "  exclude_uid = {\"root\", \"1001\"}\n"
 		 "}\n"
-		 "plugin hash { }\n", dir);
+		 "plugin hash { }\n",
+		 dir);
 	write_config(text);
 	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
 	if (err[0])
@@ -255,7 +263,8 @@ static void test_exclusion_errors(void)
 
 	snprintf(prefix, sizeof(prefix), "%s:", conf);
 
-	e = load_error("watch {\n  exclude = {\"/tmp/a\"}\n  exclude_uid = {\"fanguard-no-such-user\"}\n}\n");
+	e = load_error(
+		"watch {\n  exclude = {\"/tmp/a\"}\n  exclude_uid = {\"fanguard-no-such-user\"}\n}\n");
 	CHECK_STR_CONTAINS(e, prefix);
 	CHECK_STR_CONTAINS(e, ":3:");
 	CHECK_STR_CONTAINS(e, "\"fanguard-no-such-user\" is neither a known user nor a uid");
@@ -270,7 +279,8 @@ static void test_exclusion_errors(void)
 	CHECK_STR_CONTAINS(e, "option 'exclude': bad pattern \"/tmp/[abc\"");
 	CHECK_STR_CONTAINS(e, "without a closing ']'");
 
-	e = load_error("watch {\n  exclude_exe = {\n    \"/usr/bin/rsync\",\n    \"/opt/[[:bogus:]]/*\"\n  }\n}\n");
+	e = load_error(
+		"watch {\n  exclude_exe = {\n    \"/usr/bin/rsync\",\n    \"/opt/[[:bogus:]]/*\"\n  }\n}\n");
 	CHECK_STR_CONTAINS(e, "option 'exclude_exe': bad pattern");
 	CHECK_STR_CONTAINS(e, "[:bogus:]");
 	CHECK_STR_CONTAINS(e, ":4:"); /* the line of the bad entry */
@@ -285,7 +295,8 @@ static void test_plugin_start_errors(void)
 	char text[1024];
 	const char *e;
 
-	snprintf(text, sizeof(text), "plugin yara {\n rules = {\"%s/yara/broken\"}\n}\n", TEST_DATA_DIR);
+	snprintf(text, sizeof(text), "plugin yara {\n rules = {\"%s/yara/broken\"}\n}\n",
+		 TEST_DATA_DIR);
 	e = start_error(text);
 	CHECK_STR_CONTAINS(e, "syntax_error.yar:4:");
 
@@ -299,10 +310,12 @@ static void test_plugin_start_errors(void)
 	e = start_error("plugin hash { enabled = false }\n");
 	CHECK_STR_CONTAINS(e, "no plugin is enabled");
 
-	e = start_error("plugin marker { path = \"" TEST_PLUGIN_DIR "/marker.so\" marker = \"\" }\n");
+	e = start_error("plugin marker { path = \"" TEST_PLUGIN_DIR
+			"/marker.so\" marker = \"\" }\n");
 	CHECK_STR_CONTAINS(e, "plugin 'marker': option 'marker' must be a non-empty string");
 
-	snprintf(text, sizeof(text), "plugin clamav { database = {\"%s/clamav\"} }\n", TEST_DATA_DIR);
+	snprintf(text, sizeof(text), "plugin clamav { database = {\"%s/clamav\"} }\n",
+		 TEST_DATA_DIR);
 	e = start_error(text);
 	CHECK(strcmp(e, "") == 0);
 	if (*e)

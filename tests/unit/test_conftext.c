@@ -177,22 +177,22 @@ static void test_only_top_level_plugin_sections(void)
 /* Every comment form libconfuse 3.3 knows; braces and `plugin` inside them count for nothing. */
 static void test_comments(void)
 {
-	const char *t = "# plugin c1 { x = 1 }\n"  /* 1 */
-			"## {\n"                   /* 2 */
-			"// plugin c2 {\n"         /* 3 */
-			"/// }\n"                  /* 4 */
-			"//x {\n"                  /* 5 */
-			"/* plugin c3 {\n"         /* 6 */
-			"   } ** / */\n"           /* 7 */
-			"/**/plugin p { # {\n"     /* 8 */
-			"  a = 1 // }\n"           /* 9 */
-			"  /* } */ b = 2\n"        /* 10 */
-			"  e = v#}\n"              /* 11: '#' ends a bare word, starts a comment */
-			"  url = http://host/p\n"  /* 12: a '//' in a word is part of it */
-			"  /* multi\n"             /* 13 */
-			"     line { */\n"         /* 14 */
-			"  c = 3 /*}**/\n"         /* 15 */
-			"}\n"                      /* 16 */
+	const char *t = "# plugin c1 { x = 1 }\n" /* 1 */
+			"## {\n"                  /* 2 */
+			"// plugin c2 {\n"        /* 3 */
+			"/// }\n"                 /* 4 */
+			"//x {\n"                 /* 5 */
+			"/* plugin c3 {\n"        /* 6 */
+			"   } ** / */\n"          /* 7 */
+			"/**/plugin p { # {\n"    /* 8 */
+			"  a = 1 // }\n"          /* 9 */
+			"  /* } */ b = 2\n"       /* 10 */
+			"  e = v#}\n"             /* 11: '#' ends a bare word, starts a comment */
+			"  url = http://host/p\n" /* 12: a '//' in a word is part of it */
+			"  /* multi\n"            /* 13 */
+			"     line { */\n"        /* 14 */
+			"  c = 3 /*}**/\n"        /* 15 */
+			"}\n"                     /* 16 */
 			"#}\n";
 	const struct conftext_section *s;
 
@@ -243,11 +243,11 @@ static void test_strings(void)
 static void test_line_counting(void)
 {
 	/* CRLF, tabs and blank lines; a multi-line list value */
-	const char *t = "\r\n\r\n\tplugin\tcr\t{\r\n"  /* 3 */
-			"\ta\t=\t{ \"1\",\r\n"         /* 4 */
-			"\t\t\"2\" }\r\n"              /* 5 */
-			"\r\n"                         /* 6 */
-			"\tb = 3 }\r\n";               /* 7 */
+	const char *t = "\r\n\r\n\tplugin\tcr\t{\r\n" /* 3 */
+			"\ta\t=\t{ \"1\",\r\n"        /* 4 */
+			"\t\t\"2\" }\r\n"             /* 5 */
+			"\r\n"                        /* 6 */
+			"\tb = 3 }\r\n";              /* 7 */
 
 	CHECK(scan(t) == 0 && n_secs == 1);
 	CHECK(well_formed(section("cr")) && section("cr")->line == 3);
@@ -346,16 +346,57 @@ static void test_unbalanced_text(void)
 static void test_malformed_input(void)
 {
 	static const char *const inputs[] = {
-		"", "plugin", "plugin ", "plugin x", "plugin x ", "plugin x {", "plugin {",
-		"plugin { }", "plugin }", "plugin = {", "plugin \"", "plugin \"x", "plugin 'x' ",
-		"plugin \"x\" {", "plugin x {\"", "plugin x {'\\", "plugin x { a = \"\\",
-		"plugin x { a = '\\'", "{", "}", "}}}}plugin x {}", "{{{{plugin x {}", "/", "/*",
-		"/**", "/*/", "*/", "//", "#", "\\", "\"", "'", "=", "+=", "plugin x { = }",
-		"plugin x { += }", "plugin x { \"", "plugin x {{{{", "plugin x { a = 1 }}}}",
-		"plugin x { a\n=\n1\n", "plugin x {\n/", "plugin x { a = b/", "plugin x { a = b/*",
-		"plugin x { a = 1 #", "plugin x { a = 1 //", "plugin x{}plugin",
-		"plugin x{}plugin y", "plugin x{}plugin y{",
-		"plugin plugin plugin { plugin = plugin }", "${VAR}", "plugin x { a = ${V} }",
+		"",
+		"plugin",
+		"plugin ",
+		"plugin x",
+		"plugin x ",
+		"plugin x {",
+		"plugin {",
+		"plugin { }",
+		"plugin }",
+		"plugin = {",
+		"plugin \"",
+		"plugin \"x",
+		"plugin 'x' ",
+		"plugin \"x\" {",
+		"plugin x {\"",
+		"plugin x {'\\",
+		"plugin x { a = \"\\",
+		"plugin x { a = '\\'",
+		"{",
+		"}",
+		"}}}}plugin x {}",
+		"{{{{plugin x {}",
+		"/",
+		"/*",
+		"/**",
+		"/*/",
+		"*/",
+		"//",
+		"#",
+		"\\",
+		"\"",
+		"'",
+		"=",
+		"+=",
+		"plugin x { = }",
+		"plugin x { += }",
+		"plugin x { \"",
+		"plugin x {{{{",
+		"plugin x { a = 1 }}}}",
+		"plugin x { a\n=\n1\n",
+		"plugin x {\n/",
+		"plugin x { a = b/",
+		"plugin x { a = b/*",
+		"plugin x { a = 1 #",
+		"plugin x { a = 1 //",
+		"plugin x{}plugin",
+		"plugin x{}plugin y",
+		"plugin x{}plugin y{",
+		"plugin plugin plugin { plugin = plugin }",
+		"${VAR}",
+		"plugin x { a = ${V} }",
 		"plugin ${x} { }",
 	};
 	const char *big = "# c\nwatch { paths = {\"/a\"} }\n"

@@ -171,7 +171,7 @@ static void test_init_holds_entries_live(void)
 		size_t found = 0;
 
 		CHECK(flight_init(&t, n) == 0);
-		CHECK(((t.mask + 1) & t.mask) == 0);     /* a power of two */
+		CHECK(((t.mask + 1) & t.mask) == 0); /* a power of two */
 		CHECK(t.mask + 1 >= 16 && t.mask + 1 >= 2 * n);
 		for (uint64_t id = 1; id <= n; id++)
 			flight_put(&t, 3, id * 7919, id, 1); /* all live: nothing may be purged */

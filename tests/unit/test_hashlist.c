@@ -15,12 +15,14 @@
 #define HEX_ABC_UPPER "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
 
 static const unsigned char digest_empty[32] = {
-	0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
-	0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+	0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4,
+	0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b,
+	0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 };
 static const unsigned char digest_abc[32] = {
-	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
-	0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+	0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+	0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
 };
 
 static char tmpdir[256];
@@ -32,8 +34,8 @@ static int parses_to(const char *line, const unsigned char *want, const char *wa
 	char label[HASHLIST_LABEL_MAX];
 
 	memset(d, 0, sizeof(d));
-	return hashlist_parse_line(line, d, label, sizeof(label)) == 1 && memcmp(d, want, 32) == 0 &&
-	       strcmp(label, want_label) == 0;
+	return hashlist_parse_line(line, d, label, sizeof(label)) == 1 &&
+	       memcmp(d, want, 32) == 0 && strcmp(label, want_label) == 0;
 }
 
 static int parse_result(const char *line)
@@ -135,8 +137,10 @@ static void test_load_file_and_lookup(void)
 	hashlist_finish(&list);
 	CHECK(hashlist_count(&list) == 2);
 	CHECK(hashlist_lookup(&list, digest_abc) != NULL);
-	CHECK(hashlist_lookup(&list, digest_abc) && strcmp(hashlist_lookup(&list, digest_abc), "abc.txt") == 0);
-	CHECK(hashlist_lookup(&list, digest_empty) && strcmp(hashlist_lookup(&list, digest_empty), "") == 0);
+	CHECK(hashlist_lookup(&list, digest_abc) &&
+	      strcmp(hashlist_lookup(&list, digest_abc), "abc.txt") == 0);
+	CHECK(hashlist_lookup(&list, digest_empty) &&
+	      strcmp(hashlist_lookup(&list, digest_empty), "") == 0);
 	memcpy(other, digest_abc, 32);
 	other[31] ^= 1;
 	CHECK(hashlist_lookup(&list, other) == NULL);
@@ -152,8 +156,8 @@ static void test_load_malformed_line_names_path_and_line(void)
 	const char *path;
 
 	path = write_file("bad.sha256", HEX_EMPTY "  empty\n"
-					"# comment\n"
-					"deadbeef  short\n" HEX_ABC "  abc\n");
+						  "# comment\n"
+						  "deadbeef  short\n" HEX_ABC "  abc\n");
 	CHECK(path != NULL);
 	snprintf(want, sizeof(want), "%s:3:", path);
 	hashlist_init(&list);
@@ -190,8 +194,8 @@ static void test_duplicates_are_dropped(void)
 	char err[1024] = "";
 	const char *path;
 
-	path = write_file("dups.sha256", HEX_ABC "\n" HEX_ABC "  second\n" HEX_ABC_UPPER " *third\n"
-					 HEX_EMPTY "  e\n");
+	path = write_file("dups.sha256", HEX_ABC "\n" HEX_ABC "  second\n" HEX_ABC_UPPER
+						 " *third\n" HEX_EMPTY "  e\n");
 	hashlist_init(&list);
 	CHECK(hashlist_load_file(&list, path, err, sizeof(err)) == 0);
 	CHECK(hashlist_count(&list) == 4);
@@ -201,8 +205,10 @@ static void test_duplicates_are_dropped(void)
 	hashlist_finish(&list);
 	CHECK(hashlist_count(&list) == 2);
 	/* a label beats none; of two labels the one sorting first */
-	CHECK(hashlist_lookup(&list, digest_abc) && strcmp(hashlist_lookup(&list, digest_abc), "second") == 0);
-	CHECK(hashlist_lookup(&list, digest_empty) && strcmp(hashlist_lookup(&list, digest_empty), "e") == 0);
+	CHECK(hashlist_lookup(&list, digest_abc) &&
+	      strcmp(hashlist_lookup(&list, digest_abc), "second") == 0);
+	CHECK(hashlist_lookup(&list, digest_empty) &&
+	      strcmp(hashlist_lookup(&list, digest_empty), "e") == 0);
 	hashlist_free(&list);
 }
 
@@ -279,7 +285,7 @@ static void test_format_hex(void)
 
 static void remove_tmpdir(void)
 {
-	static const char *names[] = {"good.sha256", "bad.sha256", "dups.sha256", "large.sha256"};
+	static const char *names[] = { "good.sha256", "bad.sha256", "dups.sha256", "large.sha256" };
 	char path[512];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -170,10 +170,10 @@ static void test_wrong_name_or_type(void)
 	CHECK_STR_CONTAINS(log, "plugin demo: asked for undeclared option 'nope'");
 
 	capture_log();
-	CHECK(host->opt_int(o, "fast") == 0);           /* a bool is not an int */
-	CHECK(host->opt_bool(o, "timeout") == 0);       /* nor an int a bool */
-	CHECK(host->opt_string(o, "names") == NULL);    /* a list is not a string */
-	CHECK(host->opt_list_count(o, "socket") == 0);  /* nor a string a list */
+	CHECK(host->opt_int(o, "fast") == 0);          /* a bool is not an int */
+	CHECK(host->opt_bool(o, "timeout") == 0);      /* nor an int a bool */
+	CHECK(host->opt_string(o, "names") == NULL);   /* a list is not a string */
+	CHECK(host->opt_list_count(o, "socket") == 0); /* nor a string a list */
 	CHECK(host->opt_list_item(o, "socket", 0) == NULL);
 	CHECK(host->opt_string(o, "fast") == NULL);
 	log = captured_log();

@@ -33,8 +33,8 @@ static void test_normalize(void)
 	CHECK(path_normalize("/../..", out, sizeof(out)) == 0 && strcmp(out, "/") == 0);
 	CHECK(path_normalize("/", out, sizeof(out)) == 0 && strcmp(out, "/") == 0);
 	CHECK(path_normalize("relative/x", out, sizeof(out)) == -1);
-	CHECK(path_normalize("/a/very/long/path/that/does/not/fit/in/the/small/buffer/given",
-			     out, 16) == -1);
+	CHECK(path_normalize("/a/very/long/path/that/does/not/fit/in/the/small/buffer/given", out,
+			     16) == -1);
 }
 
 /* Compiles pattern, matches path, frees: the answer of one glob. */
@@ -84,13 +84,13 @@ static void test_glob_star_stays_in_component(void)
 	CHECK(!glob_matches("/home/*/.cache", "/home/ann/sub/.cache"));
 	CHECK(glob_matches("/srv/file?", "/srv/file1"));
 	CHECK(!glob_matches("/srv/file?", "/srv/file12"));
-	CHECK(!glob_matches("/srv/a?b", "/srv/a/b"));            /* '?' does not match '/' */
+	CHECK(!glob_matches("/srv/a?b", "/srv/a/b")); /* '?' does not match '/' */
 	CHECK(glob_matches("/srv/[ab]x", "/srv/bx"));
 	CHECK(!glob_matches("/srv/[ab]x", "/srv/cx"));
 	CHECK(glob_matches("/srv/[!ab]x", "/srv/cx"));
 	CHECK(glob_matches("/srv/[[:digit:]]*", "/srv/7up"));
 	CHECK(glob_matches("/srv/[]x]", "/srv/]"));
-	CHECK(glob_matches("/srv/\\*", "/srv/*"));               /* escaped: a literal '*' */
+	CHECK(glob_matches("/srv/\\*", "/srv/*")); /* escaped: a literal '*' */
 	CHECK(!glob_matches("/srv/\\*", "/srv/x"));
 }
 
@@ -105,7 +105,7 @@ static void test_glob_subtree_like_prefix(void)
 
 static void test_glob_double_star(void)
 {
-	CHECK(glob_matches("/srv/**/*.iso", "/srv/a.iso"));     /* zero folders */
+	CHECK(glob_matches("/srv/**/*.iso", "/srv/a.iso")); /* zero folders */
 	CHECK(glob_matches("/srv/**/*.iso", "/srv/a/b/c/d.iso"));
 	CHECK(!glob_matches("/srv/**/*.iso", "/data/a/d.iso"));
 	CHECK(!glob_matches("/srv/**/*.iso", "/srv/a/d.isox"));

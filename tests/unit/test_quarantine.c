@@ -5,13 +5,19 @@
 static struct quarantine_item sample(void)
 {
 	struct quarantine_item it = {
-		.uid = 1234, .gid = 5678, .mode = 04750, .size = 68, .mtime = 1795952010,
+		.uid = 1234,
+		.gid = 5678,
+		.mode = 04750,
+		.size = 68,
+		.mtime = 1795952010,
 		.time = 1795952015,
 	};
 	static const unsigned char rnd[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
 
 	quarantine_id_make(1795952015, rnd, it.id);
-	snprintf(it.path, sizeof(it.path), "/tmp/odd\nname\\with\x01" "bytes caf\xc3\xa9 =x");
+	snprintf(it.path, sizeof(it.path),
+		 "/tmp/odd\nname\\with\x01"
+		 "bytes caf\xc3\xa9 =x");
 	snprintf(it.sha256, sizeof(it.sha256), "%s",
 		 "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f");
 	snprintf(it.plugin, sizeof(it.plugin), "clamav");
@@ -42,7 +48,7 @@ int main(void)
 
 	/* a round trip keeps every field, odd bytes in the path included */
 	CHECK(quarantine_meta_format(&it, text, sizeof(text)) > 0);
-	CHECK(strchr(text, '\x01') == NULL);                  /* escaped: one field per line */
+	CHECK(strchr(text, '\x01') == NULL); /* escaped: one field per line */
 	CHECK_STR_CONTAINS(text, "mode=4750\n");
 	CHECK(parse(text, &back, err) == 0);
 	CHECK(strcmp(back.id, it.id) == 0);
@@ -74,20 +80,21 @@ int main(void)
 		CHECK(parse(broken, &back, err) == -1);
 		CHECK_STR_CONTAINS(err, "sha256");
 	}
-	CHECK(parse("version=1\nid=20261129T113335Z-0123456789abcdef\npath=relative/p\n", &back, err) == -1);
+	CHECK(parse("version=1\nid=20261129T113335Z-0123456789abcdef\npath=relative/p\n", &back,
+		    err) == -1);
 	CHECK_STR_CONTAINS(err, "path");
 	{
 		char bad[QUARANTINE_META_MAX];
 		snprintf(bad, sizeof(bad), "%s", text);
 		char *m = strstr(bad, "mode=4750");
 		if (m)
-			memcpy(m, "mode=9999", 9);            /* not octal */
+			memcpy(m, "mode=9999", 9); /* not octal */
 		CHECK(parse(bad, &back, err) == -1);
 		CHECK_STR_CONTAINS(err, "mode");
 	}
 	CHECK(parse("version=2\n", &back, err) == -1);
-	CHECK(parse("path=/x\\q\n", &back, err) == -1);      /* unknown escape */
-	CHECK(parse("path=/x\\x00\n", &back, err) == -1);    /* a NUL would cut the path */
+	CHECK(parse("path=/x\\q\n", &back, err) == -1);   /* unknown escape */
+	CHECK(parse("path=/x\\x00\n", &back, err) == -1); /* a NUL would cut the path */
 	CHECK(parse("no equals sign\n", &back, err) == -1);
 	return check_summary();
 }

@@ -18,7 +18,7 @@
 #include "scanner/scanner_proto.h"
 
 static int sv[2] = { -1, -1 }; /* sv[0] sends, sv[1] receives */
-static union scanner_msg *msg;  /* heap, as the daemon and scanner have it */
+static union scanner_msg *msg; /* heap, as the daemon and scanner have it */
 
 static void new_pair(void)
 {
@@ -123,8 +123,11 @@ static void test_failed_round_trip(void)
 /* A scan carries the event's descriptor: the receiver gets its own, on the same file. */
 static void test_scan_round_trip_with_fd(void)
 {
-	struct scanner_scan s = { .type = SCANNER_SCAN, .tag = 0x123456789abcull, .kind = 2,
-				  .pid = 4242, .sent_ns = 987654321 };
+	struct scanner_scan s = { .type = SCANNER_SCAN,
+				  .tag = 0x123456789abcull,
+				  .kind = 2,
+				  .pid = 4242,
+				  .sent_ns = 987654321 };
 	int file = temp_file(), fd = -1;
 	ssize_t n;
 
@@ -165,7 +168,7 @@ static void test_scan_len(void)
 	memset(s.path, 'p', sizeof(s.path) - 1);
 	s.path[sizeof(s.path) - 1] = '\0';
 	CHECK(scanner_scan_len(&s) == sizeof(s)); /* PATH_MAX - 1 characters: all of it */
-	memset(s.path, 'p', sizeof(s.path));       /* no NUL at all: never more than the field */
+	memset(s.path, 'p', sizeof(s.path));      /* no NUL at all: never more than the field */
 	CHECK(scanner_scan_len(&s) == sizeof(s));
 
 	new_pair();

@@ -33,14 +33,19 @@ int main(void)
 	digest_pieces((const unsigned char *)"abc", 3, 3, out);
 	CHECK(strcmp(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
 	for (size_t piece = 1; piece <= 57; piece += 7) {
-		digest_pieces((const unsigned char *)two_blocks, sizeof(two_blocks) - 1, piece, out);
-		CHECK(strcmp(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
+		digest_pieces((const unsigned char *)two_blocks, sizeof(two_blocks) - 1, piece,
+			      out);
+		CHECK(strcmp(out,
+			     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") ==
+		      0);
 	}
 	CHECK(million != NULL);
 	if (million) {
 		memset(million, 'a', 1000000);
 		digest_pieces(million, 1000000, 65536, out);
-		CHECK(strcmp(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") == 0);
+		CHECK(strcmp(out,
+			     "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") ==
+		      0);
 		free(million);
 	}
 	return check_summary();

@@ -5,7 +5,7 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static enum decision combine(enum vote_policy policy, enum decision on_error,
-				const enum fg_verdict *v, size_t n, enum verdict_reason *why)
+			     const enum fg_verdict *v, size_t n, enum verdict_reason *why)
 {
 	struct verdict_policy p = { .policy = policy, .on_error = on_error };
 	return verdict_combine(&p, v, n, why);
@@ -25,8 +25,10 @@ static void test_any_deny(void)
 
 static void test_majority(void)
 {
-	enum fg_verdict one_of_three[] = { FG_VERDICT_CLEAN, FG_VERDICT_DETECTED, FG_VERDICT_CLEAN };
-	enum fg_verdict two_of_three[] = { FG_VERDICT_DETECTED, FG_VERDICT_DETECTED, FG_VERDICT_CLEAN };
+	enum fg_verdict one_of_three[] = { FG_VERDICT_CLEAN, FG_VERDICT_DETECTED,
+					   FG_VERDICT_CLEAN };
+	enum fg_verdict two_of_three[] = { FG_VERDICT_DETECTED, FG_VERDICT_DETECTED,
+					   FG_VERDICT_CLEAN };
 	enum fg_verdict one_of_two[] = { FG_VERDICT_DETECTED, FG_VERDICT_CLEAN };
 	/* An error abstains: one detection of the one plugin that voted is a majority. */
 	enum fg_verdict one_voter[] = { FG_VERDICT_DETECTED, FG_VERDICT_ERROR, FG_VERDICT_ERROR };
@@ -64,7 +66,8 @@ static void test_errors(void)
 static void test_garbage_and_trusted(void)
 {
 	enum fg_verdict garbage[] = { (enum fg_verdict)77, FG_VERDICT_CLEAN };
-	enum fg_verdict trusted[] = { FG_VERDICT_DETECTED, FG_VERDICT_TRUSTED, FG_VERDICT_DETECTED };
+	enum fg_verdict trusted[] = { FG_VERDICT_DETECTED, FG_VERDICT_TRUSTED,
+				      FG_VERDICT_DETECTED };
 	struct verdict_tally t;
 	enum verdict_reason why;
 
