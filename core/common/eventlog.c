@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/procinfo.h"
 #include "common/textbuf.h"
+#include "common/utf8.h"
 
 /*
  * The file is named by event_path. Before each append the path is checked
@@ -138,18 +139,6 @@ bool eventlog_enabled(void)
 }
 
 /* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	if (n == 0 || s[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 size_t eventlog_escape(const char *str, char *out, size_t size)
 {
 	const unsigned char *s = (const unsigned char *)str;

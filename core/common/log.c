@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/utf8.h"
+
 #define LOG_QUEUE_LEN 512
 #define LOG_LINE_MAX 1024
 
@@ -154,17 +156,50 @@ void log_stop(void)
 	logger.async = false;
 }
 
+size_t log_escape(const char *str, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = 0, n;
+
+	if (!size)
+		return 0;
+	for (; *s && len + 5 < size; s++) {
+		if (*s == '\\') {
+			out[len++] = '\\';
+			out[len++] = '\\';
+		} else if (*s >= 0x20 && *s < 0x7f) {
+			out[len++] = (char)*s;
+		} else if ((n = utf8_len(s)) && !(s[0] == 0xc2 && s[1] < 0xa0) && len + n < size) {
+			/* well-formed, and not a C1 control (U+0080..U+009F, CSI among them) */
+			memcpy(out + len, s, n);
+			len += n;
+			s += n - 1;
+		} else {
+			len += (size_t)snprintf(out + len, size - len, "\\x%02x", *s);
+		}
+	}
+	out[len] = '\0';
+	return len;
+}
+
 void log_msg(int level, const char *fmt, ...)
 {
 	struct log_line line = { .level = level };
+	char raw[LOG_LINE_MAX];
 	va_list ap;
 
 	/* Notices are lifecycle lines (ready, stopping) shown at every level. */
 	if (level > logger.max_level && level != LOG_NOTICE)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line.text, sizeof(line.text), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/*
+	 * File names and plugin messages come from users: a newline in one would
+	 * start a forged line of our own (a fake "reload: done", a DENY by pid 1),
+	 * an escape sequence would rewrite the terminal. One line stays one line.
+	 */
+	log_escape(raw, line.text, sizeof(line.text));
 
 	if (!logger.async) {
 		pthread_mutex_lock(&logger.lock);
