@@ -86,6 +86,11 @@ ssize_t procinfo_fd_path(int fd, char *buf, size_t size)
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, size - 1);
+	if (n >= (ssize_t)size - 1) {
+		/* readlink cuts silently: a cut name would match paths the file is not under */
+		errno = ENAMETOOLONG;
+		n = -1;
+	}
 	buf[n > 0 ? n : 0] = '\0';
 	return n;
 }

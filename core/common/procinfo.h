@@ -28,7 +28,8 @@ int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective);
 
 /*
  * The current name of the file open as fd in this process (readlink of
- * /proc/self/fd/FD) into buf; "" and a result <= 0 if the kernel gives none.
+ * /proc/self/fd/FD) into buf; "" and a result <= 0 if the kernel gives none
+ * or it does not fit in size (ENAMETOOLONG: never a cut name).
  */
 ssize_t procinfo_fd_path(int fd, char *buf, size_t size);
 

@@ -1,6 +1,8 @@
 #include "daemon/filter.h"
 
 #include <limits.h>
+#include <stdio.h>
+#include <sys/sysmacros.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
 
@@ -83,19 +85,29 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 	d->written = !permission;
 	if (!permission && !(cfg->events & CONFIG_EVENT_CLOSE_WRITE))
 		return FILTER_DISCARD;
-	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) <= 0)
-		return FILTER_ALLOW_NO_MARK;
-	/*
-	 * The quarantine is never scanned (a restore reads it back), and gets no
-	 * ignore mark either: the mark would follow a restored inode.
-	 */
-	if (path_is_under(req->path, cfg->quarantine_dir))
-		return FILTER_ALLOW_NO_MARK;
-	if (!path_is_watched(req->path, cfg->watch, cfg->n_watch))
-		return FILTER_ALLOW_UNSCANNED;
-	if (path_set_match(&cfg->exclude, req->path)) {
-		d->count = &m->n.excluded_path;
-		return FILTER_ALLOW_UNSCANNED;
+	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) > 0) {
+		/*
+		 * The quarantine is never scanned (a restore reads it back), and gets
+		 * no ignore mark either: the mark would follow a restored inode.
+		 */
+		if (path_is_under(req->path, cfg->quarantine_dir))
+			return FILTER_ALLOW_NO_MARK;
+		if (!path_is_watched(req->path, cfg->watch, cfg->n_watch))
+			return FILTER_ALLOW_UNSCANNED;
+		if (path_set_match(&cfg->exclude, req->path)) {
+			d->count = &m->n.excluded_path;
+			return FILTER_ALLOW_UNSCANNED;
+		}
+	} else {
+		/*
+		 * No name to filter by (longer than PATH_MAX, say: nested folders make
+		 * one at will), but an event of a marked mount: scanned, through the
+		 * fd, never allowed for lack of a name. No path exclusion applies.
+		 */
+		snprintf(req->path, sizeof(req->path),
+			 "(name too long to read: device %u:%u, inode %llu)", major(req->st.st_dev),
+			 minor(req->st.st_dev), (unsigned long long)req->st.st_ino);
+		d->count = &m->n.unnamed;
 	}
 	if (too_large(m, req)) {
 		d->count = &m->n.too_large;

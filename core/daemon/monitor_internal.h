@@ -18,6 +18,7 @@ struct counters {
 	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
 		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
 		joined;
+	unsigned long long unnamed; /* events whose file name could not be read: scanned all the same */
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };

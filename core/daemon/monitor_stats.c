@@ -21,9 +21,11 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		m->n.denied, m->n.timeouts);
 	textbuf_printf(tb,
 		       "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
-		       "%llu queue-full, %llu kernel overflows, %llu in flight\n",
+		       "%llu queue-full, %llu kernel overflows, %llu in flight, %llu without a "
+		       "readable name (scanned)\n",
 		       m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
-		       m->n.overflows, (unsigned long long)inflight_count(&m->inflight));
+		       m->n.overflows, (unsigned long long)inflight_count(&m->inflight),
+		       m->n.unnamed);
 	textbuf_printf(tb,
 		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
 		       "fanguard's own processes\n",
@@ -68,6 +70,12 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"allow\"} %llu\n", m->n.allowed);
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"deny\"} %llu\n", m->n.denied);
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"timeout\"} %llu\n", m->n.timeouts);
+	textbuf_printf(tb,
+		       "# HELP fanguard_unnamed_events_total Events whose file name could not be read "
+		       "(longer than PATH_MAX): scanned without path filtering.\n"
+		       "# TYPE fanguard_unnamed_events_total counter\n"
+		       "fanguard_unnamed_events_total %llu\n",
+		       m->n.unnamed);
 	textbuf_printf(tb,
 		       "# HELP fanguard_kernel_overflows_total fanotify queue overflows.\n"
 		       "# TYPE fanguard_kernel_overflows_total counter\n"
