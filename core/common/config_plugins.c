@@ -13,6 +13,7 @@
 
 #include "common/options.h"
 #include "common/plugin_host.h"
+#include "common/trust.h"
 
 /* The fixed entries of every plugin section; the plugins' own options follow. */
 #define PLUGIN_FIXED_OPTS 3
@@ -230,6 +231,18 @@ static int check_plugin_keys(const struct plugin *p, const struct conftext_secti
 	return 0;
 }
 
+/* What a plugin's path option names is loaded as root: it must be as safe as the config. */
+static int check_data(const struct plugin *p, const struct option_value *v, const char *path)
+{
+	char what[160], err[PATH_MAX + 256];
+
+	snprintf(what, sizeof(what), "plugin %s %s", p->name, v->spec->name);
+	if (trust_check_data(what, path, err, sizeof(err)) == 0)
+		return 0;
+	config_fail_at(v->line ? v->line : p->line, "%s", err);
+	return -1;
+}
+
 static int copy_plugin_options(struct plugin *p, cfg_t *sec, const struct conftext_section *text)
 {
 	const struct fg_option_spec *spec = p->desc.options;
@@ -257,6 +270,8 @@ static int copy_plugin_options(struct plugin *p, cfg_t *sec, const struct confte
 				if (v->spec->type == FG_OPT_PATH_LIST) {
 					config_resolve_path(item, resolved, sizeof(resolved));
 					item = resolved;
+					if (check_data(p, v, item) < 0)
+						return -1;
 				}
 				if (options_list_append(v, item) < 0)
 					return -1;
