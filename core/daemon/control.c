@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/textbuf.h"
 #include "common/trust.h"
+#include "daemon/kernel_features.h"
 #include "daemon/monitor.h"
 #include "daemon/pipeline.h"
 #include "daemon/scan_service.h"
@@ -56,6 +57,7 @@ static void status(struct control *c, struct textbuf *tb)
 		       verdict_decision_name(cfg->verdict.on_error));
 	textbuf_printf(tb, "signature generation: %u (reloads done)\n",
 		       pipeline_generation(c->pipeline));
+	kernel_features_format(tb);
 	monitor_format_stats(c->monitor, tb);
 }
 
