@@ -27,5 +27,15 @@ void quarantine_item_names(const char *id, char data[48], char meta[48], char tm
 /* Root's and 0400: in quarantine nobody else may read it, nor its owner make it executable. */
 bool quarantine_make_root_only(int fd);
 bool quarantine_same_inode(const struct stat *a, const struct stat *b);
+/*
+ * Opens the folder of the absolute path by walking it from / one component at
+ * a time, following no symlink on the way (each step O_NOFOLLOW|O_DIRECTORY):
+ * a folder swapped for a symlink by its owner cannot send a root-run move or
+ * restore elsewhere (/etc, say). The folder must belong to root or to owner
+ * (-1: anyone's). The folder's descriptor, with *base pointing at the last
+ * component of path; -1 with the reason in err.
+ */
+int quarantine_open_parent(const char *path, long owner, const char **base, char *err,
+			   size_t errlen);
 
 #endif

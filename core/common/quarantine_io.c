@@ -109,3 +109,55 @@ bool quarantine_same_inode(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
+
+int quarantine_open_parent(const char *path, long owner, const char **base, char *err,
+			   size_t errlen)
+{
+	const char *p = path, *slash = strrchr(path, '/');
+	char part[NAME_MAX + 1];
+	struct stat st;
+	int dir, next;
+
+	if (path[0] != '/' || !slash || !slash[1])
+		return quarantine_fail(err, errlen, "%s: not an absolute file name", path);
+	*base = slash + 1;
+	dir = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	while (dir >= 0 && p < slash) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (p >= slash)
+			break;
+		if (n > NAME_MAX) {
+			close(dir);
+			return quarantine_fail(err, errlen, "%s: a name in it is too long", path);
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		p += n;
+		next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			int e = errno;
+			bool link = fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISLNK(st.st_mode);
+			close(dir);
+			return quarantine_fail(err, errlen, "%s: %.*s %s", path, (int)(p - path), path,
+					       link ? "is a symbolic link; not followed"
+						    : strerror(e));
+		}
+		close(dir);
+		dir = next;
+	}
+	if (dir < 0)
+		return quarantine_fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(dir, &st) != 0 || (st.st_uid != 0 && (owner < 0 || st.st_uid != (uid_t)owner))) {
+		close(dir);
+		return quarantine_fail(err, errlen,
+				       "%s: its folder belongs to uid %u, neither root nor the "
+				       "file's owner; not used",
+				       path, (unsigned)st.st_uid);
+	}
+	return dir;
+}

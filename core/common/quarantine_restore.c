@@ -54,24 +54,24 @@ static int load_item(int qfd, const char *id, struct quarantine_item *item, char
 }
 
 /* The restored copy is wrong: remove it, but only if it is still the file we created. */
-static void remove_own(const char *path, int fd)
+static void remove_own(int dir, const char *base, int fd)
 {
 	struct stat mine, there;
 
-	if (fstat(fd, &mine) == 0 && lstat(path, &there) == 0 &&
+	if (fstat(fd, &mine) == 0 && fstatat(dir, base, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    quarantine_same_inode(&mine, &there))
-		unlink(path);
+		unlinkat(dir, base, 0);
 }
 
-static int restore_by_copy(int qfd, int from, const struct quarantine_item *item, char *err,
-			   size_t errlen)
+static int restore_by_copy(int qfd, int from, int dir, const char *base,
+			   const struct quarantine_item *item, char *err, size_t errlen)
 {
 	struct timespec times[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = (time_t)item->mtime } };
 	char hex[65], data[48], meta[48], tmp[48];
 	int dst;
 
 	quarantine_item_names(item->id, data, meta, tmp);
-	dst = open(item->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	dst = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (dst < 0)
 		return quarantine_fail(err, errlen, "cannot create %s: %s", item->path,
 				       strerror(errno));
@@ -82,12 +82,12 @@ static int restore_by_copy(int qfd, int from, const struct quarantine_item *item
 		quarantine_fail(err, errlen, "cannot restore %s: %s", item->path,
 				errno ? strerror(errno)
 				      : "the copy differs from the recorded SHA-256");
-		remove_own(item->path, dst);
+		remove_own(dir, base, dst);
 		close(dst);
 		return -1;
 	}
 	close(dst);
-	quarantine_sync_parent(item->path);
+	fsync(dir);
 	unlinkat(qfd, data, 0);
 	return 0;
 }
@@ -97,8 +97,9 @@ int quarantine_restore(int qfd, const char *id, struct quarantine_item *item, ch
 {
 	struct timespec times[2] = { { .tv_nsec = UTIME_OMIT }, { 0 } };
 	char data[48], meta[48], tmp[48], hex[65];
+	const char *base;
 	struct stat st;
-	int fd, e;
+	int fd, dir, e, rc = -1;
 
 	if (load_item(qfd, id, item, err, errlen) != 0)
 		return -1;
@@ -114,18 +115,22 @@ int quarantine_restore(int qfd, const char *id, struct quarantine_item *item, ch
 				       "SHA-256; not restored",
 				       id, data);
 	}
-	if (lstat(item->path, &st) == 0) {
+	/* root puts a file of someone else's there: no symlink on the way may choose where */
+	dir = quarantine_open_parent(item->path, (long)item->uid, &base, err, errlen);
+	if (dir < 0) {
 		close(fd);
-		return quarantine_fail(
-			err, errlen,
-			"%s exists; not overwritten (move it away, then restore again)",
-			item->path);
+		return -1;
+	}
+	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		quarantine_fail(err, errlen,
+				"%s exists; not overwritten (move it away, then restore again)",
+				item->path);
+		goto out;
 	}
 	if (errno != ENOENT) {
-		e = errno;
-		close(fd);
-		return quarantine_fail(err, errlen, "cannot restore to %s: %s", item->path,
-				       strerror(e));
+		quarantine_fail(err, errlen, "cannot restore to %s: %s", item->path,
+				strerror(errno));
+		goto out;
 	}
 	/* owner before mode: chown clears set-id bits */
 	times[1].tv_sec = (time_t)item->mtime;
@@ -134,30 +139,32 @@ int quarantine_restore(int qfd, const char *id, struct quarantine_item *item, ch
 		e = errno;
 		goto protect;
 	}
-	if (renameat2(qfd, data, AT_FDCWD, item->path, RENAME_NOREPLACE) == 0) {
-		quarantine_sync_parent(item->path);
+	if (renameat2(qfd, data, dir, base, RENAME_NOREPLACE) == 0) {
+		fsync(dir);
 	} else {
 		e = errno;
 		if (e != EXDEV)
 			goto protect;
 		quarantine_make_root_only(fd); /* it sits in a root-only folder either way */
-		if (restore_by_copy(qfd, fd, item, err, errlen) != 0) {
-			close(fd);
-			return -1;
-		}
+		if (restore_by_copy(qfd, fd, dir, base, item, err, errlen) != 0)
+			goto out;
 	}
-	close(fd);
-	if (unlinkat(qfd, meta, 0) != 0)
-		return quarantine_fail(err, errlen, "%s restored, but its record %s remains: %s",
-				       item->path, meta, strerror(errno));
+	if (unlinkat(qfd, meta, 0) != 0) {
+		quarantine_fail(err, errlen, "%s restored, but its record %s remains: %s",
+				item->path, meta, strerror(errno));
+		goto out;
+	}
 	fsync(qfd);
-	return 0;
+	rc = 0;
+	goto out;
 protect:
 	quarantine_make_root_only(fd); /* it sits in a root-only folder either way */
+	quarantine_fail(err, errlen, "cannot restore %s to %s: %s", id, item->path,
+			e == EEXIST ? "a file appeared there; not overwritten" : strerror(e));
+out:
+	close(dir);
 	close(fd);
-	return quarantine_fail(err, errlen, "cannot restore %s to %s: %s", id, item->path,
-			       e == EEXIST ? "a file appeared there; not overwritten"
-					   : strerror(e));
+	return rc;
 }
 
 int quarantine_delete(int qfd, const char *id, struct quarantine_item *item, char *err,
