@@ -15,8 +15,6 @@
 /* The reason into err, and -1 to return with it. */
 int quarantine_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* fsync(2) of path's folder, so that a name made or removed there lasts. */
-void quarantine_sync_parent(const char *path);
 /*
  * Reads from (from offset 0) to its end, writing every byte to `to` unless it
  * is -1, and gives the SHA-256 in hex. -1 with errno set on failure.
@@ -31,8 +29,9 @@ bool quarantine_same_inode(const struct stat *a, const struct stat *b);
  * Opens the folder of the absolute path by walking it from / one component at
  * a time, following no symlink on the way (each step O_NOFOLLOW|O_DIRECTORY):
  * a folder swapped for a symlink by its owner cannot send a root-run move or
- * restore elsewhere (/etc, say). The folder must belong to root or to owner
- * (-1: anyone's). The folder's descriptor, with *base pointing at the last
+ * restore elsewhere (/etc, say). With owner >= 0 the folder must belong to
+ * root or to owner (a restore: root creates a file of owner's there); -1
+ * takes anyone's (a move only takes a file away). The folder's descriptor, with *base pointing at the last
  * component of path; -1 with the reason in err.
  */
 int quarantine_open_parent(const char *path, long owner, const char **base, char *err,

@@ -24,27 +24,6 @@ int quarantine_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-void quarantine_sync_parent(const char *path)
-{
-	char dir[PATH_MAX];
-	char *slash;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return;
-	if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int quarantine_copy_and_hash(int from, int to, char hex[65], unsigned long long *copied)
 {
 	unsigned char *buf = malloc(COPY_CHUNK), md[32];
@@ -143,16 +122,16 @@ int quarantine_open_parent(const char *path, long owner, const char **base, char
 			bool link = fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 				    S_ISLNK(st.st_mode);
 			close(dir);
-			return quarantine_fail(err, errlen, "%s: %.*s %s", path, (int)(p - path), path,
-					       link ? "is a symbolic link; not followed"
-						    : strerror(e));
+			return quarantine_fail(
+				err, errlen, "%s: %.*s %s", path, (int)(p - path), path,
+				link ? "is a symbolic link; not followed" : strerror(e));
 		}
 		close(dir);
 		dir = next;
 	}
 	if (dir < 0)
 		return quarantine_fail(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(dir, &st) != 0 || (st.st_uid != 0 && (owner < 0 || st.st_uid != (uid_t)owner))) {
+	if (fstat(dir, &st) != 0 || (owner >= 0 && st.st_uid != 0 && st.st_uid != (uid_t)owner)) {
 		close(dir);
 		return quarantine_fail(err, errlen,
 				       "%s: its folder belongs to uid %u, neither root nor the "

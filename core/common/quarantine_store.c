@@ -97,13 +97,13 @@ static bool same_content_state(const struct stat *a, const struct stat *b)
  * The file came in by rename but is not (or cannot be made) what we meant to
  * quarantine: put it back. If even that fails it stays, recorded, in quarantine.
  */
-static int rename_back(int qfd, const struct quarantine_item *item, const char *why, char *err,
-		       size_t errlen)
+static int rename_back(int qfd, int dir, const char *base, const struct quarantine_item *item,
+		       const char *why, char *err, size_t errlen)
 {
 	char data[48], meta[48], tmp[48];
 
 	quarantine_item_names(item->id, data, meta, tmp);
-	if (renameat2(qfd, data, AT_FDCWD, item->path, RENAME_NOREPLACE) != 0)
+	if (renameat2(qfd, data, dir, base, RENAME_NOREPLACE) != 0)
 		return quarantine_fail(
 			err, errlen,
 			"%s; putting it back failed (%s): it is kept in quarantine as %s", why,
@@ -114,8 +114,8 @@ static int rename_back(int qfd, const struct quarantine_item *item, const char *
 }
 
 /* 0: moved; 1: another filesystem (copy instead); -1: failed, file in place. */
-static int move_by_rename(int qfd, int src, const struct stat *st, struct quarantine_item *item,
-			  char *err, size_t errlen)
+static int move_by_rename(int qfd, int dir, const char *base, int src, const struct stat *st,
+			  struct quarantine_item *item, char *err, size_t errlen)
 {
 	char data[48], meta[48], tmp[48], why[PATH_MAX + 128];
 	struct stat now;
@@ -127,7 +127,7 @@ static int move_by_rename(int qfd, int src, const struct stat *st, struct quaran
 				       strerror(errno));
 	if (write_meta(qfd, item, false, err, errlen) != 0)
 		return -1;
-	if (renameat2(AT_FDCWD, item->path, qfd, data, RENAME_NOREPLACE) != 0) {
+	if (renameat2(dir, base, qfd, data, RENAME_NOREPLACE) != 0) {
 		e = errno;
 		unlinkat(qfd, meta, 0);
 		fsync(qfd);
@@ -141,7 +141,7 @@ static int move_by_rename(int qfd, int src, const struct stat *st, struct quaran
 		if (fd >= 0)
 			close(fd);
 		snprintf(why, sizeof(why), "%s was replaced while it was being moved", item->path);
-		return rename_back(qfd, item, why, err, errlen);
+		return rename_back(qfd, dir, base, item, why, err, errlen);
 	}
 	if (!quarantine_make_root_only(fd)) {
 		snprintf(why, sizeof(why), "cannot protect %s in quarantine: %s", item->path,
@@ -151,7 +151,7 @@ static int move_by_rename(int qfd, int src, const struct stat *st, struct quaran
 			/* keep going: rename_back reports where the file ended up */
 		}
 		close(fd);
-		return rename_back(qfd, item, why, err, errlen);
+		return rename_back(qfd, dir, base, item, why, err, errlen);
 	}
 	/* a writer that kept it open changed it after we hashed: record what we hold */
 	if (!same_content_state(&now, st) &&
@@ -161,12 +161,12 @@ static int move_by_rename(int qfd, int src, const struct stat *st, struct quaran
 	}
 	close(fd);
 	fsync(qfd);
-	quarantine_sync_parent(item->path);
+	fsync(dir);
 	return 0;
 }
 
-static int move_by_copy(int qfd, int src, const struct stat *st, struct quarantine_item *item,
-			char *err, size_t errlen)
+static int move_by_copy(int qfd, int dir, const char *base, int src, const struct stat *st,
+			struct quarantine_item *item, char *err, size_t errlen)
 {
 	char data[48], meta[48], tmp[48];
 	struct stat after, current;
@@ -191,19 +191,20 @@ static int move_by_copy(int qfd, int src, const struct stat *st, struct quaranti
 	if (write_meta(qfd, item, false, err, errlen) != 0)
 		goto undo;
 	/* only now the original goes, and only if its name still points at what we copied */
-	if (lstat(item->path, &current) != 0 || !quarantine_same_inode(&current, st)) {
+	if (fstatat(dir, base, &current, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !quarantine_same_inode(&current, st)) {
 		quarantine_fail(err, errlen,
 				"%s was replaced while it was being copied; left in place",
 				item->path);
 		goto undo_meta;
 	}
-	if (unlink(item->path) != 0) {
+	if (unlinkat(dir, base, 0) != 0) {
 		quarantine_fail(err, errlen, "cannot remove %s after copying it: %s; left in place",
 				item->path, strerror(errno));
 		goto undo_meta;
 	}
 	close(dst);
-	quarantine_sync_parent(item->path);
+	fsync(dir);
 	return 0;
 undo_meta:
 	unlinkat(qfd, meta, 0);
@@ -224,47 +225,51 @@ static int new_id(char id[QUARANTINE_ID_LEN + 1])
 	return 0;
 }
 
-/* True if abs (absolute, folder resolved) names an entry of the quarantine folder itself. */
-static bool in_quarantine(int qfd, const char *abs)
+/* True if dir is the quarantine folder itself. */
+static bool in_quarantine(int qfd, int dir)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(abs, '/');
 	struct stat q, d;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash == abs ? 1 : (int)(slash - abs), abs);
-	return fstat(qfd, &q) == 0 && stat(dir, &d) == 0 && quarantine_same_inode(&q, &d);
+	return fstat(qfd, &q) == 0 && fstat(dir, &d) == 0 && quarantine_same_inode(&q, &d);
 }
 
 int quarantine_store(int qfd, const char *path, const struct stat *expect, const char *plugin,
 		     const char *threat, struct quarantine_item *item, char *err, size_t errlen)
 {
+	const char *base;
 	struct stat st;
-	int src, rc = 1;
+	int dir, src = -1, rc = -1;
 
 	memset(item, 0, sizeof(*item));
 	if (absolute_path(path, item->path, sizeof(item->path), err, errlen) != 0)
 		return -1;
-	if (in_quarantine(qfd, item->path))
-		return quarantine_fail(err, errlen, "%s is in the quarantine folder already",
-				       item->path);
-	src = open(item->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (src < 0)
-		return quarantine_fail(err, errlen, "%s: %s%s", item->path, strerror(errno),
-				       errno == ELOOP ? " (a symlink: not followed)" : "");
+	/* every step from here is relative to the folder, reached without following a symlink */
+	dir = quarantine_open_parent(item->path, -1, &base, err, errlen);
+	if (dir < 0)
+		return -1;
+	if (in_quarantine(qfd, dir)) {
+		quarantine_fail(err, errlen, "%s is in the quarantine folder already", item->path);
+		goto out;
+	}
+	src = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (src < 0) {
+		quarantine_fail(err, errlen, "%s: %s%s", item->path, strerror(errno),
+				errno == ELOOP ? " (a symlink: not followed)" : "");
+		goto out;
+	}
 	if (fstat(src, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(src);
-		return quarantine_fail(err, errlen, "%s: not a regular file", item->path);
+		quarantine_fail(err, errlen, "%s: not a regular file", item->path);
+		goto out;
 	}
 	if (expect && !quarantine_same_inode(&st, expect)) {
-		close(src);
-		return quarantine_fail(err, errlen,
-				       "%s is another file than the one scanned; left alone",
-				       item->path);
+		quarantine_fail(err, errlen, "%s is another file than the one scanned; left alone",
+				item->path);
+		goto out;
 	}
 	if (new_id(item->id) != 0) {
-		close(src);
-		return quarantine_fail(err, errlen, "no random bytes for a quarantine ID: %s",
-				       strerror(errno));
+		quarantine_fail(err, errlen, "no random bytes for a quarantine ID: %s",
+				strerror(errno));
+		goto out;
 	}
 	item->uid = st.st_uid;
 	item->gid = st.st_gid;
@@ -275,11 +280,15 @@ int quarantine_store(int qfd, const char *path, const struct stat *expect, const
 	snprintf(item->plugin, sizeof(item->plugin), "%s", plugin ? plugin : "");
 	snprintf(item->threat, sizeof(item->threat), "%s", threat ? threat : "");
 	/* a rename would leave the other names of a hard-linked file pointing at a root-owned 0400 inode */
+	rc = 1;
 	if (st.st_nlink == 1)
-		rc = move_by_rename(qfd, src, &st, item, err, errlen);
+		rc = move_by_rename(qfd, dir, base, src, &st, item, err, errlen);
 	if (rc > 0)
-		rc = move_by_copy(qfd, src, &st, item, err, errlen);
-	close(src);
+		rc = move_by_copy(qfd, dir, base, src, &st, item, err, errlen);
+out:
+	if (src >= 0)
+		close(src);
+	close(dir);
 	return rc;
 }
 

@@ -79,8 +79,10 @@ static int check_below(const char *what, const char *dir, unsigned depth, char *
 	while (rc == 0 && (de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path)) {
-			snprintf(err, errlen, "refusing %s %s: a name below it is too long", what, dir);
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    sizeof(path)) {
+			snprintf(err, errlen, "refusing %s %s: a name below it is too long", what,
+				 dir);
 			rc = -1;
 			break;
 		}

@@ -2,9 +2,9 @@
 
 #include <limits.h>
 #include <stdio.h>
-#include <sys/sysmacros.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "common/log.h"
 #include "common/path.h"

@@ -70,12 +70,13 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"allow\"} %llu\n", m->n.allowed);
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"deny\"} %llu\n", m->n.denied);
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"timeout\"} %llu\n", m->n.timeouts);
-	textbuf_printf(tb,
-		       "# HELP fanguard_unnamed_events_total Events whose file name could not be read "
-		       "(longer than PATH_MAX): scanned without path filtering.\n"
-		       "# TYPE fanguard_unnamed_events_total counter\n"
-		       "fanguard_unnamed_events_total %llu\n",
-		       m->n.unnamed);
+	textbuf_printf(
+		tb,
+		"# HELP fanguard_unnamed_events_total Events whose file name could not be read "
+		"(longer than PATH_MAX): scanned without path filtering.\n"
+		"# TYPE fanguard_unnamed_events_total counter\n"
+		"fanguard_unnamed_events_total %llu\n",
+		m->n.unnamed);
 	textbuf_printf(tb,
 		       "# HELP fanguard_kernel_overflows_total fanotify queue overflows.\n"
 		       "# TYPE fanguard_kernel_overflows_total counter\n"

@@ -29,7 +29,8 @@ static void test_a_newline_cannot_start_a_line(void)
 	const char *out = esc("/srv/x\n2026-12-02T00:00:00.000 fanguardd[notice]: reload: done");
 
 	CHECK(strchr(out, '\n') == NULL);
-	CHECK(strcmp(out, "/srv/x\\x0a2026-12-02T00:00:00.000 fanguardd[notice]: reload: done") == 0);
+	CHECK(strcmp(out, "/srv/x\\x0a2026-12-02T00:00:00.000 fanguardd[notice]: reload: done") ==
+	      0);
 	CHECK(strcmp(esc("a\rb"), "a\\x0db") == 0);
 }
 
@@ -39,16 +40,18 @@ static void test_controls_and_terminal_escapes(void)
 	CHECK(strcmp(esc("tab\there"), "tab\\x09here") == 0);
 	CHECK(strcmp(esc("del\x7f"), "del\\x7f") == 0);
 	/* C1 controls are well-formed UTF-8, and CSI among them: escaped too */
-	CHECK(strcmp(esc("\xc2\x9b" "2J"), "\\xc2\\x9b2J") == 0);
+	CHECK(strcmp(esc("\xc2\x9b"
+			 "2J"),
+		     "\\xc2\\x9b2J") == 0);
 	CHECK(strcmp(esc("\xc2\xa0"), "\xc2\xa0") == 0); /* U+00A0 is not a control */
 }
 
 static void test_malformed_utf8_is_escaped(void)
 {
 	CHECK(strcmp(esc("\xff\xfe"), "\\xff\\xfe") == 0);
-	CHECK(strcmp(esc("\xc3("), "\\xc3(") == 0);          /* a lead byte without its tail */
-	CHECK(strcmp(esc("\xe2\x82"), "\\xe2\\x82") == 0);   /* cut short at the end */
-	CHECK(strcmp(esc("\xc0\xaf"), "\\xc0\\xaf") == 0);   /* overlong '/' */
+	CHECK(strcmp(esc("\xc3("), "\\xc3(") == 0);        /* a lead byte without its tail */
+	CHECK(strcmp(esc("\xe2\x82"), "\\xe2\\x82") == 0); /* cut short at the end */
+	CHECK(strcmp(esc("\xc0\xaf"), "\\xc0\\xaf") == 0); /* overlong '/' */
 	CHECK(strcmp(esc("\xf5\x80\x80\x80"), "\\xf5\\x80\\x80\\x80") == 0);
 }
 
