@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/path.h"
+#include "common/trust.h"
 
 /*
  * value as event paths will show it (they come from /proc/self/fd): resolved
@@ -47,6 +48,37 @@ static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char **
 	return 0;
 }
 
+/*
+ * An exclusion's symlinks are followed only where root alone could have made
+ * them: else `ln -s / entry` in a folder the user may write would turn the
+ * exclusion into / at the next reload. Such an entry stays as written (it
+ * then matches only paths that really are below it) and the log says why;
+ * start-up does not fail, or the same symlink would stop protection.
+ */
+static int trusted_path(const char *name, const char *value, char resolved[PATH_MAX],
+			char canonical[PATH_MAX])
+{
+	char why[PATH_MAX + 128], given[PATH_MAX];
+	int rc;
+
+	config_resolve_path(value, given, sizeof(given));
+	if (path_normalize(given, resolved, PATH_MAX) != 0) {
+		config_fail_at(0, "option '%s': %s: path too long", name, value);
+		return -1;
+	}
+	rc = trust_resolve(resolved, canonical, why, sizeof(why));
+	if (rc < 0) {
+		config_fail_at(0, "option '%s': %s", name, why);
+		return -1;
+	}
+	if (rc > 0) {
+		log_warning("%s: option '%s': %s is not resolved through %s; kept as written",
+			    config_current->path, name, resolved, why);
+		snprintf(canonical, PATH_MAX, "%s", resolved);
+	}
+	return 0;
+}
+
 /* Plain entries like copy_path_list (canonical if they exist), globs compiled (checked before). */
 static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 {
@@ -70,10 +102,8 @@ static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 			out->n_glob++;
 			continue;
 		}
-		if (canonical_path(v, false, resolved, canonical) != 0) {
-			config_fail_at(0, "option '%s': %s: %s", name, resolved, strerror(errno));
+		if (trusted_path(name, v, resolved, canonical) != 0)
 			return -1;
-		}
 		if (!(out->prefix[out->n_prefix++] = strdup(canonical)))
 			return -1;
 	}

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/path.h"
+
 static int check_one(const char *what, const char *shown, const char *path, bool is_target,
 		     char *err, size_t errlen)
 {
@@ -105,4 +107,103 @@ int trust_check_data(const char *what, const char *path, char *err, size_t errle
 	if (trust_check(what, path, err, errlen) != 0)
 		return -1;
 	return S_ISDIR(st.st_mode) ? check_below(what, path, 0, err, errlen) : 0;
+}
+
+/* A symlink only root could have made or changed: root's, in a folder only root may change. */
+static bool link_trusted(const char *link, const char *folder, char *why, size_t whylen)
+{
+	struct stat l, f;
+
+	if (lstat(link, &l) != 0 || stat(folder, &f) != 0) {
+		snprintf(why, whylen, "%s: %s", link, strerror(errno));
+		return false;
+	}
+	if (l.st_uid != 0) {
+		snprintf(why, whylen, "%s is a symlink owned by uid %u", link, (unsigned)l.st_uid);
+		return false;
+	}
+	if (f.st_uid != 0 || ((f.st_mode & (S_IWGRP | S_IWOTH)) && !(f.st_mode & S_ISVTX))) {
+		snprintf(why, whylen, "%s is a symlink in %s, which uid %u or others may change",
+			 link, folder, (unsigned)f.st_uid);
+		return false;
+	}
+	return true;
+}
+
+int trust_resolve(const char *path, char out[PATH_MAX], char *why, size_t whylen)
+{
+	char rest[2 * PATH_MAX], target[PATH_MAX], next[PATH_MAX + NAME_MAX + 2];
+	unsigned links = 0;
+	struct stat st;
+	size_t len = 0;
+
+	if (path[0] != '/' || strlen(path) >= PATH_MAX) {
+		snprintf(why, whylen, "%s: not an absolute path", path);
+		return -1;
+	}
+	snprintf(rest, sizeof(rest), "%s", path);
+	out[0] = '\0';
+	for (char *p = rest; *p;) {
+		char *c;
+		size_t n;
+		ssize_t t;
+
+		while (*p == '/')
+			p++;
+		c = p;
+		n = strcspn(p, "/");
+		p += n;
+		if (n == 0 || (n == 1 && c[0] == '.'))
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			len = len > 0 ? len - 1 : 0;
+			out[len] = '\0';
+			continue;
+		}
+		snprintf(next, sizeof(next), "%s/%.*s", out, (int)n, c);
+		if (strlen(next) >= PATH_MAX) {
+			snprintf(why, whylen, "%s: too long", path);
+			return -1;
+		}
+		if (lstat(next, &st) != 0) {
+			/* what does not exist yet is taken as written; it resolves at the next load */
+			snprintf(rest, sizeof(rest), "%s/%.*s%s", out, (int)n, c, p);
+			return path_normalize(rest, out, PATH_MAX) == 0 ? 0 : -1;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			len = strlen(next);
+			memcpy(out, next, len + 1);
+			continue;
+		}
+		if (++links > 40) {
+			snprintf(why, whylen, "%s: too many symlinks", path);
+			return -1;
+		}
+		if (!link_trusted(next, len ? out : "/", why, whylen))
+			return 1;
+		t = readlink(next, target, sizeof(target) - 1);
+		if (t < 0) {
+			snprintf(why, whylen, "%s: %s", next, strerror(errno));
+			return -1;
+		}
+		target[t] = '\0';
+		if ((size_t)t + strlen(p) + 2 > sizeof(rest)) {
+			snprintf(why, whylen, "%s: too long", path);
+			return -1;
+		}
+		/* the target, then what was left; an absolute target starts again from / */
+		memmove(rest + t + 1, p, strlen(p) + 1);
+		memcpy(rest, target, (size_t)t);
+		rest[t] = '/';
+		p = rest;
+		if (target[0] == '/') {
+			len = 0;
+			out[0] = '\0';
+		}
+	}
+	if (len == 0)
+		snprintf(out, PATH_MAX, "/");
+	return 0;
 }

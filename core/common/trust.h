@@ -6,6 +6,7 @@
 #ifndef FANGUARD_TRUST_H
 #define FANGUARD_TRUST_H
 
+#include <limits.h>
 #include <stddef.h>
 
 /*
@@ -21,5 +22,14 @@ int trust_check(const char *what, const char *path, char *err, size_t errlen);
  * write would let anyone trust their own malware.
  */
 int trust_check_data(const char *what, const char *path, char *err, size_t errlen);
+/*
+ * path (absolute) with its symlinks resolved into out, like realpath(3), but
+ * only through symlinks root owns in folders only root may change; what does
+ * not exist is kept as written. 0: resolved; 1: a symlink someone else could
+ * have made or changed, named in why (out undefined); -1: an error, in why.
+ * An exclusion resolved through a user's symlink would grow to wherever the
+ * user points it.
+ */
+int trust_resolve(const char *path, char out[PATH_MAX], char *why, size_t whylen);
 
 #endif
