@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/path.h"
 #include "common/procinfo.h"
+#include "daemon/exe_trust.h"
 #include "daemon/monitor_internal.h"
 
 static bool uid_excluded(const struct config *cfg, uid_t uid)
@@ -31,14 +32,21 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
 			     struct filter_detail *d)
 {
 	const struct config *cfg = m->cfg;
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], why[PATH_MAX + 600];
 	uid_t real, effective;
+	unsigned long suppressed;
 
 	if (path_set_size(&cfg->exclude_exe) > 0 && procinfo_exe(pid, exe, sizeof(exe)) > 0 &&
 	    path_set_match(&cfg->exclude_exe, exe)) {
-		d->count = &m->n.excluded_exe;
-		log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
-		return true;
+		if (exe_trust_runs_only_its_program(pid, why, sizeof(why))) {
+			d->count = &m->n.excluded_exe;
+			log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
+			return true;
+		}
+		m->n.exe_not_excluded++;
+		if (ratelimit_pass(&m->rl_untrusted_exe, &suppressed))
+			log_warning("%s (pid %d) is not excluded: %s; %s is scanned (+%lu more)",
+				    exe, (int)pid, why, path, suppressed);
 	}
 	if (cfg->n_exclude_uid > 0 && procinfo_uids(pid, &real, &effective) == 0 &&
 	    uid_excluded(cfg, real) && uid_excluded(cfg, effective)) {

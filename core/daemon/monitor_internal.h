@@ -19,6 +19,7 @@ struct counters {
 		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
 		joined;
 	unsigned long long unnamed; /* events whose file name could not be read: scanned all the same */
+	unsigned long long exe_not_excluded; /* an excluded program running other code: scanned */
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };
@@ -33,7 +34,7 @@ struct monitor {
 	unsigned marks;
 	struct inflight_ring inflight;
 	struct counters n;
-	struct ratelimit rl_overload, rl_large, rl_overflow;
+	struct ratelimit rl_overload, rl_large, rl_overflow, rl_untrusted_exe;
 	unsigned char *buf;
 	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
 	bool caching;

@@ -28,8 +28,10 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		       m->n.unnamed);
 	textbuf_printf(tb,
 		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
-		       "fanguard's own processes\n",
-		       m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own);
+		       "fanguard's own processes; %llu of excluded programs running other code "
+		       "(scanned)\n",
+		       m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own,
+		       m->n.exe_not_excluded);
 	textbuf_printf(
 		tb,
 		"cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "
@@ -65,6 +67,13 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"exe\"} %llu\n", m->n.excluded_exe);
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"uid\"} %llu\n", m->n.excluded_uid);
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"own\"} %llu\n", m->n.own);
+	textbuf_printf(tb,
+		       "# HELP fanguard_exe_exclusion_refused_total Events of excluded programs "
+		       "that were scanned: started with a loader variable or running code root "
+		       "alone did not control.\n"
+		       "# TYPE fanguard_exe_exclusion_refused_total counter\n"
+		       "fanguard_exe_exclusion_refused_total %llu\n",
+		       m->n.exe_not_excluded);
 	textbuf_printf(tb, "# HELP fanguard_answers_total Answers to scanned permission events.\n"
 			   "# TYPE fanguard_answers_total counter\n");
 	textbuf_printf(tb, "fanguard_answers_total{answer=\"allow\"} %llu\n", m->n.allowed);

@@ -1,0 +1,65 @@
+# exclude_exe names a program, so an ordinary user cannot borrow the exclusion by making that
+# program load code of theirs: LD_PRELOAD of a detected library into the excluded program must
+# not load it (its open is scanned and denied), and an excluded program that runs a library
+# from a folder the user controls is scanned like any other, while the plain program stays
+# excluded.
+. "$(dirname "$0")/lib.sh"
+fg_setup
+chmod 0711 "$WORK"
+mkdir -m 0755 "$WORK/trusted"
+cp /bin/cat "$WORK/trusted/cat"
+chmod 0755 "$WORK/trusted/cat"
+command -v gcc >/dev/null || fail "gcc is needed to build the test libraries"
+# a library whose constructor says it ran; the evil one carries EICAR
+cat >"$WORK/lib.c" <<'C'
+#include <stdio.h>
+#include <unistd.h>
+#ifdef EVIL
+const char payload[] = PAYLOAD;
+#endif
+__attribute__((constructor)) static void hello(void)
+{
+	static const char msg[] = "INJECTED\n";
+	write(2, msg, sizeof(msg) - 1);
+}
+C
+gcc -shared -fPIC -o "$WORK/evil.so" -DEVIL "-DPAYLOAD=\"$(printf '%s' "$EICAR" | sed 's/\\/\\\\/g; s/"/\\"/g')\"" "$WORK/lib.c" ||
+	fail "cannot build the evil library"
+gcc -shared -fPIC -o "$WORK/clean.so" "$WORK/lib.c" || fail "cannot build the clean library"
+grep -qa 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE' "$WORK/evil.so" || fail "the payload is not in the library"
+
+EVENTS='"open", "exec"'
+fg_write_config "$WORK/fanguard.conf" clamav yara
+sed -i "/^  exclude = /a\\  exclude_exe = {\"$WORK/trusted/cat\"}" "$WORK/fanguard.conf"
+fg_start "$WORK/fanguard.conf"
+
+mkdir -m 1777 "$MNT/drop"
+attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+attacker cp "$WORK/evil.so" "$MNT/drop/evil.so"
+attacker cp "$WORK/clean.so" "$MNT/drop/clean.so"
+fg_put "$MNT/eicar.txt" "$EICAR"
+chmod 0644 "$MNT/eicar.txt"
+
+# the exclusion works for the program as it is
+[ "$(attacker "$WORK/trusted/cat" "$MNT/eicar.txt")" = "$EICAR" ] || fail "the excluded cat could not read EICAR"
+
+# 1. the detected library preloaded into the excluded program: not loaded
+attacker env LD_PRELOAD="$MNT/drop/evil.so" "$WORK/trusted/cat" /dev/null 2>"$WORK/evil.err" || true
+if grep -q INJECTED "$WORK/evil.err"; then fail "the detected library ran inside the excluded program"; fi
+grep -q 'evil.so' "$WORK/evil.err" || fail "the loader did not report the refused library: $(cat "$WORK/evil.err")"
+expect_log "$WORK/trusted/cat \(pid [0-9]+\) is not excluded: it was started with LD_PRELOAD"
+expect_log "DENY open of $MNT/drop/evil.so by pid [0-9]+ \(uid 65534, exe $WORK/trusted/cat\)"
+
+# 2. a clean library of the user's: it loads, but the program is scanned from then on
+if attacker env LD_PRELOAD="$MNT/drop/clean.so" "$WORK/trusted/cat" "$MNT/eicar.txt" >"$WORK/out" 2>"$WORK/clean.err"; then
+	fail "the excluded cat with the user's library read EICAR"
+fi
+grep -q INJECTED "$WORK/clean.err" || fail "the clean library did not load: $(cat "$WORK/clean.err")"
+grep -q 'Operation not permitted' "$WORK/clean.err" || fail "cat with clean.so: $(cat "$WORK/clean.err")"
+
+# and the plain program is still excluded afterwards
+[ "$(attacker "$WORK/trusted/cat" "$MNT/eicar.txt")" = "$EICAR" ] || fail "the exclusion stopped working"
+kill -USR1 "$FANGUARDD_PID"
+fg_wait_log 'exclusions: .*; [2-9][0-9]* of excluded programs running other code \(scanned\)'
+fg_stop
+pass
