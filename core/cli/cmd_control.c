@@ -3,11 +3,37 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/control_client.h"
 #include "common/config.h"
 #include "common/install_paths.h"
+
+/* `fanguard status` when a scanner is disabled: running, but not protecting as configured. */
+#define STATUS_DEGRADED 3
+
+/* The status text to stdout; 0, or STATUS_DEGRADED when the daemon says protection is degraded. */
+static int status(const char *socket, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	int rc;
+
+	if (!out) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = control_request(socket, "status", out, err, errlen);
+	fclose(out);
+	if (text)
+		fwrite(text, 1, size, stdout);
+	if (rc == 0 && text && strstr(text, "\nhealth: DEGRADED"))
+		rc = STATUS_DEGRADED;
+	free(text);
+	return rc;
+}
 
 int cmd_control(int argc, char **argv)
 {
@@ -44,9 +70,11 @@ int cmd_control(int argc, char **argv)
 		fprintf(stderr, "fanguard: %s\n", err);
 		return 2;
 	}
-	rc = control_request(cfg.control_socket, command, stdout, err, sizeof(err));
-	if (rc != 0)
+	rc = strcmp(command, "status") == 0
+		     ? status(cfg.control_socket, err, sizeof(err))
+		     : control_request(cfg.control_socket, command, stdout, err, sizeof(err));
+	if (rc < 0)
 		fprintf(stderr, "fanguard %s: %s\n", command, err);
 	config_free(&cfg);
-	return rc == 0 ? 0 : 1;
+	return rc < 0 ? 1 : rc;
 }

@@ -128,7 +128,7 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 		return;
 	}
 	engine_scan(t, &target, &out);
-	engine_decide(&run->rt.engine, &out, 0);
+	engine_decide(&run->rt.engine, &out);
 	engine_describe(&run->rt.engine, &out, FG_VERDICT_DETECTED, detections, sizeof(detections));
 	engine_describe(&run->rt.engine, &out, FG_VERDICT_ERROR, errors, sizeof(errors));
 	res.kind = out.decision == DECISION_DENY ? RESULT_DENY : RESULT_ALLOW;

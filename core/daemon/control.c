@@ -43,6 +43,7 @@ static void status(struct control *c, struct textbuf *tb)
 {
 	const struct config *cfg = &c->rt->cfg;
 	long up = (long)(time(NULL) - c->started);
+	char why[512];
 
 	textbuf_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
 		       (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
@@ -59,6 +60,11 @@ static void status(struct control *c, struct textbuf *tb)
 		       pipeline_generation(c->pipeline));
 	kernel_features_format(tb);
 	monitor_format_stats(c->monitor, tb);
+	/* last, for `fanguard status` to find: its exit status says the same */
+	if (pipeline_degraded(c->pipeline, why, sizeof(why)))
+		textbuf_printf(tb, "health: DEGRADED: %s\n", why);
+	else
+		textbuf_printf(tb, "health: ok\n");
 }
 
 /* One client: one command line, one answer. */

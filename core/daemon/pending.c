@@ -90,11 +90,9 @@ static void release(struct pending_table *t, struct pending *pd)
  */
 static void finish(struct proc_pipeline *p, struct pending *pd)
 {
-	uint32_t abstain = pool_abstaining(p, pd->voters);
-
 	pd->finished = pd->finishing = true;
 	pthread_mutex_unlock(&p->lock);
-	pipeline_finish(&p->base, &pd->req, &pd->out, abstain, monotonic_ns() - pd->sent_ns);
+	pipeline_finish(&p->base, &pd->req, &pd->out, monotonic_ns() - pd->sent_ns);
 	pthread_mutex_lock(&p->lock);
 	pd->finishing = false;
 	if (!pd->waiting)

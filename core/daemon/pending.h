@@ -26,7 +26,7 @@ struct pending {
 	bool finished;    /* decided and delivered; the slot lives on while votes are owed */
 	bool finishing;   /* being delivered with the lock dropped: only its finisher frees it */
 	uint32_t waiting; /* groups that still owe a vote (and may be hung) */
-	uint32_t voters;  /* groups asked (disabled ones abstain) */
+	uint32_t voters;  /* groups asked: all (a disabled one votes an error at once) */
 	uint64_t sent_ns;
 	struct scan_request
 		req; /* the one copy of the request; req.fd unused: closed after sending */

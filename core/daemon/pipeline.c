@@ -163,12 +163,12 @@ static bool outcome_cacheable(const struct scan_outcome *out)
 }
 
 void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
-		     uint32_t abstain, uint64_t scan_ns)
+		     uint64_t scan_ns)
 {
 	struct scan_completion done;
 	uint64_t one = 1;
 
-	engine_decide(p->engine, out, abstain);
+	engine_decide(p->engine, out);
 
 	/* logged while the process still waits: its pid cannot have been reused yet */
 	log_outcome(p, req, out);
@@ -292,6 +292,14 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 		prometheus_summary(tb, &s->plugin[i], labels);
 	}
 	prometheus_summary(tb, &s->scan, "stage=\"scan\"");
+	if (p->ops->format_prometheus)
+		p->ops->format_prometheus(p, tb);
+}
+
+bool pipeline_degraded(struct pipeline *p, char *why, size_t size)
+{
+	why[0] = '\0';
+	return p->ops->degraded && p->ops->degraded(p, why, size);
 }
 
 int pipeline_reload(struct pipeline *p)

@@ -118,6 +118,11 @@ int pipeline_reload(struct pipeline *p);
 unsigned pipeline_generation(struct pipeline *p);
 /* The per-stage latency histograms and, for processes, the scanners' state: lines of text. */
 void pipeline_format_stats(struct pipeline *p, struct textbuf *tb);
+/*
+ * True when protection is degraded: a scanner is disabled (its plugins vote
+ * only errors); why says which. For `fanguard status` and its exit code.
+ */
+bool pipeline_degraded(struct pipeline *p, char *why, size_t size);
 /* The per-stage latencies in Prometheus' text format. */
 void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb);
 /*

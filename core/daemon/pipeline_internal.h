@@ -13,6 +13,9 @@ struct pipeline_ops {
 	void (*format_stats)(struct pipeline *p, struct textbuf *tb);
 	void (*reload)(struct pipeline *p); /* NULL: not supported */
 	int (*stop)(struct pipeline *p, unsigned wait_ms);
+	/* NULL: nothing of the implementation's own to show or to lose */
+	void (*format_prometheus)(struct pipeline *p, struct textbuf *tb);
+	bool (*degraded)(struct pipeline *p, char *why, size_t size);
 };
 
 /* Scanner processes alive at once at most: one per group, its reload candidate and a retiring one. */
@@ -51,12 +54,11 @@ void pipeline_unreserve(struct pipeline *p);
 /* Publishes (pid > 0) or withdraws (0) the pid of the scanner process in pool slot slot. */
 void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid);
 /*
- * A scan of req ended with out's votes: decides (engine_decide, the plugins in
- * abstain not counted), answers the kernel through the answerer, logs
- * detections and errors, records the stage times and queues the completion
- * for the reader (if anyone waits for it).
+ * A scan of req ended with out's votes: decides (engine_decide), answers the
+ * kernel through the answerer, logs detections and errors, records the stage
+ * times and queues the completion for the reader (if anyone waits for it).
  */
 void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
-		     uint32_t abstain, uint64_t scan_ns);
+		     uint64_t scan_ns);
 
 #endif

@@ -144,8 +144,6 @@ static void send_to_scanners(struct proc_pipeline *p, struct pending *pd,
 			pending_vote_error(p, pd, i, why);
 		}
 	}
-	if (pd->gen && !pd->voters)
-		pending_settle(p, pd); /* every plugin disabled: nothing to wait for */
 }
 
 static int procs_submit(struct pipeline *base, const struct scan_request *req)
@@ -235,11 +233,46 @@ static void procs_reload(struct pipeline *base)
 	pthread_mutex_unlock(&p->lock);
 }
 
+static void procs_format_prometheus(struct pipeline *base, struct textbuf *tb)
+{
+	struct proc_pipeline *p = (struct proc_pipeline *)base;
+
+	textbuf_printf(tb, "# HELP fanguard_scanner_disabled 1 while a scanner is disabled (its "
+			   "plugins vote errors, decided by on_error).\n"
+			   "# TYPE fanguard_scanner_disabled gauge\n");
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->n; i++)
+		textbuf_printf(tb, "fanguard_scanner_disabled{scanner=\"%s\"} %d\n", p->sc[i]->name,
+			       p->sc[i]->state == SC_DISABLED);
+	textbuf_printf(tb, "# HELP fanguard_scanner_ready 1 while a scanner is ready to scan.\n"
+			   "# TYPE fanguard_scanner_ready gauge\n");
+	for (size_t i = 0; i < p->n; i++)
+		textbuf_printf(tb, "fanguard_scanner_ready{scanner=\"%s\"} %d\n", p->sc[i]->name,
+			       p->sc[i]->state == SC_READY);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static bool procs_degraded(struct pipeline *base, char *why, size_t size)
+{
+	struct proc_pipeline *p = (struct proc_pipeline *)base;
+	size_t len = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->n && len < size; i++)
+		if (p->sc[i]->state == SC_DISABLED)
+			len += (size_t)snprintf(why + len, size - len, "%sscanner %s is disabled",
+						len ? ", " : "", p->sc[i]->name);
+	pthread_mutex_unlock(&p->lock);
+	return len > 0;
+}
+
 static const struct pipeline_ops proc_ops = {
 	.submit = procs_submit,
 	.format_stats = procs_format_stats,
 	.reload = procs_reload,
 	.stop = procs_stop,
+	.format_prometheus = procs_format_prometheus,
+	.degraded = procs_degraded,
 };
 
 /* Start-up: every scanner says READY or why not, before the daemon says ready. */

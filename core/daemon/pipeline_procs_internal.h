@@ -72,10 +72,8 @@ struct proc_pipeline {
 /* One group per `scanner` name among the plugins of e, each with its pool entry. */
 int pool_init(struct proc_pipeline *p, const struct engine *e, char *err, size_t errlen);
 void pool_free(struct proc_pipeline *p);
-/* The groups whose scanner is not disabled: the ones a new request waits for. */
+/* Every group: a new request waits for each; a disabled or down one votes an error at once. */
 uint32_t pool_voters(const struct proc_pipeline *p);
-/* The plugins of the groups not in voters: they abstain. */
-uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters);
 /* "clamav, yara": the plugins scanner s runs. */
 void pool_plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
 		       size_t size);

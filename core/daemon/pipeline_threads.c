@@ -42,7 +42,7 @@ static void scan_one(struct worker *w, const struct scan_request *req)
 
 	histogram_add(&w->pipeline->base.stats.queue_wait, start - req->submitted_ns);
 	engine_scan(&w->ctx, &target, &out);
-	pipeline_finish(&w->pipeline->base, req, &out, 0, monotonic_ns() - start);
+	pipeline_finish(&w->pipeline->base, req, &out, monotonic_ns() - start);
 }
 
 static void *worker_main(void *arg)

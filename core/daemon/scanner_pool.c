@@ -2,7 +2,7 @@
  * The pool of scanner processes: one group of plugins per `scanner` name, each
  * served by its active scanner. A scanner that crashes is restarted after a
  * back-off; one that fails restart_limit times within restart_window_s is
- * disabled and its plugins abstain. A reload starts a candidate per group
+ * disabled and its plugins vote errors (on_error decides). A reload starts a candidate per group
  * with the new data while the old scanners keep scanning; once every
  * candidate is ready they take over, and the old ones retire.
  */
@@ -66,22 +66,7 @@ void pool_free(struct proc_pipeline *p)
 
 uint32_t pool_voters(const struct proc_pipeline *p)
 {
-	uint32_t voters = 0;
-
-	for (size_t i = 0; i < p->n; i++)
-		if (p->sc[i]->state != SC_DISABLED)
-			voters |= 1u << i;
-	return voters;
-}
-
-uint32_t pool_abstaining(const struct proc_pipeline *p, uint32_t voters)
-{
-	uint32_t abstain = 0;
-
-	for (size_t i = 0; i < p->n; i++)
-		for (size_t k = 0; !(voters & (1u << i)) && k < p->sc[i]->n_plugins; k++)
-			abstain |= 1u << p->sc[i]->plugin[k];
-	return abstain;
+	return p->n >= 32 ? UINT32_MAX : (1u << p->n) - 1;
 }
 
 void pool_plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
@@ -113,9 +98,14 @@ static void disable(struct proc_pipeline *p, struct scanner *s, unsigned recent)
 	char names[256];
 
 	s->state = SC_DISABLED;
+	snprintf(s->why_down, sizeof(s->why_down),
+		 "scanner %s is DISABLED (it failed %u times within %u s)", s->name, recent,
+		 p->cfg->restart_window_s);
 	pool_plugin_names(p, s, names, sizeof(names));
-	log_error("SCANNER %s DISABLED: it failed %u times within %u s; its plugins (%s) no "
-		  "longer vote (fix the plugin or its data, then reload or restart fanguardd)",
+	/* its plugins vote errors, so on_error decides: not a silent allow of everything */
+	log_error("SCANNER %s DISABLED: it failed %u times within %u s; its plugins (%s) vote "
+		  "errors from now on, decided by on_error (fix the plugin or its data, then "
+		  "reload or restart fanguardd)",
 		  s->name, recent, p->cfg->restart_window_s, names);
 }
 

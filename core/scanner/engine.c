@@ -291,15 +291,13 @@ done:
 		munmap((void *)obj.data, obj.size);
 }
 
-void engine_decide(const struct engine *e, struct scan_outcome *out, uint32_t abstain)
+void engine_decide(const struct engine *e, struct scan_outcome *out)
 {
 	enum fg_verdict votes[PLUGINS_MAX];
-	size_t n = 0;
 
 	for (size_t i = 0; i < out->n_votes; i++)
-		if (!(abstain & (1u << i)))
-			votes[n++] = out->votes[i].verdict;
-	out->decision = verdict_combine(&e->policy, votes, n, &out->reason);
+		votes[i] = out->votes[i].verdict;
+	out->decision = verdict_combine(&e->policy, votes, out->n_votes, &out->reason);
 }
 
 void engine_describe(const struct engine *e, const struct scan_outcome *out, enum fg_verdict which,

@@ -73,12 +73,12 @@ void engine_thread_fini(struct engine_thread *t);
 void engine_scan(struct engine_thread *t, const struct scan_target *target,
 		 struct scan_outcome *out);
 /*
- * Combines out's votes under e's policy into out->decision and out->reason;
- * plugin i abstains when bit i of abstain is set (its scanner is disabled).
+ * Combines out's votes under e's policy into out->decision and out->reason.
  * The one place votes are combined: the daemon's pipeline_finish and the
- * CLI's local scans call it.
+ * CLI's local scans call it. (A disabled scanner's plugins vote errors, so
+ * on_error decides for them.)
  */
-void engine_decide(const struct engine *e, struct scan_outcome *out, uint32_t abstain);
+void engine_decide(const struct engine *e, struct scan_outcome *out);
 
 /* Writes "clamav: Eicar; yara: Rule" for the votes equal to which. */
 void engine_describe(const struct engine *e, const struct scan_outcome *out, enum fg_verdict which,

@@ -19,12 +19,13 @@ timeout 20 "$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/status" || fail "
 for want in "^fanguardd [0-9.]+, pid [0-9]+, up " "^plugins: marker 1.0" "^watching: $MNT\$" \
 	"^policy: any-deny" "^events [0-9]+: .* 2 scanned" "answers after a scan: 1 allowed, 1 denied" \
 	"^latency: plugin marker n=2 " "^scanner plugins \(marker\): ready" \
-	"^kernel: vm.memfd_noexec $([ -r /proc/sys/vm/memfd_noexec ] && echo "= $(cat /proc/sys/vm/memfd_noexec): memfd files" || echo "not offered")"; do
+	"^health: ok\$" "^kernel: vm.memfd_noexec $([ -r /proc/sys/vm/memfd_noexec ] && echo "= $(cat /proc/sys/vm/memfd_noexec): memfd files" || echo "not offered")"; do
 	grep -Eq -- "$want" "$WORK/status" || fail "status lacks '$want': $(cat "$WORK/status")"
 done
 
 timeout 20 "$FANGUARD" stats --prometheus -c "$WORK/fanguard.conf" >"$WORK/metrics" || fail "stats failed"
 grep -qx 'fanguard_answers_total{answer="deny"} 1' "$WORK/metrics" || fail "metrics: $(cat "$WORK/metrics")"
+grep -qx 'fanguard_scanner_disabled{scanner="plugins"} 0' "$WORK/metrics" && grep -qx 'fanguard_scanner_ready{scanner="plugins"} 1' "$WORK/metrics" || fail "scanner gauges: $(grep fanguard_scanner_ "$WORK/metrics")"
 grep -q '^# TYPE fanguard_scan_stage_seconds summary$' "$WORK/metrics" || fail "no stage summary"
 grep -Eq '^fanguard_scan_stage_seconds_count\{stage="plugin",plugin="marker"\} 2$' "$WORK/metrics" ||
 	fail "no marker stage count: $(grep marker "$WORK/metrics")"
