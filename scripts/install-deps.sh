@@ -8,6 +8,14 @@ packages=(build-essential cmake pkg-config libclamav-dev libyara-dev libconfuse-
 	clamav-daemon) # clamd for the clamd plugin's tests: they start their own, on a free port
 	# with a private config and socket, so the package's own clamd/freshclam services do not matter
 
+# The scanners' own user: no other process runs as it, so no one but root can signal them
+# (as `nobody`, any process of nobody's could kill them until they were disabled).
+if [ "$(id -u)" -eq 0 ] && ! getent passwd fanguard-scan >/dev/null; then
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin fanguard-scan
+	echo "install-deps: created the system user fanguard-scan (fanguard's scanners run as it)"
+fi
+
 missing=()
 for p in "${packages[@]}"; do
 	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")

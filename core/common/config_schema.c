@@ -250,7 +250,7 @@ static cfg_opt_t scan_opts[] = {
 	CFG_INT("max_inflight", 1024, CFGF_NONE),
 	CFG_INT("cache_size", 65536, CFGF_NONE),
 	CFG_STR("isolation", "process", CFGF_NONE),
-	CFG_STR("user", "nobody", CFGF_NONE),
+	CFG_STR("user", "fanguard-scan", CFGF_NONE),
 	CFG_BOOL("seccomp", cfg_true, CFGF_NONE),
 	CFG_INT("memory_limit_mb", 4096, CFGF_NONE),
 	CFG_INT("restart_limit", 5, CFGF_NONE),

@@ -37,8 +37,11 @@ int sandbox_resolve_user(const char *name, struct sandbox_user *u, char *err, si
 	}
 	if (!pw) {
 		snprintf(err, errlen,
-			 "scan user '%s' does not exist (create it, e.g. `useradd --system "
-			 "--no-create-home %s`, or set scan { user = \"nobody\" })",
+			 "scan user '%s' does not exist (create it: `useradd --system "
+			 "--user-group --no-create-home --home-dir /nonexistent --shell "
+			 "/usr/sbin/nologin %s`, as scripts/install-deps.sh and the package do; "
+			 "a user no other process runs as, so nobody else can signal the "
+			 "scanners)",
 			 name, name);
 		return -1;
 	}
