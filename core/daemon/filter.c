@@ -1,7 +1,9 @@
 #include "daemon/filter.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -69,6 +71,34 @@ static bool too_large(struct monitor *m, const struct scan_request *req)
 	return true;
 }
 
+/*
+ * fstat, and the mount the fd was opened through, in one call: statx with
+ * STATX_MNT_ID (Linux 5.8). Without a mount id, 0: no mount of ours.
+ */
+static int stat_event_fd(int fd, struct stat *st, uint64_t *mnt_id)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID, &sx) != 0)
+		return fstat(fd, st) == 0 ? (*mnt_id = 0, 0) : -1;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	st->st_ino = sx.stx_ino;
+	st->st_mode = sx.stx_mode;
+	st->st_nlink = sx.stx_nlink;
+	st->st_uid = sx.stx_uid;
+	st->st_gid = sx.stx_gid;
+	st->st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+	st->st_size = (off_t)sx.stx_size;
+	st->st_blksize = (blksize_t)sx.stx_blksize;
+	st->st_blocks = (blkcnt_t)sx.stx_blocks;
+	st->st_atim = (struct timespec){ sx.stx_atime.tv_sec, sx.stx_atime.tv_nsec };
+	st->st_mtim = (struct timespec){ sx.stx_mtime.tv_sec, sx.stx_mtime.tv_nsec };
+	st->st_ctim = (struct timespec){ sx.stx_ctime.tv_sec, sx.stx_ctime.tv_nsec };
+	*mnt_id = (sx.stx_mask & STATX_MNT_ID) ? sx.stx_mnt_id : 0;
+	return 0;
+}
+
 static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
 {
 	if (ev->mask & FAN_OPEN_EXEC_PERM)
@@ -79,8 +109,9 @@ static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
 enum filter_decision filter_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 				  struct scan_request *req, struct filter_detail *d)
 {
-	bool permission = ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM);
+	bool permission = ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM), ours;
 	const struct config *cfg = m->cfg;
+	uint64_t mnt_id;
 
 	*d = (struct filter_detail){ 0 };
 	/* Our own accesses, and our scanners', would wait on ourselves. */
@@ -88,12 +119,13 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		d->count = &m->n.own;
 		return FILTER_ALLOW_NO_MARK;
 	}
-	if (fstat(ev->fd, &req->st) != 0 || !S_ISREG(req->st.st_mode))
+	if (stat_event_fd(ev->fd, &req->st, &mnt_id) != 0 || !S_ISREG(req->st.st_mode))
 		return FILTER_ALLOW_NO_MARK;
 	d->written = !permission;
 	if (!permission && !(cfg->events & CONFIG_EVENT_CLOSE_WRITE))
 		return FILTER_DISCARD;
-	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) > 0) {
+	ours = marks_mount_is_ours(&m->marks, mnt_id);
+	if (ours && procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) > 0) {
 		/*
 		 * The quarantine is never scanned (a restore reads it back), and gets
 		 * no ignore mark either: the mark would follow a restored inode.
@@ -106,11 +138,24 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 			d->count = &m->n.excluded_path;
 			return FILTER_ALLOW_UNSCANNED;
 		}
+	} else if (!ours) {
+		/*
+		 * Opened through a mount of another namespace (a user namespace's copy,
+		 * an overlayfs layer's private mount): the fd's path is relative to a
+		 * root we do not share, so no path rule can be trusted. Scanned.
+		 */
+		char shown[PATH_MAX - 96];
+
+		if (procinfo_fd_path(ev->fd, shown, sizeof(shown)) <= 0)
+			snprintf(shown, sizeof(shown), "?");
+		snprintf(req->path, sizeof(req->path), "%s (through a mount of another namespace)",
+			 shown);
+		d->count = &m->n.foreign;
 	} else {
 		/*
 		 * No name to filter by (longer than PATH_MAX, say: nested folders make
-		 * one at will), but an event of a marked mount: scanned, through the
-		 * fd, never allowed for lack of a name. No path exclusion applies.
+		 * one at will), but an event of a marked filesystem: scanned, through
+		 * the fd, never allowed for lack of a name. No path exclusion applies.
 		 */
 		snprintf(req->path, sizeof(req->path),
 			 "(name too long to read: device %u:%u, inode %llu)", major(req->st.st_dev),

@@ -1,20 +1,59 @@
 /*
- * What the kernel watches: a mount mark for each watch path's mount and for
- * every mount below a watch path, as /proc/self/mountinfo lists them at start.
+ * What the kernel watches, and which events' paths can be believed.
+ *
+ * Each watch path's filesystem is marked whole (FAN_MARK_FILESYSTEM), and so
+ * is every filesystem mounted below a watch path: a filesystem mark sees an
+ * open through any mount of it — a bind mount, another mount namespace's
+ * copy (`unshare -Urm`), an overlayfs layer (a container) —, where a mount
+ * mark sees only its one mount. A kernel or filesystem that refuses a
+ * filesystem mark gets mount marks, and the log says so.
+ *
+ * The event fd's path is read in the daemon's own view, which is the truth
+ * only for mounts of the daemon's mount namespace: marks_mount_is_ours tells
+ * those apart (by mount id), and an event through any other mount is scanned
+ * with no path rule applied, never allowed for its path. The mount table is
+ * read again when it changes (marks_refresh, on POLLPRI of marks_fd), so
+ * mounts made later are told apart and filesystems mounted below a watch
+ * path later are marked.
  */
 #ifndef FANGUARD_MARKS_H
 #define FANGUARD_MARKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/config.h"
 
+#define MARKS_MAX_FS 64
+
+struct marks {
+	int fan_fd;
+	uint64_t mask;
+	const struct config *cfg;
+	int mountinfo_fd; /* /proc/self/mountinfo: POLLPRI when the mount table changes */
+	uint64_t *ours;   /* mount ids of the daemon's namespace, sorted */
+	size_t n_ours;
+	dev_t fs[MARKS_MAX_FS]; /* filesystems marked whole */
+	size_t n_fs;
+	unsigned count;    /* marks placed (filesystem or mount) */
+	bool fs_marks;     /* false: this kernel refused filesystem marks; mount marks */
+	char refused[512]; /* filesystems that could not be marked, for status */
+};
+
 /*
- * Marks the mounts of cfg's watch paths on fan_fd for the events in mask,
- * counting each mark in *count. On failure returns -1 with the reason in err.
+ * Marks the filesystems of cfg's watch paths on fan_fd for the events in mask.
+ * On failure returns -1 with the reason in err.
  */
-int marks_add_watch_paths(int fan_fd, const struct config *cfg, uint64_t mask, unsigned *count,
-			  char *err, size_t errlen);
+int marks_init(struct marks *mk, int fan_fd, const struct config *cfg, uint64_t mask, char *err,
+	       size_t errlen);
+/* Reads the mount table again: new mount ids, new filesystems below a watch path marked. */
+void marks_refresh(struct marks *mk);
+/* True if mnt_id is a mount of the daemon's own namespace (its fd paths can be believed). */
+bool marks_mount_is_ours(const struct marks *mk, uint64_t mnt_id);
+/* "filesystem marks on 2 filesystem(s)" or the mount-mark fallback, for the ready line. */
+const char *marks_mode(const struct marks *mk);
+void marks_free(struct marks *mk);
 
 #endif

@@ -82,7 +82,7 @@ struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 	m->cfg = cfg;
 	pthread_mutex_init(&m->excl_lock, NULL);
 	m->self = getpid();
-	m->fan_fd = m->reload_fd = -1;
+	m->fan_fd = m->reload_fd = m->marks.mountinfo_fd = -1;
 	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
 		goto fail;
 	m->buf = malloc(EVENT_BUF_SIZE);
@@ -109,7 +109,7 @@ fail:
 int monitor_watch(struct monitor *m, struct pipeline *pipeline, char *err, size_t errlen)
 {
 	m->pipeline = pipeline;
-	return marks_add_watch_paths(m->fan_fd, m->cfg, m->mask, &m->marks, err, errlen);
+	return marks_init(&m->marks, m->fan_fd, m->cfg, m->mask, err, errlen);
 }
 
 void monitor_hooks(struct monitor *m, struct pipeline_hooks *hooks)
@@ -120,7 +120,7 @@ void monitor_hooks(struct monitor *m, struct pipeline_hooks *hooks)
 
 unsigned monitor_mark_count(const struct monitor *m)
 {
-	return m->marks;
+	return m->marks.count;
 }
 
 const char *monitor_cache_mode(const struct monitor *m)
@@ -248,21 +248,25 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			sd_notify_send("WATCHDOG=1");
 			next_ping = monotonic_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
-		struct pollfd fds[5] = {
+		struct pollfd fds[6] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },
 			{ .fd = pipeline_completion_fd(m->pipeline), .events = POLLIN },
 			{ .fd = m->inflight.timer_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : signal_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : m->reload_fd, .events = POLLIN },
+			{ .fd = stopping ? -1 : m->marks.mountinfo_fd, .events = POLLPRI },
 		};
 		eventfd_t requests;
 
-		if (poll(fds, 5, poll_ms) < 0) {
+		if (poll(fds, 6, poll_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
 			break;
 		}
+		/* before the events: a mount made meanwhile is known (and marked) first */
+		if (fds[5].revents & (POLLPRI | POLLERR))
+			marks_refresh(&m->marks);
 		if (fds[1].revents & POLLIN)
 			monitor_take_completions(m);
 		if (fds[2].revents & POLLIN)
@@ -297,6 +301,7 @@ void monitor_destroy(struct monitor *m)
 	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
 	inflight_free(&m->inflight);
+	marks_free(&m->marks);
 	free(m->buf);
 	free(m);
 }

@@ -11,6 +11,7 @@
 #include "daemon/cache.h"
 #include "daemon/ignore_marks.h"
 #include "daemon/inflight.h"
+#include "daemon/marks.h"
 #include "daemon/monitor.h"
 #include "daemon/ratelimit.h"
 
@@ -18,7 +19,10 @@ struct counters {
 	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
 		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
 		joined;
-	unsigned long long unnamed; /* events whose file name could not be read: scanned all the same */
+	unsigned long long
+		unnamed; /* events whose file name could not be read: scanned all the same */
+	unsigned long long
+		foreign; /* events through a mount of another namespace: scanned, no path rule */
 	unsigned long long exe_not_excluded; /* an excluded program running other code: scanned */
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
@@ -31,7 +35,7 @@ struct monitor {
 	int fan_fd;
 	int reload_fd; /* eventfd: another thread asks for a reload of the exclusions */
 	pid_t self;
-	unsigned marks;
+	struct marks marks; /* what the kernel watches, which mounts are ours */
 	struct inflight_ring inflight;
 	struct counters n;
 	struct ratelimit rl_overload, rl_large, rl_overflow, rl_untrusted_exe;

@@ -22,10 +22,10 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb,
 		       "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
 		       "%llu queue-full, %llu kernel overflows, %llu in flight, %llu without a "
-		       "readable name (scanned)\n",
+		       "readable name (scanned), %llu through other namespaces' mounts (scanned)\n",
 		       m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
 		       m->n.overflows, (unsigned long long)inflight_count(&m->inflight),
-		       m->n.unnamed);
+		       m->n.unnamed, m->n.foreign);
 	textbuf_printf(tb,
 		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
 		       "fanguard's own processes; %llu of excluded programs running other code "
@@ -86,6 +86,14 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 		"# TYPE fanguard_unnamed_events_total counter\n"
 		"fanguard_unnamed_events_total %llu\n",
 		m->n.unnamed);
+	textbuf_printf(
+		tb,
+		"# HELP fanguard_foreign_mount_events_total Events through a mount of another "
+		"mount namespace (user namespaces, overlayfs layers): scanned without path "
+		"filtering.\n"
+		"# TYPE fanguard_foreign_mount_events_total counter\n"
+		"fanguard_foreign_mount_events_total %llu\n",
+		m->n.foreign);
 	textbuf_printf(tb,
 		       "# HELP fanguard_kernel_overflows_total fanotify queue overflows.\n"
 		       "# TYPE fanguard_kernel_overflows_total counter\n"
