@@ -208,6 +208,9 @@ for L in "${LISTENERS[@]}"; do
 	"$OB" mkfiles "$d/par2" "$N_PAR" 4096
 	"$OB" mkfiles "$d/par4" "$N_PAR" 4096
 	"$OB" mkfiles "$d/same" 1 1048576
+	# on the marked filesystem but outside fanguardd's watch path (it watches $MNT/fanguardd)
+	mkdir -p "$MNT/outside"
+	"$OB" mkfiles "$MNT/outside/$L" "$N_SMALL" 4096
 	printf 'clean\n' >"$d/clean.txt"
 	if [ "$WORKLOAD" = 1 ]; then
 		copy_stdlib "$d/py_read"
@@ -226,7 +229,7 @@ start_fanguardd() {
 	local conf="$WORK/fanguard.conf" i
 	cat >"$conf" <<CONF
 watch {
-  paths = {"$MNT"}
+  paths = {"$MNT/fanguardd"}
   events = {"open", "exec", "close_write"}
   max_file_size = 26214400
 }
@@ -385,6 +388,10 @@ measure() {
 	ob "$L.par2" par "$d/par2" "$N_PAR" 2
 	ob "$L.par4" par "$d/par4" "$N_PAR" 4
 	ob "$L.same" same "$d/same/f0" "$N_SAME"
+	# the filesystem is marked whole: the first open outside the watch path is an event,
+	# answered at once with an ignore mark; the second must cost nothing
+	ob "$L.outside_first" seq "$MNT/outside/$L" "$N_SMALL"
+	ob "$L.outside_second" seq "$MNT/outside/$L" "$N_SMALL"
 	if [ "$WORKLOAD" = 1 ]; then
 		ob "$L.py_read" list "$WORK/$L.pylist"
 		rc=0
@@ -499,6 +506,9 @@ done
 row "2 readers, 4 KiB cold: files/s" par2 files_per_s up
 row "4 readers, 4 KiB cold: files/s" par4 files_per_s up
 row "$N_SAME openers, 1 new 1 MiB file: max us" same max_us
+row "4 KiB outside watch.paths, 1st open: p50 us" outside_first p50_us
+row "4 KiB outside watch.paths, 2nd open: p50 us" outside_second p50_us
+row "4 KiB outside watch.paths, 2nd: total ms" outside_second total_ms
 if [ "$WORKLOAD" = 1 ]; then
 	row "stdlib read ($PY_FILES files): total ms" py_read total_ms
 	row "stdlib read: p99 us" py_read p99_us
