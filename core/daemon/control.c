@@ -50,6 +50,7 @@ static void status(struct control *c, struct textbuf *tb)
 	textbuf_printf(tb, "config: %s\n", cfg->path);
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		textbuf_printf(tb, "watching: %s\n", cfg->watch[i]);
+	monitor_format_marks(c->monitor, tb);
 	monitor_format_exclusions(c->monitor, tb);
 	textbuf_printf(tb, "plugins: %s\n", c->plugins);
 	textbuf_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",

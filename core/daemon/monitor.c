@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "common/monotonic.h"
 #include "common/path.h"
+#include "common/textbuf.h"
 #include "daemon/cache.h"
 #include "daemon/exclusions.h"
 #include "daemon/fatal_signal.h"
@@ -126,6 +127,13 @@ unsigned monitor_mark_count(const struct monitor *m)
 const char *monitor_cache_mode(const struct monitor *m)
 {
 	return ignore_marks_mode(&m->ignore);
+}
+
+void monitor_format_marks(struct monitor *m, struct textbuf *tb)
+{
+	/* read by the control thread while the monitor may refresh: counts and text only */
+	textbuf_printf(tb, "marks: %s, %u placed%s%s\n", marks_mode(&m->marks), m->marks.count,
+		       m->marks.refused[0] ? "; not marked whole: " : "", m->marks.refused);
 }
 
 static void read_events(struct monitor *m, struct scan_request *req)

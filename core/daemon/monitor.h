@@ -36,6 +36,8 @@ struct textbuf;
 void monitor_format_stats(struct monitor *m, struct textbuf *tb);
 /* The same in Prometheus' text exposition format. */
 void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
+/* What the kernel watches: "marks: filesystem marks, N placed; not marked whole: ..." (status). */
+void monitor_format_marks(struct monitor *m, struct textbuf *tb);
 /* The exclusions in force, one line each (status). Any thread. */
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
 /*

@@ -19,7 +19,7 @@ timeout 20 "$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/status" || fail "
 for want in "^fanguardd [0-9.]+, pid [0-9]+, up " "^plugins: marker 1.0" "^watching: $MNT\$" \
 	"^policy: any-deny" "^events [0-9]+: .* 2 scanned" "answers after a scan: 1 allowed, 1 denied" \
 	"^latency: plugin marker n=2 " "^scanner plugins \(marker\): ready" \
-	"^health: ok\$" "^kernel: vm.memfd_noexec $([ -r /proc/sys/vm/memfd_noexec ] && echo "= $(cat /proc/sys/vm/memfd_noexec): memfd files" || echo "not offered")"; do
+	"^health: ok\$" "^marks: filesystem marks, 1 placed\$" "^kernel: vm.memfd_noexec $([ -r /proc/sys/vm/memfd_noexec ] && echo "= $(cat /proc/sys/vm/memfd_noexec): memfd files" || echo "not offered")"; do
 	grep -Eq -- "$want" "$WORK/status" || fail "status lacks '$want': $(cat "$WORK/status")"
 done
 
