@@ -27,6 +27,14 @@ expect_scan() {
 	[ "$rc" -eq "$want" ] || fail "fanguard scan $*: exit $rc, expected $want"
 }
 
+# Runs `fanguard quarantine ARGS` into $WORK/out and checks the exit status.
+expect_quarantine() {
+	local want=$1 rc=0
+	shift
+	timeout 60 "$FANGUARD" quarantine "$@" >"$WORK/out" 2>&1 || rc=$?
+	[ "$rc" -eq "$want" ] || fail "fanguard quarantine $*: exit $rc, expected $want"
+}
+
 expect_out() {
 	grep -Eq -- "$1" "$WORK/out" || fail "output lacks: $1"
 }

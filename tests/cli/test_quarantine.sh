@@ -4,14 +4,6 @@
 # private mount namespace) leaves the file where it was and no partial copy behind.
 . "$(dirname "$0")/lib.sh"
 
-# Runs `fanguard quarantine ARGS` into $WORK/out and checks the exit status.
-expect_quarantine() {
-	local want=$1 rc=0
-	shift
-	timeout 60 "$FANGUARD" quarantine "$@" >"$WORK/out" 2>&1 || rc=$?
-	[ "$rc" -eq "$want" ] || fail "fanguard quarantine $*: exit $rc, expected $want"
-}
-
 moved_id() {
 	sed -n "s|^$1: moved to quarantine as \([0-9TZa-f-]*\)\$|\1|p" "$WORK/out"
 }

@@ -4,12 +4,6 @@
 # With the folder put back, the same restore succeeds.
 . "$(dirname "$0")/lib.sh"
 
-expect_quarantine() {
-	local want=$1 rc=0
-	shift
-	timeout 60 "$FANGUARD" quarantine "$@" >"$WORK/out" 2>&1 || rc=$?
-	[ "$rc" -eq "$want" ] || fail "fanguard quarantine $*: exit $rc, expected $want"
-}
 attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 
 chmod 0711 "$WORK"
