@@ -12,8 +12,21 @@
 
 #include "common/path.h"
 
+/*
+ * Below Debian's UID_MIN: system accounts, which ordinary users cannot become.
+ * Signature updaters run as one (freshclam as clamav owns /var/lib/clamav).
+ */
+#define SYSTEM_UID_END 1000
+#define NOBODY_UID 65534
+
+/* The owner root, or for plugin data also a system account (never nobody, whom anyone's daemons share). */
+static bool trusted_owner(uid_t uid, bool data)
+{
+	return uid == 0 || (data && uid < SYSTEM_UID_END && uid != NOBODY_UID);
+}
+
 static int check_one(const char *what, const char *shown, const char *path, bool is_target,
-		     char *err, size_t errlen)
+		     bool data, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -21,10 +34,11 @@ static int check_one(const char *what, const char *shown, const char *path, bool
 		snprintf(err, errlen, "%s %s: %s", what, shown, strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != 0) {
+	if (!trusted_owner(st.st_uid, data)) {
 		snprintf(err, errlen,
-			 "refusing %s %s: %s is owned by uid %u, not root (chown root %s)", what,
-			 shown, path, (unsigned)st.st_uid, path);
+			 "refusing %s %s: %s is owned by uid %u, not root%s (chown root %s)", what,
+			 shown, path, (unsigned)st.st_uid, data ? " or a system account" : "",
+			 path);
 		return -1;
 	}
 	/* others may add files to a sticky folder, but not replace root's */
@@ -39,7 +53,7 @@ static int check_one(const char *what, const char *shown, const char *path, bool
 	return 0;
 }
 
-int trust_check(const char *what, const char *path, char *err, size_t errlen)
+static int check_chain(const char *what, const char *path, bool data, char *err, size_t errlen)
 {
 	char real[PATH_MAX], *slash;
 
@@ -49,18 +63,23 @@ int trust_check(const char *what, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
-	if (check_one(what, path, real, true, err, errlen) != 0)
+	if (check_one(what, path, real, true, data, err, errlen) != 0)
 		return -1;
 	while ((slash = strrchr(real, '/'))) {
 		if (slash == real) {
 			real[1] = '\0';
-			return check_one(what, path, real, false, err, errlen);
+			return check_one(what, path, real, false, data, err, errlen);
 		}
 		*slash = '\0';
-		if (check_one(what, path, real, false, err, errlen) != 0)
+		if (check_one(what, path, real, false, data, err, errlen) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+int trust_check(const char *what, const char *path, char *err, size_t errlen)
+{
+	return check_chain(what, path, false, err, errlen);
 }
 
 /* Every entry below dir, depth first; depth bounds a loop of symlinked folders. */
@@ -88,7 +107,7 @@ static int check_below(const char *what, const char *dir, unsigned depth, char *
 			rc = -1;
 			break;
 		}
-		rc = trust_check(what, path, err, errlen);
+		rc = check_chain(what, path, true, err, errlen);
 		if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			rc = check_below(what, path, depth + 1, err, errlen);
 	}
@@ -104,7 +123,7 @@ int trust_check_data(const char *what, const char *path, char *err, size_t errle
 		return 0;
 	if (stat(path, &st) != 0 && errno == ENOENT)
 		return 0; /* nothing to trust yet: the plugin says what it makes of a missing file */
-	if (trust_check(what, path, err, errlen) != 0)
+	if (check_chain(what, path, true, err, errlen) != 0)
 		return -1;
 	return S_ISDIR(st.st_mode) ? check_below(what, path, 0, err, errlen) : 0;
 }

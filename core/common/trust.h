@@ -17,8 +17,9 @@
 int trust_check(const char *what, const char *path, char *err, size_t errlen);
 /*
  * The same for data a plugin loads (signatures, rules, hash lists): path, and
- * for a folder every file and folder below it, each with its parents; a
- * missing path passes (the plugin reports it). An allowlist anyone could
+ * for a folder every file and folder below it, each with its parents; the
+ * owner may also be a system account (uid below 1000, not nobody: freshclam
+ * runs as clamav); a missing path passes (the plugin reports it). An allowlist anyone could
  * write would let anyone trust their own malware.
  */
 int trust_check_data(const char *what, const char *path, char *err, size_t errlen);
