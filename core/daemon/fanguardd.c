@@ -165,7 +165,7 @@ static int serve(struct runtime *rt)
 		quarantine_worker_stop(quarantine);
 		return 1;
 	}
-	log_notice("ready: watching %zu path(s) on %u mount mark(s); plugins: %s; policy %s, "
+	log_notice("ready: watching %zu path(s) on %u mark(s); plugins: %s; policy %s, "
 		   "timeout %u ms, %u workers, cache: %s, scanners: %s%s%s",
 		   rt->cfg.n_watch, monitor_mark_count(monitor), plugins,
 		   verdict_policy_name(rt->cfg.verdict.policy), rt->cfg.timeout_ms, workers,
