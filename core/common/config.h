@@ -38,11 +38,15 @@ struct config {
 	struct verdict_policy verdict;
 	unsigned timeout_ms;
 	enum decision on_timeout;
-	unsigned workers; /* 0: one per online CPU */
+	enum decision on_overload; /* an event beyond max_inflight or its user's share */
+	bool late_quarantine;      /* a detection after the deadline: move the file */
+	bool late_kill;            /* ... and kill the process that opened it */
+	unsigned workers;          /* 0: one per online CPU */
 	unsigned max_inflight;
-	unsigned cache_size; /* verdicts remembered per inode; 0 turns caching off */
-	bool isolate;        /* plugins run in sandboxed scanner processes, not threads */
-	char *scan_user;     /* the scanners' user */
+	unsigned max_inflight_per_uid; /* events and scans one real uid may hold at once */
+	unsigned cache_size;           /* verdicts remembered per inode; 0 turns caching off */
+	bool isolate;                  /* plugins run in sandboxed scanner processes, not threads */
+	char *scan_user;               /* the scanners' user */
 	bool seccomp;
 	unsigned memory_limit_mb; /* a scanner above it is restarted; 0: no limit */
 	unsigned restart_limit;   /* crashes within restart_window_s that disable a scanner */

@@ -173,7 +173,20 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	verdict_decision_from_name(cfg_getstr(verdict, "on_timeout"), &out->on_timeout);
 	out->timeout_ms = (unsigned)cfg_getint(verdict, "timeout_ms");
 	out->workers = (unsigned)cfg_getint(scan, "workers");
+	verdict_decision_from_name(cfg_getstr(verdict, "on_overload"), &out->on_overload);
+	for (unsigned i = 0; i < cfg_size(verdict, "late_detection"); i++) {
+		const char *act = cfg_getnstr(verdict, "late_detection", i);
+		if (strcmp(act, "quarantine") == 0)
+			out->late_quarantine = true;
+		else
+			out->late_kill = true;
+	}
 	out->max_inflight = (unsigned)cfg_getint(scan, "max_inflight");
+	out->max_inflight_per_uid = (unsigned)cfg_getint(scan, "max_inflight_per_uid");
+	/* 0: a quarter, so at least four users must flood together to fill max_inflight */
+	if (out->max_inflight_per_uid == 0 || out->max_inflight_per_uid > out->max_inflight)
+		out->max_inflight_per_uid =
+			out->max_inflight_per_uid ? out->max_inflight : out->max_inflight / 4;
 	out->cache_size = (unsigned)cfg_getint(scan, "cache_size");
 	out->isolate = strcmp(cfg_getstr(scan, "isolation"), "process") == 0;
 	if (!(out->scan_user = strdup(cfg_getstr(scan, "user"))))

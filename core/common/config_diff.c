@@ -39,10 +39,14 @@ void config_restart_needed(const struct config *running, const struct config *fr
 		    running->verdict.policy != fresh->verdict.policy ||
 			    running->verdict.on_error != fresh->verdict.on_error ||
 			    running->timeout_ms != fresh->timeout_ms ||
-			    running->on_timeout != fresh->on_timeout,
+			    running->on_timeout != fresh->on_timeout ||
+			    running->on_overload != fresh->on_overload ||
+			    running->late_quarantine != fresh->late_quarantine ||
+			    running->late_kill != fresh->late_kill,
 		    "verdict");
 	name_change(out, outsize,
 		    running->max_inflight != fresh->max_inflight ||
+			    running->max_inflight_per_uid != fresh->max_inflight_per_uid ||
 			    running->cache_size != fresh->cache_size ||
 			    running->isolate != fresh->isolate ||
 			    running->memory_limit_mb != fresh->memory_limit_mb ||

@@ -95,6 +95,12 @@ static int validate_events(cfg_t *cfg, cfg_opt_t *opt)
 	return check_choice(cfg, opt, choices);
 }
 
+static int validate_late_detection(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const choices[] = { "quarantine", "kill", NULL };
+	return check_choice(cfg, opt, choices);
+}
+
 static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "error", "warning", "info", "debug", NULL };
@@ -122,6 +128,7 @@ static const struct int_range {
 	{ "verdict|timeout_ms", 10, 600000 },
 	{ "scan|workers", 0, 256 },
 	{ "scan|max_inflight", 16, 65536 },
+	{ "scan|max_inflight_per_uid", 0, 65536 },
 	{ "scan|cache_size", 0, 16777216 },
 	{ "scan|memory_limit_mb", 0, 1048576 },
 	{ "scan|restart_limit", 1, 1000 },
@@ -242,12 +249,14 @@ static cfg_opt_t watch_opts[] = {
 static cfg_opt_t verdict_opts[] = {
 	CFG_STR("policy", "any-deny", CFGF_NONE),  CFG_INT("timeout_ms", 5000, CFGF_NONE),
 	CFG_STR("on_timeout", "allow", CFGF_NONE), CFG_STR("on_error", "allow", CFGF_NONE),
+	CFG_STR("on_overload", "deny", CFGF_NONE), CFG_STR_LIST("late_detection", "{}", CFGF_NONE),
 	CFG_STR("__unknown", NULL, CFGF_NONE),     CFG_END(),
 };
 
 static cfg_opt_t scan_opts[] = {
 	CFG_INT("workers", 0, CFGF_NONE),
 	CFG_INT("max_inflight", 1024, CFGF_NONE),
+	CFG_INT("max_inflight_per_uid", 0, CFGF_NONE),
 	CFG_INT("cache_size", 65536, CFGF_NONE),
 	CFG_STR("isolation", "process", CFGF_NONE),
 	CFG_STR("user", "fanguard-scan", CFGF_NONE),
@@ -315,6 +324,8 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		cfg_set_validate_func(cfg, "verdict|policy", validate_policy);
 		cfg_set_validate_func(cfg, "verdict|on_timeout", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|on_error", validate_decision);
+		cfg_set_validate_func(cfg, "verdict|on_overload", validate_decision);
+		cfg_set_validate_func(cfg, "verdict|late_detection", validate_late_detection);
 		cfg_set_validate_func(cfg, "scan|isolation", validate_isolation);
 		cfg_set_validate_func(cfg, "log|level", validate_log_level);
 		cfg_set_validate_func(cfg, "quarantine|on_close_write", validate_on_close_write);

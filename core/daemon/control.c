@@ -53,10 +53,15 @@ static void status(struct control *c, struct textbuf *tb)
 	monitor_format_marks(c->monitor, tb);
 	monitor_format_exclusions(c->monitor, tb);
 	textbuf_printf(tb, "plugins: %s\n", c->plugins);
-	textbuf_printf(tb, "policy: %s, timeout %u ms (on_timeout %s, on_error %s)\n",
+	textbuf_printf(tb,
+		       "policy: %s, timeout %u ms (on_timeout %s, on_error %s, on_overload %s, "
+		       "late detections: remembered%s%s)\n",
 		       verdict_policy_name(cfg->verdict.policy), cfg->timeout_ms,
 		       verdict_decision_name(cfg->on_timeout),
-		       verdict_decision_name(cfg->verdict.on_error));
+		       verdict_decision_name(cfg->verdict.on_error),
+		       verdict_decision_name(cfg->on_overload),
+		       cfg->late_quarantine ? ", quarantined" : "",
+		       cfg->late_kill ? ", openers killed" : "");
 	textbuf_printf(tb, "signature generation: %u (reloads done)\n",
 		       pipeline_generation(c->pipeline));
 	kernel_features_format(tb);
@@ -105,7 +110,7 @@ static void serve_client(struct control *c, int fd)
 		textbuf_printf(&tb, "ok\n");
 		monitor_format_prometheus(c->monitor, &tb);
 	} else if (strcmp(cmd, "scan") == 0) {
-		if (c->scans && scan_service_take(c->scans, fd, peer.pid))
+		if (c->scans && scan_service_take(c->scans, fd, peer.pid, peer.uid))
 			return; /* the session thread owns fd now */
 		textbuf_printf(&tb, "error: %s\n",
 			       c->scans ? "too many scans at once; try again later"

@@ -118,8 +118,8 @@ static int serve(struct runtime *rt)
 		return 1;
 	}
 	monitor_hooks(monitor, &hooks);
-	/* before the first event: detections after close_write go to the quarantine thread */
-	if (rt->cfg.quarantine_on_close_write) {
+	/* before the first event: detections after close_write (or late ones) go to the quarantine */
+	if (rt->cfg.quarantine_on_close_write || rt->cfg.late_quarantine) {
 		quarantine = quarantine_worker_start(rt->cfg.quarantine_dir, err, sizeof(err));
 		if (!quarantine) {
 			log_error("%s", err);
@@ -128,6 +128,7 @@ static int serve(struct runtime *rt)
 		}
 		hooks.on_detection = quarantine_worker_take;
 		hooks.detection_ctx = quarantine;
+		hooks.quarantine_late = rt->cfg.late_quarantine;
 	}
 	if (rt->cfg.isolate) {
 		/* the daemon parses no content: it keeps the plugins' names, not their code */

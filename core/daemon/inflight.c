@@ -25,6 +25,8 @@ int inflight_init(struct inflight_ring *r, unsigned cap, unsigned timeout_ms, ch
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	for (unsigned i = 0; i < cap; i++)
+		r->slots[i].pidfd = -1;
 	r->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (r->timer_fd < 0) {
 		snprintf(err, errlen, "timerfd_create: %s", strerror(errno));
@@ -37,6 +39,9 @@ void inflight_free(struct inflight_ring *r)
 {
 	if (r->timer_fd >= 0)
 		close(r->timer_fd);
+	for (uint64_t i = 0; r->slots && i < r->cap; i++)
+		if (r->slots[i].pidfd >= 0)
+			close(r->slots[i].pidfd);
 	flight_free(&r->flights);
 	free(r->slots);
 }
@@ -80,6 +85,10 @@ static struct inflight *prepare(struct inflight_ring *r, int fd, const struct sc
 	e->scanning = false;
 	e->next_waiter = 0;
 	e->pid = req->pid;
+	e->uid = req->uid;
+	if (e->pidfd >= 0) /* the slot's last event: its late verdict will not find it now */
+		close(e->pidfd);
+	e->pidfd = -1;
 	e->kind = req->kind;
 	e->st = req->st;
 	return e;

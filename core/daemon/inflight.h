@@ -31,10 +31,11 @@
  * takes that completion.
  *
  * A verdict that arrives after the deadline answered its leader is still
- * acted on: the pipeline logs it as any other, and the events waiting on the
- * scan whose deadlines have not passed are answered with it. It is not
- * remembered, though: a verdict reaches the cache only through its leader,
- * and the deadline settled the leader without one.
+ * acted on: the pipeline logs it as late, the events waiting on the scan
+ * whose deadlines have not passed are answered with it, and the monitor
+ * remembers it by the file's state when the event came (the completion
+ * carries it: the leader's slot may hold a newer event by then), so the
+ * next open of an unchanged file is answered from the cache.
  */
 #ifndef FANGUARD_INFLIGHT_H
 #define FANGUARD_INFLIGHT_H
@@ -62,6 +63,8 @@ struct inflight {
 	bool scanning;        /* it leads a scan (the others wait on one: single-flight) */
 	uint64_t next_waiter; /* id of the next event waiting on the same scan, 0: none */
 	pid_t pid;
+	uid_t uid; /* the opener's real uid: whose share the event holds */
+	int pidfd; /* the opener, held from the deadline to the late verdict (late_detection kill) */
 	enum fg_event_kind kind;
 	struct stat st; /* the file as it was when the event arrived */
 			/*

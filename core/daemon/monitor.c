@@ -86,6 +86,11 @@ struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 	m->fan_fd = m->reload_fd = m->marks.mountinfo_fd = -1;
 	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
 		goto fail;
+	/* units: events in flight and scans outliving them, each at most max_inflight */
+	if (uid_share_init(&m->share, 2 * cfg->max_inflight, cfg->max_inflight_per_uid) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	m->buf = malloc(EVENT_BUF_SIZE);
 	if (!m->buf) {
 		snprintf(err, errlen, "out of memory");
@@ -309,6 +314,7 @@ void monitor_destroy(struct monitor *m)
 	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
 	inflight_free(&m->inflight);
+	uid_share_free(&m->share);
 	marks_free(&m->marks);
 	free(m->buf);
 	free(m);

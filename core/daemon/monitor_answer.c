@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/fanotify.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/eventlog.h"
@@ -49,6 +51,12 @@ bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, 
 
 	if (!inflight_claim(e, id))
 		return false; /* the deadline came first */
+	/*
+	 * Decided without some votes (a scanner missed the deadline): those may
+	 * still detect it, and late_detection = kill needs the opener held.
+	 */
+	if (m->cfg->late_kill && !cacheable && e->pidfd < 0)
+		e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
 	    e->generation == pipeline_generation(m->pipeline)) {
 		e->marked = ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st);
@@ -90,6 +98,8 @@ static void settle(struct monitor *m, struct inflight *e, enum decision decision
 	}
 	close(e->fd);
 	e->answered = true;
+	if (!e->scanning) /* a leader's share is held until its scan completes */
+		uid_share_put(&m->share, e->uid);
 	if (decision == DECISION_DENY)
 		m->n.denied++;
 	else
@@ -107,17 +117,71 @@ static bool answer_inflight(struct monitor *m, struct inflight *e, enum decision
 	return true;
 }
 
+/*
+ * A verdict that came after its deadline: remembered by the file's state when
+ * the event came, so the next open of the unchanged file is answered with it.
+ * A detection is a fact about the content, so it is remembered even when
+ * another plugin failed on the file.
+ */
+static void remember_late(struct monitor *m, const struct scan_completion *done)
+{
+	bool detection = done->detected && done->decision == DECISION_DENY;
+
+	m->n.late_verdicts++;
+	if (detection)
+		m->n.late_detections++;
+	if (!m->caching || done->generation != m->generation || (!done->cacheable && !detection))
+		return;
+	cache_store(&m->cache, &done->st, done->decision, done->threats);
+}
+
+static int pidfd_send_sigkill(int pidfd)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+}
+
+/*
+ * Late detection, late_detection = kill: the processes whose opens of the
+ * file the deadline allowed. Each was held by a pidfd taken while it still
+ * waited for its answer, so a pid reused since is never hit.
+ */
+static void kill_openers(struct monitor *m, struct inflight *e, bool kill, const char *threats)
+{
+	for (; e; e = inflight_next_waiter(&m->inflight, e)) {
+		if (e->pidfd < 0)
+			continue;
+		if (kill && pidfd_send_sigkill(e->pidfd) == 0) {
+			m->n.late_kills++;
+			log_warning("KILLED pid %d: its %s of a file found malicious after its "
+				    "deadline (%s; late_detection = kill)",
+				    (int)e->pid, event_kind_name(e->kind), threats);
+		}
+		close(e->pidfd);
+		e->pidfd = -1;
+	}
+}
+
 void monitor_take_completions(struct monitor *m)
 {
 	struct scan_completion done[COMPLETION_BATCH];
 	size_t n = pipeline_take_completions(m->pipeline, done, COMPLETION_BATCH);
 
 	for (size_t i = 0; i < n; i++) {
-		struct inflight *e = inflight_scan_ended(&m->inflight, done[i].id);
+		struct inflight *e;
 
+		if (!done[i].followup)
+			uid_share_put(&m->share, done[i].uid);
+		if (done[i].late)
+			remember_late(m, &done[i]);
+		e = inflight_scan_ended(&m->inflight, done[i].id);
 		/* the slot went to a newer event: this verdict's events were answered at deadline */
 		if (!e)
 			continue;
+		if (done[i].late)
+			kill_openers(m, e,
+				     m->cfg->late_kill && done[i].detected &&
+					     done[i].decision == DECISION_DENY,
+				     done[i].threats);
 		if (done[i].answered_ns && !e->answered)
 			settle(m, e, done[i].decision,
 			       &done[i]); /* the worker answered the kernel */
@@ -150,6 +214,9 @@ static void answer_at_deadline(void *ctx, struct inflight *e)
 	/* the fd closes with the answer */
 	if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
 		snprintf(path, sizeof(path), "?");
+	/* while it still waits: its pid is its own until it is answered */
+	if (m->cfg->late_kill && e->pidfd < 0)
+		e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
 		return; /* a worker answering right now settles it with its completion */
 	m->n.timeouts++;

@@ -16,16 +16,42 @@
 #include "common/procinfo.h"
 #include "daemon/filter.h"
 
+/* Every slot is taken: the event is answered unscanned, by on_overload. */
 static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
 {
 	unsigned long suppressed;
 
 	m->n.overloaded++;
 	if (ratelimit_pass(&m->rl_overload, &suppressed))
-		log_warning("scan queue full (%u in flight): %s answered %s unscanned (+%lu more)",
-			    m->cfg->max_inflight, path, verdict_decision_name(m->cfg->on_timeout),
+		log_warning("OVERLOAD: scan queue full (%u in flight): %s answered %s unscanned "
+			    "(on_overload; +%lu more)",
+			    m->cfg->max_inflight, path, verdict_decision_name(m->cfg->on_overload),
 			    suppressed);
-	monitor_answer_now(m, ev, m->cfg->on_timeout);
+	monitor_answer_now(m, ev, m->cfg->on_overload);
+}
+
+/* The opener's user holds its whole share: its own event is answered by on_overload. */
+static void over_share(struct monitor *m, const struct fanotify_event_metadata *ev,
+		       const struct scan_request *req)
+{
+	unsigned long suppressed;
+
+	m->n.over_share++;
+	if (ratelimit_pass(&m->rl_share, &suppressed))
+		log_warning("OVERLOAD: uid %ld holds its share of the scan queue (%u events and "
+			    "scans): %s by pid %d answered %s unscanned (on_overload; +%lu more)",
+			    req->uid == (uid_t)-1 ? -1L : (long)req->uid,
+			    m->cfg->max_inflight_per_uid, req->path, (int)ev->pid,
+			    verdict_decision_name(m->cfg->on_overload), suppressed);
+	monitor_answer_now(m, ev, m->cfg->on_overload);
+}
+
+/* The real uid: a set-uid program run by a user still counts as that user. -1: gone. */
+static uid_t opener_uid(pid_t pid)
+{
+	uid_t real, effective;
+
+	return procinfo_uids(pid, &real, &effective) == 0 ? real : (uid_t)-1;
 }
 
 static void submit_permission_event(struct monitor *m, const struct fanotify_event_metadata *ev,
@@ -39,27 +65,35 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 		overload(m, ev, req->path);
 		return;
 	}
+	req->uid = opener_uid(ev->pid);
+	req->generation = pipeline_generation(m->pipeline);
+	/* given back when its event is answered (waiters) or its scan completes (leaders) */
+	if (!uid_share_take(&m->share, req->uid)) {
+		over_share(m, ev, req);
+		return;
+	}
 	if ((leader = inflight_scan_of(&m->inflight, &req->st))) {
 		/* wait for that scan's verdict instead of scanning the same bytes again */
-		inflight_join(&m->inflight, leader, ev->fd, req, start,
-			      pipeline_generation(m->pipeline));
+		inflight_join(&m->inflight, leader, ev->fd, req, start, req->generation);
 		m->n.joined++;
 		return;
 	}
 	/* The pipeline gets its own descriptor; ours stays open until we answer. */
 	dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0);
 	if (dup_fd < 0) {
+		uid_share_put(&m->share, req->uid);
 		overload(m, ev, req->path);
 		return;
 	}
 	/* before submitting: the worker may answer through the slot before we return */
-	e = inflight_lead(&m->inflight, ev->fd, req, start, pipeline_generation(m->pipeline));
+	e = inflight_lead(&m->inflight, ev->fd, req, start, req->generation);
 	req->id = e->id;
 	req->fd = dup_fd;
 	req->submitted_ns = start;
 	if (pipeline_submit(m->pipeline, req) != 0) {
 		close(dup_fd);
 		inflight_cancel(e);
+		uid_share_put(&m->share, req->uid);
 		overload(m, ev, req->path);
 		return;
 	}
@@ -73,6 +107,8 @@ static void submit_close_write(struct monitor *m, const struct fanotify_event_me
 {
 	req->id = 0;
 	req->fd = ev->fd;
+	req->uid = opener_uid(ev->pid); /* its scan takes turns with that user's others */
+	req->generation = pipeline_generation(m->pipeline);
 	req->submitted_ns = monotonic_ns();
 	m->n.close_write++;
 	if (pipeline_submit(m->pipeline, req) != 0) {

@@ -14,6 +14,7 @@
 #include "daemon/marks.h"
 #include "daemon/monitor.h"
 #include "daemon/ratelimit.h"
+#include "daemon/uid_share.h"
 
 struct counters {
 	unsigned long long events, allowed_inline, scanned, allowed, denied, timeouts, overloaded,
@@ -24,6 +25,10 @@ struct counters {
 	unsigned long long
 		foreign; /* events through a mount of another namespace: scanned, no path rule */
 	unsigned long long exe_not_excluded; /* an excluded program running other code: scanned */
+	/* overload: events beyond their user's share, or beyond max_inflight (on_overload) */
+	unsigned long long over_share;
+	/* verdicts after the deadline answered: detections among them, openers killed */
+	unsigned long long late_verdicts, late_detections, late_kills;
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };
@@ -38,7 +43,8 @@ struct monitor {
 	struct marks marks; /* what the kernel watches, which mounts are ours */
 	struct inflight_ring inflight;
 	struct counters n;
-	struct ratelimit rl_overload, rl_large, rl_overflow, rl_untrusted_exe;
+	struct ratelimit rl_overload, rl_share, rl_large, rl_overflow, rl_untrusted_exe;
+	struct uid_share share; /* what each user holds of max_inflight */
 	unsigned char *buf;
 	/* the allow-cache: remembered verdicts, and kernel ignore marks for clean files */
 	bool caching;

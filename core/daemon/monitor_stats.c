@@ -27,6 +27,13 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		       m->n.overflows, (unsigned long long)inflight_count(&m->inflight),
 		       m->n.unnamed, m->n.foreign);
 	textbuf_printf(tb,
+		       "overload: %llu events beyond max_inflight (%u), %llu beyond their user's "
+		       "share (%u), answered %s unscanned; late verdicts: %llu (%llu detections "
+		       "remembered, %llu openers killed)\n",
+		       m->n.overloaded, m->cfg->max_inflight, m->n.over_share,
+		       m->cfg->max_inflight_per_uid, verdict_decision_name(m->cfg->on_overload),
+		       m->n.late_verdicts, m->n.late_detections, m->n.late_kills);
+	textbuf_printf(tb,
 		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
 		       "fanguard's own processes; %llu of excluded programs running other code "
 		       "(scanned)\n",
@@ -59,6 +66,21 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 		       m->n.close_write);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"too_large\"} %llu\n", m->n.too_large);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"queue_full\"} %llu\n", m->n.overloaded);
+	textbuf_printf(tb, "fanguard_events_total{outcome=\"user_share_full\"} %llu\n",
+		       m->n.over_share);
+	textbuf_printf(tb,
+		       "# HELP fanguard_late_verdicts_total Verdicts that came after the deadline "
+		       "answered their event (on_timeout), by what they found.\n"
+		       "# TYPE fanguard_late_verdicts_total counter\n"
+		       "fanguard_late_verdicts_total{found=\"detection\"} %llu\n"
+		       "fanguard_late_verdicts_total{found=\"nothing\"} %llu\n",
+		       m->n.late_detections, m->n.late_verdicts - m->n.late_detections);
+	textbuf_printf(tb,
+		       "# HELP fanguard_late_kills_total Processes killed because a file they "
+		       "opened was found malicious after the deadline (late_detection = kill).\n"
+		       "# TYPE fanguard_late_kills_total counter\n"
+		       "fanguard_late_kills_total %llu\n",
+		       m->n.late_kills);
 	textbuf_printf(tb,
 		       "# HELP fanguard_excluded_total Events answered unscanned by an exclusion, "
 		       "by kind (own: fanguard's own processes).\n"

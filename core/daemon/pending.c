@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/config.h"
 #include "common/monotonic.h"
@@ -26,6 +27,9 @@ int pending_init(struct pending_table *t, unsigned cap)
 
 void pending_free(struct pending_table *t)
 {
+	for (unsigned k = 0; t->slot && k < t->cap; k++)
+		if (t->slot[k].gen && t->slot[k].req.fd >= 0)
+			close(t->slot[k].req.fd);
 	free(t->slot);
 	free(t->free);
 }
@@ -43,12 +47,30 @@ struct pending *pending_open(struct pending_table *t, const struct scan_request 
 	pd->gen = ++t->next_gen & GEN_MASK;
 	if (!pd->gen)
 		pd->gen = t->next_gen = 1;
-	pd->req = *req;
-	pd->req.fd = -1;
+	pd->req = *req; /* its fd is ours now */
 	pd->sent_ns = monotonic_ns();
 	pd->out.n_votes = n_votes;
-	pd->waiting = pd->voters = voters;
+	pd->waiting = pd->voters = pd->unsent = voters;
 	return pd;
+}
+
+uint32_t pending_index(const struct pending_table *t, const struct pending *pd)
+{
+	return (uint32_t)(pd - t->slot);
+}
+
+struct pending *pending_at(struct pending_table *t, uint32_t index)
+{
+	return &t->slot[index];
+}
+
+void pending_sent(struct pending *pd, size_t i)
+{
+	pd->unsent &= ~(1u << i);
+	if (!pd->unsent && pd->req.fd >= 0) {
+		close(pd->req.fd); /* each scanner has its own copy */
+		pd->req.fd = -1;
+	}
 }
 
 uint64_t pending_tag(const struct pending_table *t, const struct pending *pd)
@@ -70,6 +92,9 @@ static struct pending *find(struct pending_table *t, uint64_t tag)
 
 static void release(struct pending_table *t, struct pending *pd)
 {
+	if (pd->req.fd >= 0) /* not reached: unsent is a part of waiting, and nothing is owed */
+		close(pd->req.fd);
+	pd->req.fd = -1;
 	pd->gen = 0;
 	t->free[t->n_free++] = (uint32_t)(pd - t->slot);
 }
@@ -78,8 +103,10 @@ static void release(struct pending_table *t, struct pending *pd)
  * Decides and delivers pd with the lock dropped, so the answer, the log lines
  * and the callbacks hold up neither the collector nor the submitters. They
  * read the slot itself, not a copy, and it stays put meanwhile:
- * - once finished, nobody writes its request or outcome: a late vote only
- *   clears its bit in waiting (pending_take_verdict, pending_vote_error);
+ * - once finished, nobody writes its request or outcome while it finishes:
+ *   a late vote clears its bit in waiting (pending_take_verdict,
+ *   pending_vote_error), and only a detecting one, on a slot not finishing,
+ *   is written in to be decided again (follow_up);
  * - while finishing, nobody frees or reuses it: pending_settle leaves it to
  *   its finisher, and pending_open takes only free slots. The threads that
  *   settle are the collector (verdicts, a scanner's end, the tick) and the
@@ -123,6 +150,7 @@ void pending_vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, c
 {
 	if (!(pd->waiting & (1u << i)))
 		return;
+	pending_sent(pd, i);
 	pd->waiting &= ~(1u << i);
 	if (!pd->finished)
 		set_errors(p, pd, i, why);
@@ -148,6 +176,31 @@ static void record_votes(struct pending *pd, const struct scanner *s,
 	}
 }
 
+static bool detects(const struct scanner_verdict *v)
+{
+	for (size_t k = 0; k < v->n_votes; k++)
+		if (v->vote[k].verdict == FG_VERDICT_DETECTED)
+			return true;
+	return false;
+}
+
+/*
+ * pd was decided at its deadline with group s's votes as errors, and now they
+ * detect something: the outcome is decided again with them, the lock dropped
+ * as in finish. Nobody else writes a finished slot, and finishing keeps it
+ * from being freed meanwhile.
+ */
+static void follow_up(struct proc_pipeline *p, struct pending *pd, const struct scanner *s,
+		      const struct scanner_verdict *v)
+{
+	record_votes(pd, s, v);
+	pd->finishing = true;
+	pthread_mutex_unlock(&p->lock);
+	pipeline_finish_followup(&p->base, &pd->req, &pd->out);
+	pthread_mutex_lock(&p->lock);
+	pd->finishing = false;
+}
+
 void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 			  const struct scanner_verdict *v, size_t len)
 {
@@ -163,6 +216,8 @@ void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 	histogram_add(&p->base.stats.queue_wait, v->queue_ns);
 	if (!pd->finished)
 		record_votes(pd, s, v);
+	else if (pd->req.id && !pd->finishing && detects(v))
+		follow_up(p, pd, s, v);
 	pending_settle(p, pd);
 }
 
@@ -171,14 +226,15 @@ void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const c
 	struct pending_table *t = &p->pending;
 
 	for (unsigned k = 0; k < t->cap; k++)
-		if (t->slot[k].gen && t->slot[k].proc[s->group] == s->proc)
+		if (t->slot[k].gen && !(t->slot[k].unsent & (1u << s->group)) &&
+		    t->slot[k].proc[s->group] == s->proc)
 			pending_vote_error(p, &t->slot[k], s->group, why);
 }
 
 /* The lock is dropped while requests finish: one may have been sent after `now` was taken. */
-static bool older_than(const struct pending *pd, uint64_t now, uint64_t age)
+static bool older_than(uint64_t since, uint64_t now, uint64_t age)
 {
-	return now > pd->sent_ns && now - pd->sent_ns >= age;
+	return now > since && now - since >= age;
 }
 
 /*
@@ -193,7 +249,7 @@ void pending_decide_overdue(struct proc_pipeline *p, uint64_t now)
 	for (unsigned k = 0; k < t->cap; k++) {
 		struct pending *pd = &t->slot[k];
 		if (!pd->gen || pd->finished || !pd->req.id ||
-		    !older_than(pd, now, p->partial_ns) || pd->waiting == pd->voters)
+		    !older_than(pd->sent_ns, now, p->partial_ns) || pd->waiting == pd->voters)
 			continue;
 		for (size_t i = 0; i < p->n; i++) {
 			char why[160];
@@ -212,8 +268,9 @@ bool pending_owed_since(const struct pending_table *t, const struct scanner *s, 
 {
 	for (unsigned k = 0; k < t->cap; k++) {
 		const struct pending *pd = &t->slot[k];
-		if (pd->gen && (pd->waiting & (1u << s->group)) && pd->proc[s->group] == s->proc &&
-		    older_than(pd, now, age))
+		uint32_t bit = 1u << s->group;
+		if (pd->gen && (pd->waiting & bit) && !(pd->unsent & bit) &&
+		    pd->proc[s->group] == s->proc && older_than(pd->sent_at[s->group], now, age))
 			return true;
 	}
 	return false;

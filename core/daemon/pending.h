@@ -27,9 +27,11 @@ struct pending {
 	bool finishing;   /* being delivered with the lock dropped: only its finisher frees it */
 	uint32_t waiting; /* groups that still owe a vote (and may be hung) */
 	uint32_t voters;  /* groups asked: all (a disabled one votes an error at once) */
-	uint64_t sent_ns;
-	struct scan_request
-		req; /* the one copy of the request; req.fd unused: closed after sending */
+	uint32_t unsent;  /* groups it waits in the queue of: not yet sent (a part of waiting) */
+	uint64_t sent_ns; /* submitted */
+	uint64_t sent_at[PLUGINS_MAX]; /* handed to each group's scanner */
+	/* the one copy of the request; req.fd is open until every group was sent it */
+	struct scan_request req;
 	struct scan_outcome out;
 };
 
@@ -51,18 +53,28 @@ struct pending *pending_open(struct pending_table *t, const struct scan_request 
 			     size_t n_votes, uint32_t voters);
 /* The tag the scanners echo in their verdicts. */
 uint64_t pending_tag(const struct pending_table *t, const struct pending *pd);
+/* The slot's index (what the groups' queues hold), and back. */
+uint32_t pending_index(const struct pending_table *t, const struct pending *pd);
+struct pending *pending_at(struct pending_table *t, uint32_t index);
+/* Group i has been handed pd (or never will be): once all have, its fd is closed. */
+void pending_sent(struct pending *pd, size_t i);
 
 /*
  * Group i will not vote on pd: its plugins' votes are errors saying why.
  * May finish pd (the lock dropped meanwhile) and free it: pd->gen is 0 then.
  */
 void pending_vote_error(struct proc_pipeline *p, struct pending *pd, size_t i, const char *why);
-/* Takes the votes of scanner s (len bytes of v), if the request still waits for them. */
+/*
+ * Takes the votes of scanner s (len bytes of v), if the request still waits
+ * for them. Votes that come after the request was decided without them (at
+ * its deadline) are still looked at: a detection among them is acted on as a
+ * late one (pipeline_finish_followup).
+ */
 void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 			  const struct scanner_verdict *v, size_t len);
 /* Finishes pd when every vote is in, frees it when nothing more is owed. */
 void pending_settle(struct proc_pipeline *p, struct pending *pd);
-/* Every vote the scanner process s still owes becomes an error. */
+/* Every vote the scanner process s still owes for what it was sent becomes an error. */
 void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why);
 /*
  * Just before the deadline (older than partial_ns at now): decides the

@@ -61,7 +61,7 @@ void pipeline_unreserve(struct pipeline *p)
 
 /* Detections and errors as event-log findings; the event names what decided. */
 static void write_event(struct pipeline *p, const struct scan_request *req,
-			const struct scan_outcome *out, const struct procinfo *who)
+			const struct scan_outcome *out, const struct procinfo *who, bool late)
 {
 	const struct engine *e = p->engine;
 	struct event_record r;
@@ -85,6 +85,10 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		r.event = detected ? "detected" : "error";
 		r.action = "logged";
 		r.verdict = "none";
+	} else if (late) {
+		/* the deadline answered the event (on_timeout); what the scan found is remembered */
+		r.event = "late_detection";
+		r.action = "remembered";
 	} else if (out->decision == DECISION_DENY) {
 		r.event = "deny";
 		r.action = "denied";
@@ -93,19 +97,31 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		r.action = "allowed";
 	}
 	r.reason = out->reason == REASON_ERROR ? "on_error" : verdict_reason_name(out->reason);
-	/* a malicious file already written: whoever acts on it (quarantine) logs it when done */
-	if (req->kind == FG_EVENT_CLOSE_WRITE && detected && out->decision == DECISION_DENY &&
-	    out->reason == REASON_DETECTED && p->hooks.on_detection &&
-	    p->hooks.on_detection(p->hooks.detection_ctx, req, out, &r))
+	/* a malicious file already there: whoever acts on it (quarantine) logs it when done */
+	if ((req->kind == FG_EVENT_CLOSE_WRITE || (late && p->hooks.quarantine_late)) && detected &&
+	    out->decision == DECISION_DENY && out->reason == REASON_DETECTED &&
+	    p->hooks.on_detection && p->hooks.on_detection(p->hooks.detection_ctx, req, out, &r))
 		return;
 	eventlog_write(&r);
 }
 
+/* Something to log: a detection, an error, or a deny. */
+static bool noteworthy(const struct scan_outcome *out)
+{
+	if (out->decision == DECISION_DENY)
+		return true;
+	for (size_t i = 0; i < out->n_votes; i++)
+		if (out->votes[i].verdict == FG_VERDICT_DETECTED ||
+		    out->votes[i].verdict == FG_VERDICT_ERROR)
+			return true;
+	return false;
+}
+
+/* late: a permission event that on_timeout answered before this verdict came. */
 static void log_outcome(struct pipeline *p, const struct scan_request *req,
-			const struct scan_outcome *out)
+			const struct scan_outcome *out, const struct procinfo *who, bool late)
 {
 	const struct engine *e = p->engine;
-	struct procinfo who;
 	char detections[1024], errors[1024];
 	const char *kind = event_kind_name(req->kind);
 
@@ -115,26 +131,33 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 		log_warning("scan error on %s %s: %s", kind, req->path, errors);
 	if (!detections[0] && !errors[0] && out->decision == DECISION_ALLOW)
 		return;
-	procinfo_read(req->pid, &who);
-	write_event(p, req, out, &who);
+	if (late && !detections[0])
+		return; /* the deadline's answer was logged; a late error adds nothing */
+	write_event(p, req, out, who, late);
 	if (!detections[0] && out->decision == DECISION_ALLOW)
 		return;
 	if (req->kind == FG_EVENT_ON_DEMAND)
 		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s",
-			    (int)req->pid, who.uid, who.exe, req->path,
+			    (int)req->pid, who->uid, who->exe, req->path,
 			    detections[0] ? detections : errors);
 	else if (req->kind == FG_EVENT_CLOSE_WRITE)
 		log_warning(
 			"DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
 			"write already happened)",
-			req->path, (int)req->pid, who.uid, who.exe, detections);
+			req->path, (int)req->pid, who->uid, who->exe, detections);
+	else if (late)
+		log_warning("LATE DETECTION in %s of %s by pid %d (uid %ld, exe %s): %s, %llu ms "
+			    "after the event, which its deadline had answered (on_timeout); the "
+			    "verdict is remembered: the next open is denied",
+			    kind, req->path, (int)req->pid, who->uid, who->exe, detections,
+			    (unsigned long long)((monotonic_ns() - req->submitted_ns) / 1000000));
 	else if (out->decision == DECISION_DENY)
 		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s%s", kind, req->path,
-			    (int)req->pid, who.uid, who.exe, detections[0] ? detections : errors,
+			    (int)req->pid, who->uid, who->exe, detections[0] ? detections : errors,
 			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
 	else
 		log_warning("ALLOW %s of %s by pid %d (uid %ld, exe %s) despite %s: %s", kind,
-			    req->path, (int)req->pid, who.uid, who.exe, detections,
+			    req->path, (int)req->pid, who->uid, who->exe, detections,
 			    out->reason == REASON_TRUSTED ? "an allowlist entry"
 							  : "the majority policy");
 }
@@ -162,17 +185,65 @@ static bool outcome_cacheable(const struct scan_outcome *out)
 	return true;
 }
 
+static bool any_detection(const struct scan_outcome *out)
+{
+	for (size_t i = 0; i < out->n_votes; i++)
+		if (out->votes[i].verdict == FG_VERDICT_DETECTED)
+			return true;
+	return false;
+}
+
+/* The completion for the monitor: the verdict, whether to remember it, whose share it held. */
+static void queue_completion(struct pipeline *p, const struct scan_request *req,
+			     const struct scan_outcome *out, struct scan_completion *done)
+{
+	uint64_t one = 1;
+
+	done->id = req->id;
+	done->decision = out->decision;
+	done->detected = any_detection(out);
+	done->uid = req->uid;
+	done->generation = req->generation;
+	done->st = req->st;
+	done->threats[0] = '\0';
+	if (out->decision == DECISION_DENY)
+		engine_describe(p->engine, out,
+				out->reason == REASON_ERROR ? FG_VERDICT_ERROR
+							    : FG_VERDICT_DETECTED,
+				done->threats, sizeof(done->threats));
+	pthread_mutex_lock(&p->done_lock);
+	if (!done->followup)
+		p->outstanding--;
+	else if (p->outstanding + p->done_count >= p->cap) {
+		/* no reservation of its own: logged above, just not remembered */
+		pthread_mutex_unlock(&p->done_lock);
+		log_warning("late verdict on %s not remembered: the completion queue is full",
+			    req->path);
+		return;
+	}
+	if (req->id) {
+		p->done[(p->done_head + p->done_count) % p->cap] = *done;
+		p->done_count++;
+		if (write(p->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			log_error("pipeline: eventfd write: %s", strerror(errno));
+	}
+	pthread_mutex_unlock(&p->done_lock);
+}
+
 void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
 		     uint64_t scan_ns)
 {
-	struct scan_completion done;
-	uint64_t one = 1;
+	struct scan_completion done = { 0 };
+	struct procinfo who = { .uid = -1, .exe = "?" };
+	bool log = false;
 
 	engine_decide(p->engine, out);
-
-	/* logged while the process still waits: its pid cannot have been reused yet */
-	log_outcome(p, req, out);
+	/* read while the process still waits: once answered, its pid may be reused */
+	if ((log = noteworthy(out)))
+		procinfo_read(req->pid, &who);
 	if (req->kind == FG_EVENT_ON_DEMAND) {
+		if (log)
+			log_outcome(p, req, out, &who, false);
 		record_stages(&p->stats, p->engine, out, scan_ns);
 		if (req->ondemand)
 			req->ondemand(req->ondemand_ctx, req, out);
@@ -182,28 +253,31 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 		return;
 	}
 	done.cacheable = outcome_cacheable(out);
-	done.answered_ns = 0;
-	if (req->id && p->hooks.answer &&
-	    p->hooks.answer(p->hooks.answer_ctx, req->id, out->decision, done.cacheable))
-		done.answered_ns = monotonic_ns();
-	record_stages(&p->stats, p->engine, out, scan_ns);
-	done.id = req->id;
-	done.decision = out->decision;
-	done.threats[0] = '\0';
-	if (out->decision == DECISION_DENY)
-		engine_describe(p->engine, out,
-				out->reason == REASON_ERROR ? FG_VERDICT_ERROR
-							    : FG_VERDICT_DETECTED,
-				done.threats, sizeof(done.threats));
-	pthread_mutex_lock(&p->done_lock);
-	p->outstanding--;
-	if (req->id) {
-		p->done[(p->done_head + p->done_count) % p->cap] = done;
-		p->done_count++;
-		if (write(p->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-			log_error("pipeline: eventfd write: %s", strerror(errno));
+	if (req->id && p->hooks.answer) {
+		if (p->hooks.answer(p->hooks.answer_ctx, req->id, out->decision, done.cacheable))
+			done.answered_ns = monotonic_ns();
+		else
+			done.late = true; /* its deadline came first */
 	}
-	pthread_mutex_unlock(&p->done_lock);
+	if (log)
+		log_outcome(p, req, out, &who, done.late);
+	record_stages(&p->stats, p->engine, out, scan_ns);
+	queue_completion(p, req, out, &done);
+}
+
+void pipeline_finish_followup(struct pipeline *p, const struct scan_request *req,
+			      struct scan_outcome *out)
+{
+	struct scan_completion done = { .late = true, .followup = true };
+	struct procinfo who = { .uid = -1, .exe = "?" };
+
+	engine_decide(p->engine, out);
+	if (!any_detection(out) || out->decision != DECISION_DENY)
+		return; /* the first outcome stands */
+	procinfo_read(req->pid, &who);
+	log_outcome(p, req, out, &who, true);
+	done.cacheable = outcome_cacheable(out);
+	queue_completion(p, req, out, &done);
 }
 
 int pipeline_submit(struct pipeline *p, const struct scan_request *req)

@@ -35,6 +35,8 @@ struct scan_request {
 	int fd;      /* owned by the pipeline once submitted */
 	enum fg_event_kind kind;
 	pid_t pid;
+	uid_t uid;             /* the opener's real uid: scans take turns between users */
+	unsigned generation;   /* the signatures' generation it was submitted under */
 	uint64_t submitted_ns; /* monotonic_ns() when queued, for the queue-wait histogram */
 	struct stat st;
 	pipeline_ondemand_fn ondemand; /* FG_EVENT_ON_DEMAND only: where the outcome goes */
@@ -47,8 +49,14 @@ struct scan_request {
 struct scan_completion {
 	uint64_t id;
 	enum decision decision;
-	bool cacheable;                 /* every plugin gave a real verdict: it may be remembered */
-	uint64_t answered_ns;           /* when the pipeline answered it itself; 0: it did not */
+	bool cacheable;       /* every plugin gave a real verdict: it may be remembered */
+	bool detected;        /* a plugin detected it (not only errors) */
+	bool late;            /* the deadline answered the event first: the monitor remembers */
+	bool followup;        /* a second outcome of a scan completed already: late votes */
+	uint64_t answered_ns; /* when the pipeline answered it itself; 0: it did not */
+	uid_t uid;            /* whose share the scan held */
+	unsigned generation;  /* of the signatures it was submitted under */
+	struct stat st;       /* the file as the event saw it: the late verdict's cache key */
 	char threats[SCAN_THREATS_MAX]; /* for denies: "clamav: X; yara: Y" */
 };
 
@@ -68,12 +76,19 @@ typedef bool (*pipeline_answer_fn)(void *ctx, uint64_t id, enum decision decisio
 typedef bool (*pipeline_detection_fn)(void *ctx, const struct scan_request *req,
 				      const struct scan_outcome *out, const struct event_record *r);
 
+/*
+ * on_detection also takes detections of permission events that came after
+ * their deadline (r->event "late_detection") when verdict.late_detection
+ * holds "quarantine"; the pipeline asks only then.
+ */
+
 /* Where the pipeline delivers, given when it starts (NULL functions: nobody). */
 struct pipeline_hooks {
 	pipeline_answer_fn answer; /* the monitor: answers the kernel from a pipeline thread */
 	void *answer_ctx;
 	pipeline_detection_fn on_detection; /* the quarantine worker, with on_close_write */
 	void *detection_ctx;
+	bool quarantine_late; /* late detections of opens go to on_detection too */
 };
 
 struct pipeline;
@@ -96,7 +111,11 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 /* "clamav 1.0 (12 signatures), ..." as the scanner processes reported them. */
 void pipeline_describe_scanners(struct pipeline *p, char *buf, size_t size);
 
-/* Queues a request; on success the fd belongs to the pipeline. -1 when full. */
+/*
+ * Queues a request; on success the fd belongs to the pipeline. -1 when full.
+ * Waiting requests take turns by req->uid: one user's flood makes another's
+ * scan wait for one scan of theirs at most, not for the whole flood.
+ */
 int pipeline_submit(struct pipeline *p, const struct scan_request *req);
 /*
  * True if pid is one of the pipeline's scanner processes: an open of theirs

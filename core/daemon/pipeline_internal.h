@@ -60,5 +60,13 @@ void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid);
  */
 void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
 		     uint64_t scan_ns);
+/*
+ * Votes that came after req was finished (decided at its deadline with
+ * those votes counted as errors) found what the first outcome missed: out
+ * holds every vote now. A detection is logged as late and its verdict goes
+ * to the monitor to be remembered; anything else changes nothing.
+ */
+void pipeline_finish_followup(struct pipeline *p, const struct scan_request *req,
+			      struct scan_outcome *out);
 
 #endif

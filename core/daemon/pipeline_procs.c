@@ -75,10 +75,14 @@ static void read_scanner(struct proc_pipeline *p, struct scanner *s)
 	ssize_t n;
 
 	while ((n = scanner_host_recv(s, msg)) > 0) {
-		if (msg->type == SCANNER_VERDICT && s->state == SC_READY)
+		if (msg->type == SCANNER_VERDICT && s->state == SC_READY) {
+			if (s->busy)
+				s->busy--;
 			pending_take_verdict(p, s, &msg->verdict, (size_t)n);
-		else if (msg->type == SCANNER_FAILED ||
-			 (msg->type == SCANNER_READY && s->state == SC_STARTING))
+			if (s->role == ROLE_ACTIVE)
+				procs_dispatch(p, s->group); /* its credit is back */
+		} else if (msg->type == SCANNER_FAILED ||
+			   (msg->type == SCANNER_READY && s->state == SC_STARTING))
 			pool_take_hello(p, s, msg);
 	}
 	if (n == 0)
@@ -118,15 +122,47 @@ static void *collector_main(void *arg)
 
 /* ---- the pipeline interface ---- */
 
-/* Hands the request to every group's scanner; a group that cannot take it votes an error. */
-static void send_to_scanners(struct proc_pipeline *p, struct pending *pd,
-			     const struct scan_request *req)
+/* Sends pd to group i's scanner s, which has credit for it; a failure is an error vote. */
+static void send_one(struct proc_pipeline *p, struct pending *pd, size_t i, struct scanner *s)
 {
 	struct scanner_scan scan;
 
-	scanner_host_scan_msg(&scan, req, pending_tag(&p->pending, pd));
-	/* when an error was the last vote, pd is finished and free: its gen is 0 */
-	for (size_t i = 0; i < p->n && pd->gen; i++) {
+	scanner_host_scan_msg(&scan, &pd->req, pending_tag(&p->pending, pd));
+	pd->proc[i] = s->proc;
+	pd->sent_at[i] = monotonic_ns();
+	if (scanner_host_send_scan(s, &scan, pd->req.fd) != 0) {
+		char why[160];
+		snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s", s->name,
+			 strerror(errno));
+		pending_vote_error(p, pd, i, why);
+		return;
+	}
+	s->busy++;
+	pending_sent(pd, i);
+}
+
+void procs_dispatch(struct proc_pipeline *p, size_t i)
+{
+	struct scanner *s = p->sc[i];
+	uint32_t k;
+
+	while ((s->state != SC_READY || s->busy < p->credits) && fairq_pop(&p->queue[i], &k)) {
+		struct pending *pd = pending_at(&p->pending, k);
+
+		if (s->state != SC_READY)
+			pending_vote_error(p, pd, i,
+					   s->why_down[0] ? s->why_down : "scanner starting");
+		else
+			send_one(p, pd, i, s);
+	}
+}
+
+/* Queues the request for every group's scanner; a group that cannot take it votes an error. */
+static void send_to_scanners(struct proc_pipeline *p, struct pending *pd)
+{
+	uint32_t k = pending_index(&p->pending, pd);
+
+	for (size_t i = 0; i < p->n; i++) {
 		struct scanner *s = p->sc[i];
 
 		if (!(pd->waiting & (1u << i)))
@@ -134,16 +170,15 @@ static void send_to_scanners(struct proc_pipeline *p, struct pending *pd,
 		if (s->state != SC_READY) {
 			pending_vote_error(p, pd, i,
 					   s->why_down[0] ? s->why_down : "scanner starting");
+			/* when an error was the last vote, pd is finished and free */
+			if (!pd->gen)
+				return;
 			continue;
 		}
-		pd->proc[i] = s->proc;
-		if (scanner_host_send_scan(s, &scan, req->fd) != 0) {
-			char why[160];
-			snprintf(why, sizeof(why), "cannot hand the file to scanner %s: %s",
-				 s->name, strerror(errno));
-			pending_vote_error(p, pd, i, why);
-		}
+		fairq_push(&p->queue[i], k, pd->req.uid);
 	}
+	for (size_t i = 0; i < p->n; i++)
+		procs_dispatch(p, i);
 }
 
 static int procs_submit(struct pipeline *base, const struct scan_request *req)
@@ -161,9 +196,8 @@ static int procs_submit(struct pipeline *base, const struct scan_request *req)
 		pipeline_unreserve(base);
 		return -1;
 	}
-	send_to_scanners(p, pd, req);
+	send_to_scanners(p, pd); /* pd holds req->fd until every group was sent it */
 	pthread_mutex_unlock(&p->lock);
-	close(req->fd); /* each scanner got its own copy */
 	return 0;
 }
 
@@ -200,6 +234,8 @@ static void procs_free(struct proc_pipeline *p)
 	if (p->wake_fd >= 0)
 		close(p->wake_fd);
 	pending_free(&p->pending);
+	for (size_t i = 0; i < PLUGINS_MAX; i++)
+		fairq_free(&p->queue[i]);
 	free(p->msg);
 	pthread_mutex_destroy(&p->lock);
 	pipeline_base_free(&p->base);
@@ -320,6 +356,16 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	if (pending_init(&p->pending, cfg->max_inflight) != 0 || !p->msg) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (fairq_init(&p->queue[i], cfg->max_inflight) != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	/* the scanner's threads, as it counts them (runtime_workers), and one waiting */
+	{
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		p->credits = (cfg->workers ? cfg->workers : cpus > 0 ? (unsigned)cpus : 1) + 1;
 	}
 	for (size_t i = 0; i < p->n; i++)
 		if (scanner_host_spawn(p, p->sc[i], err, errlen) != 0)

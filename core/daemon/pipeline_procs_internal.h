@@ -7,6 +7,7 @@
 #ifndef FANGUARD_PIPELINE_PROCS_INTERNAL_H
 #define FANGUARD_PIPELINE_PROCS_INTERNAL_H
 
+#include "daemon/fair_queue.h"
 #include "daemon/pending.h"
 #include "daemon/pipeline_internal.h"
 
@@ -35,6 +36,7 @@ struct scanner {
 	uint64_t *crash_ns; /* ring of the last restart_limit crash times */
 	unsigned crash_next;
 	unsigned long long crashes, restarts, hung_kills, memory_kills;
+	unsigned busy; /* requests sent whose verdict has not come back */
 	uint64_t signatures[PLUGINS_MAX];
 	char version[PLUGINS_MAX][64];
 	char why_down[160];      /* the error vote while it is down */
@@ -59,6 +61,14 @@ struct proc_pipeline {
 	bool reloading;
 	char reload_error[1024]; /* what a candidate said before it exited */
 	struct pending_table pending;
+	/*
+	 * Per group, the requests not yet sent to its scanner, taking turns by
+	 * uid. A scanner is sent at most `credits` at a time (its scan threads
+	 * and one more), so the order in which scans run is decided here, not
+	 * first come first served in the scanner's socket.
+	 */
+	struct fair_queue queue[PLUGINS_MAX];
+	unsigned credits;
 	union scanner_msg *msg; /* the receive buffer: start-up's, then the collector's alone */
 	int epfd, timer_fd, wake_fd;
 	uint64_t tick_ns;    /* collector period: at most a tenth of timeout_ms */
@@ -66,6 +76,9 @@ struct proc_pipeline {
 	pthread_t collector;
 	bool collector_running, stopping;
 };
+
+/* Sends group i's scanner what it has credit for; a group that cannot scan votes errors. */
+void procs_dispatch(struct proc_pipeline *p, size_t i);
 
 /* ---- the pool of scanner processes (scanner_pool.c) ---- */
 

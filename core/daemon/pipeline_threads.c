@@ -1,4 +1,4 @@
-/* The in-process pipeline: scan threads behind one bounded queue. */
+/* The in-process pipeline: scan threads behind one bounded queue that takes turns by uid. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "common/monotonic.h"
+#include "daemon/fair_queue.h"
 #include "daemon/pipeline_internal.h"
 
 struct worker {
@@ -21,8 +22,9 @@ struct thread_pipeline {
 	struct pipeline base;
 	pthread_mutex_t lock;
 	pthread_cond_t work;
-	struct scan_request *queue; /* ring of base.cap requests */
-	unsigned head, count;
+	struct scan_request *slots; /* base.cap requests: queued ones and free ones */
+	uint32_t *free_slots, n_free;
+	struct fair_queue queue; /* the queued slots */
 	bool stopping;
 	unsigned n_workers;
 	struct worker *workers;
@@ -57,13 +59,14 @@ static void *worker_main(void *arg)
 	}
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		while (p->count == 0 && !p->stopping)
+		uint32_t slot;
+
+		while (fairq_count(&p->queue) == 0 && !p->stopping)
 			pthread_cond_wait(&p->work, &p->lock);
-		if (p->stopping)
+		if (p->stopping || !fairq_pop(&p->queue, &slot))
 			break;
-		*req = p->queue[p->head];
-		p->head = (p->head + 1) % p->base.cap;
-		p->count--;
+		*req = p->slots[slot];
+		p->free_slots[p->n_free++] = slot;
 		pthread_mutex_unlock(&p->lock);
 
 		scan_one(w, req);
@@ -83,7 +86,9 @@ static void threads_free(struct thread_pipeline *p)
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
 	free(p->workers);
-	free(p->queue);
+	free(p->slots);
+	free(p->free_slots);
+	fairq_free(&p->queue);
 	pipeline_base_free(&p->base);
 	free(p);
 }
@@ -96,9 +101,10 @@ static int threads_submit(struct pipeline *base, const struct scan_request *req)
 	if (!pipeline_reserve(base))
 		return -1;
 	pthread_mutex_lock(&p->lock);
-	if (!p->stopping && p->count < p->base.cap) {
-		p->queue[(p->head + p->count) % p->base.cap] = *req;
-		p->count++;
+	if (!p->stopping && p->n_free > 0) {
+		uint32_t slot = p->free_slots[--p->n_free];
+		p->slots[slot] = *req;
+		fairq_push(&p->queue, slot, req->uid);
 		pthread_cond_signal(&p->work);
 		rc = 0;
 	}
@@ -116,10 +122,9 @@ static int threads_stop(struct pipeline *base, unsigned wait_ms)
 
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
-	while (p->count > 0) {
-		close(p->queue[p->head].fd);
-		p->head = (p->head + 1) % p->base.cap;
-		p->count--;
+	for (uint32_t slot; fairq_pop(&p->queue, &slot);) {
+		close(p->slots[slot].fd);
+		p->free_slots[p->n_free++] = slot;
 	}
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
@@ -169,13 +174,16 @@ struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned wo
 		threads_free(p);
 		return NULL;
 	}
-	p->queue = calloc(max_queue, sizeof(*p->queue));
+	p->slots = calloc(max_queue, sizeof(*p->slots));
+	p->free_slots = calloc(max_queue, sizeof(*p->free_slots));
 	p->workers = calloc(workers, sizeof(*p->workers));
-	if (!p->queue || !p->workers) {
+	if (!p->slots || !p->free_slots || !p->workers || fairq_init(&p->queue, max_queue) != 0) {
 		snprintf(err, errlen, "cannot set up the scan pipeline: %s", strerror(errno));
 		threads_free(p);
 		return NULL;
 	}
+	for (uint32_t i = max_queue; i > 0; i--)
+		p->free_slots[p->n_free++] = i - 1;
 	/* Contexts are made here, not in the threads, so a failure stops start-up with its reason. */
 	for (unsigned i = 0; i < workers; i++) {
 		p->workers[i].pipeline = p;

@@ -15,8 +15,9 @@
 /* Detections waiting to be moved; beyond it a file stays where it is (and that is logged). */
 #define QUARANTINE_QUEUE_MAX 256
 
-/* A close_write detection and its event record, copied out of the pipeline thread's hands. */
+/* A detection (after close_write, or late) and its event record, out of the pipeline's hands. */
 struct quarantine_job {
+	char event[32]; /* "detected", "late_detection" */
 	char path[PATH_MAX];
 	struct stat st;
 	enum fg_event_kind kind;
@@ -45,7 +46,7 @@ static void write_job_event(const struct quarantine_job *job, const char *id, co
 {
 	struct event_record r;
 
-	event_record_init(&r, "detected", job->kind, job->path, job->pid, &job->who);
+	event_record_init(&r, job->event, job->kind, job->path, job->pid, &job->who);
 	r.sha256 = job->have_sha256 ? job->sha256 : NULL;
 	r.verdict = job->verdict;
 	r.action = id ? "quarantined" : "quarantine-failed";
@@ -119,7 +120,7 @@ struct quarantine_worker *quarantine_worker_start(const char *dir, char *err, si
 		free(w);
 		return NULL;
 	}
-	log_info("files detected after close_write are moved into the quarantine at %s", dir);
+	log_info("detected files are moved into the quarantine at %s", dir);
 	return w;
 }
 
@@ -131,6 +132,7 @@ static struct quarantine_job *job_from(const struct scan_request *req,
 
 	if (!job)
 		return NULL;
+	snprintf(job->event, sizeof(job->event), "%s", r->event);
 	snprintf(job->path, sizeof(job->path), "%s", req->path);
 	job->st = req->st;
 	job->kind = r->kind;

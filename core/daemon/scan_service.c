@@ -40,6 +40,7 @@ struct session {
 	struct scan_service *svc;
 	int conn;
 	pid_t client;
+	uid_t uid; /* the client's: its scans take turns with that user's others */
 	pthread_t thread;
 	bool used, finished;
 	uint64_t waiting_for; /* the request in the pipeline; 0: none */
@@ -182,7 +183,7 @@ static void move_to_quarantine(struct session *s, const struct scan_request *req
 static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 {
 	const struct config *cfg = s->svc->cfg;
-	struct scan_request req = { .kind = FG_EVENT_ON_DEMAND, .pid = s->client };
+	struct scan_request req = { .kind = FG_EVENT_ON_DEMAND, .pid = s->client, .uid = s->uid };
 	char proc[64], why[256];
 
 	if (fstat(opath_fd, &req.st) != 0) {
@@ -303,7 +304,7 @@ static void reap(struct session *s)
 	s->used = s->finished = false;
 }
 
-bool scan_service_take(struct scan_service *svc, int conn, pid_t client)
+bool scan_service_take(struct scan_service *svc, int conn, pid_t client, uid_t uid)
 {
 	struct session *free_slot = NULL;
 	struct timeval tv = { .tv_sec = 0 };
@@ -320,7 +321,7 @@ bool scan_service_take(struct scan_service *svc, int conn, pid_t client)
 		/* the control thread set timeouts for one-shot commands; a session waits for its client */
 		setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		*free_slot = (struct session){
-			.svc = svc, .conn = conn, .client = client, .used = true
+			.svc = svc, .conn = conn, .client = client, .uid = uid, .used = true
 		};
 		if (pthread_create(&free_slot->thread, NULL, session_main, free_slot) != 0) {
 			free_slot->used = false;

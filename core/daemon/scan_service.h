@@ -19,7 +19,7 @@ struct scan_service;
 struct scan_service *scan_service_start(struct pipeline *p, const struct engine *engine,
 					const struct config *cfg);
 /* Serves the client on conn in a thread of its own; false (conn untouched) when too many do. */
-bool scan_service_take(struct scan_service *s, int conn, pid_t client);
+bool scan_service_take(struct scan_service *s, int conn, pid_t client, uid_t uid);
 /* Ends every session (their clients see the connection close) and frees s. */
 void scan_service_stop(struct scan_service *s);
 

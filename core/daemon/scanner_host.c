@@ -79,6 +79,7 @@ int scanner_host_spawn(struct proc_pipeline *p, struct scanner *s, char *err, si
 	close(sv[1]);
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	s->proc = ++p->next_proc;
+	s->busy = 0;
 	s->pid = pid;
 	/* from now on the monitor waves its opens through (before this, they are scanned) */
 	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), pid);

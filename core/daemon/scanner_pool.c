@@ -139,6 +139,8 @@ static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how,
 	/* after the state change: requests submitted meanwhile no longer wait for it */
 	pending_fail_owed(p, s, s->why_down);
 	s->proc = 0;
+	s->busy = 0;
+	procs_dispatch(p, s->group); /* what waits for it votes errors too, as new requests do */
 }
 
 static void reload_failed(struct proc_pipeline *p, const char *why);
@@ -277,6 +279,8 @@ static void finish_reload_if_ready(struct proc_pipeline *p)
 		p->cand[i] = NULL;
 	}
 	p->reloading = false;
+	for (size_t i = 0; i < p->n; i++)
+		procs_dispatch(p, i); /* the new scanners have all their credit */
 	new_generation(p);
 	log_notice("reload: done; new signatures and rules are in use, cached verdicts dropped");
 }
@@ -309,6 +313,8 @@ void pool_take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_m
 	case HELLO_READY:
 		if (s->role == ROLE_CANDIDATE)
 			finish_reload_if_ready(p);
+		else
+			procs_dispatch(p, s->group);
 		break;
 	case HELLO_WRONG_PLUGINS:
 		log_error("%s", err);

@@ -86,8 +86,9 @@ verdict {
   timeout_ms = ${TIMEOUT_MS:-10000}
   on_timeout = "${ON_TIMEOUT:-allow}"
   on_error = "${ON_ERROR:-allow}"
+  ${VERDICT_EXTRA:-}
 }
-scan { workers = ${WORKERS:-2} cache_size = ${CACHE_SIZE:-65536} }
+scan { workers = ${WORKERS:-2} cache_size = ${CACHE_SIZE:-65536} ${SCAN_EXTRA:-} }
 log { level = "info" }
 control { socket = "$WORK/control.sock" }
 CONF
@@ -103,7 +104,7 @@ fg_plugin_block() {
 	yara) echo "plugin yara { rules = {\"$DATA/yara/rules\"} }" ;;
 	hash) echo "plugin hash { blocklist = {\"$WORK/blocklist.sha256\"} }" ;;
 	marker) echo "plugin marker { path = \"$FANGUARD_TEST_PLUGIN_DIR/marker.so\" }" ;;
-	sleepy) echo "plugin sleepy { path = \"$FANGUARD_TEST_PLUGIN_DIR/sleepy.so\" delay_ms = ${SLEEP_MS:-20000} touch = ${SLEEP_TOUCH:-false} }" ;;
+	sleepy) echo "plugin sleepy { path = \"$FANGUARD_TEST_PLUGIN_DIR/sleepy.so\" delay_ms = ${SLEEP_MS:-20000} touch = ${SLEEP_TOUCH:-false} ${SLEEP_EXTRA:-} }" ;;
 	*) fail "unknown plugin block $1" ;;
 	esac
 }

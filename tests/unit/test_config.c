@@ -137,6 +137,22 @@ static void test_defaults(void)
 	CHECK(cfg.timeout_ms == 5000);
 	CHECK(cfg.max_file_size == 26214400);
 	CHECK(cfg.n_plugins == 1);
+	/* overload: the flooding user's own opens are denied; late detections only remembered */
+	CHECK(cfg.on_overload == DECISION_DENY);
+	CHECK(!cfg.late_quarantine && !cfg.late_kill);
+	CHECK(cfg.max_inflight == 1024 && cfg.max_inflight_per_uid == 256);
+	config_free(&cfg);
+
+	snprintf(text, sizeof(text),
+		 "watch { paths = {\"%s\"} }\nverdict { on_overload = \"allow\" late_detection = "
+		 "{\"kill\"} }\nscan { max_inflight = 100 max_inflight_per_uid = 500 }\n"
+		 "plugin hash { }\n",
+		 dir);
+	write_config(text);
+	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
+	CHECK(cfg.on_overload == DECISION_ALLOW);
+	CHECK(cfg.late_kill && !cfg.late_quarantine);
+	CHECK(cfg.max_inflight_per_uid == 100); /* no more than the whole */
 	config_free(&cfg);
 }
 
@@ -190,6 +206,10 @@ static void test_errors_name_file_and_line(void)
 
 	e = load_error("verdict { timeout_ms = 0 }\n");
 	CHECK_STR_CONTAINS(e, "out of range");
+
+	e = load_error("verdict {\n  late_detection = {\"kill\", \"reboot\"}\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "\"reboot\"");
 
 	e = load_error("plugin hash { }\nplugin hash { }\n");
 	CHECK_STR_CONTAINS(e, ":2:");

@@ -1,0 +1,61 @@
+# A scan that misses its deadline is not forgotten. The opener's open is answered by on_timeout
+# (allow) at the deadline, but the scan goes on: its detection is logged as late, remembered
+# (the next open of the file is denied at once, from the cache), and with late_detection =
+# kill the process that opened it is killed. Both ways a verdict can be late: no plugin had
+# voted at the deadline, or one had and the slow one's detection came after the decision.
+. "$(dirname "$0")/lib.sh"
+fg_setup
+chmod 0711 "$WORK"
+attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+
+# Holds the file open, as a program that read it would (sh becomes sleep: one process).
+hold_open() {
+	# setpriv itself, not the function: $! must be the pid that opens (setpriv execs sh)
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		sh -c 'exec 3<"$1" && echo opened && exec sleep 30' _ "$1" >"$2" 2>&1 &
+	HOLDER=$!
+}
+
+expect_killed() {
+	local rc=0
+	wait "$HOLDER" || rc=$?
+	[ "$rc" -eq 137 ] || fail "the opener of $1 exited with $rc, not killed: $(cat "$2")"
+	grep -q opened "$2" || fail "the opener of $1 was not let open it: $(cat "$2")"
+	expect_log "KILLED pid $HOLDER: its open of a file found malicious after its deadline"
+}
+
+# 1. one scanner: sleepy sleeps 1.5 s, then the hash blocklist detects; the deadline is 0.5 s
+printf 'SLOWSCAN evil one\n' >"$MNT/late-one"
+sha256sum "$MNT/late-one" >"$WORK/blocklist.sha256"
+chmod 0644 "$MNT/late-one"
+SLEEP_MS=1500 SLEEP_EXTRA='match = "SLOWSCAN"' TIMEOUT_MS=500 \
+	VERDICT_EXTRA='late_detection = {"kill"}' fg_write_config "$WORK/one.conf" sleepy hash
+fg_start "$WORK/one.conf"
+hold_open "$MNT/late-one" "$WORK/one.out"
+expect_log "no verdict for open of $MNT/late-one .*within 500 ms: answered allow"
+expect_killed "$MNT/late-one" "$WORK/one.out"
+expect_log "LATE DETECTION in open of $MNT/late-one by pid $HOLDER \(uid 65534.*hash: "
+if attacker cat "$MNT/late-one" >/dev/null 2>&1; then fail "late-one read after its late detection"; fi
+expect_log "DENY open of $MNT/late-one by pid [0-9]+ .*verdict remembered from an earlier scan"
+fg_counts
+grep -Eq "late verdicts: [1-9][0-9]* \([1-9][0-9]* detections remembered, 1 openers killed\)" \
+	"$DAEMON_LOG" || fail "no late-verdict figures in the counters"
+fg_stop
+
+# 2. two scanners: hash answers at once (clean), sleepy (a scanner of its own) detects after
+#    1.5 s; just before the 0.8 s deadline the event is decided without sleepy's vote
+#    (an error, on_error = allow), and that vote, when it comes, is still acted on
+printf 'SLOWSCAN evil two\n' >"$MNT/late-two"
+: >"$WORK/blocklist.sha256"
+chmod 0644 "$MNT/late-two"
+SLEEP_MS=1500 SLEEP_EXTRA='match = "SLOWSCAN" detect = true scanner = "slow"' TIMEOUT_MS=800 \
+	VERDICT_EXTRA='late_detection = {"kill"}' fg_write_config "$WORK/two.conf" hash sleepy
+fg_start "$WORK/two.conf"
+hold_open "$MNT/late-two" "$WORK/two.out"
+expect_log "scan error on open $MNT/late-two: sleepy: scanner slow gave no verdict within 800 ms"
+expect_killed "$MNT/late-two" "$WORK/two.out"
+expect_log "LATE DETECTION in open of $MNT/late-two by pid $HOLDER \(uid 65534.*sleepy: Sleepy.Late.Test"
+if attacker cat "$MNT/late-two" >/dev/null 2>&1; then fail "late-two read after its late detection"; fi
+expect_log "DENY open of $MNT/late-two by pid [0-9]+ .*verdict remembered from an earlier scan"
+fg_stop
+pass
