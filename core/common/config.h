@@ -48,6 +48,7 @@ struct config {
 	bool isolate;                  /* plugins run in sandboxed scanner processes, not threads */
 	char *scan_user;               /* the scanners' user */
 	bool seccomp;
+	bool landlock;            /* scanners touch files only beneath their temporary folder */
 	unsigned memory_limit_mb; /* a scanner above it is restarted; 0: no limit */
 	unsigned restart_limit;   /* crashes within restart_window_s that disable a scanner */
 	unsigned restart_window_s;

@@ -192,6 +192,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	if (!(out->scan_user = strdup(cfg_getstr(scan, "user"))))
 		return -1;
 	out->seccomp = cfg_getbool(scan, "seccomp");
+	out->landlock = cfg_getbool(scan, "landlock");
 	out->memory_limit_mb = (unsigned)cfg_getint(scan, "memory_limit_mb");
 	out->restart_limit = (unsigned)cfg_getint(scan, "restart_limit");
 	out->restart_window_s = (unsigned)cfg_getint(scan, "restart_window_s");

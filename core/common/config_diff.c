@@ -49,6 +49,7 @@ void config_restart_needed(const struct config *running, const struct config *fr
 			    running->max_inflight_per_uid != fresh->max_inflight_per_uid ||
 			    running->cache_size != fresh->cache_size ||
 			    running->isolate != fresh->isolate ||
+			    running->landlock != fresh->landlock ||
 			    running->memory_limit_mb != fresh->memory_limit_mb ||
 			    running->restart_limit != fresh->restart_limit ||
 			    running->restart_window_s != fresh->restart_window_s,

@@ -261,6 +261,7 @@ static cfg_opt_t scan_opts[] = {
 	CFG_STR("isolation", "process", CFGF_NONE),
 	CFG_STR("user", "fanguard-scan", CFGF_NONE),
 	CFG_BOOL("seccomp", cfg_true, CFGF_NONE),
+	CFG_BOOL("landlock", cfg_true, CFGF_NONE),
 	CFG_INT("memory_limit_mb", 4096, CFGF_NONE),
 	CFG_INT("restart_limit", 5, CFGF_NONE),
 	CFG_INT("restart_window_s", 60, CFGF_NONE),

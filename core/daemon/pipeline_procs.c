@@ -214,9 +214,10 @@ static void procs_format_stats(struct pipeline *base, struct textbuf *tb)
 		textbuf_printf(
 			tb,
 			"scanner %s (%s): %s, pid %d, %llu crashes, %llu restarts, %llu killed "
-			"hung, %llu killed for memory, %llu MiB resident\n",
+			"hung, %llu killed for memory, %llu killed from outside, %llu MiB "
+			"resident\n",
 			s->name, plugins, names[s->state], (int)s->pid, s->crashes, s->restarts,
-			s->hung_kills, s->memory_kills,
+			s->hung_kills, s->memory_kills, s->outside_kills,
 			(unsigned long long)(scanner_host_resident_bytes(s) >> 20));
 	}
 	pthread_mutex_unlock(&p->lock);

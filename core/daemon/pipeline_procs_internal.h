@@ -36,7 +36,8 @@ struct scanner {
 	uint64_t *crash_ns; /* ring of the last restart_limit crash times */
 	unsigned crash_next;
 	unsigned long long crashes, restarts, hung_kills, memory_kills;
-	unsigned busy; /* requests sent whose verdict has not come back */
+	unsigned long long outside_kills; /* SIGKILLs fanguardd did not send: not crashes */
+	unsigned busy;                    /* requests sent whose verdict has not come back */
 	uint64_t signatures[PLUGINS_MAX];
 	char version[PLUGINS_MAX][64];
 	char why_down[160];      /* the error vote while it is down */

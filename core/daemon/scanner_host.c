@@ -196,20 +196,42 @@ void scanner_host_kill(struct scanner *s, const char *reason)
 	kill(s->pid, SIGKILL); /* its socket closes; pool_scanner_down does the rest */
 }
 
-void scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size)
+bool scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size)
 {
 	int status = 0;
+	pid_t got;
 
 	epoll_ctl(p->epfd, EPOLL_CTL_DEL, s->sock, NULL);
 	close(s->sock);
 	s->sock = -1;
-	if (s->role != ROLE_RETIRING)
-		kill(s->pid, SIGKILL); /* a closed socket with a live process is stuck or broken */
 	/* withdrawn before the reap: after it the pid may belong to anyone */
 	pipeline_set_helper_pid(&p->base, (size_t)(s - p->pool), 0);
-	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/*
+	 * Its socket closes while it exits, a moment before it can be reaped:
+	 * wait that moment. Still alive after it, it is stuck or broken, and ours
+	 * to kill.
+	 */
+	for (int i = 0; i < 50; i++) {
+		while ((got = waitpid(s->pid, &status, WNOHANG)) < 0 && errno == EINTR)
+			;
+		if (got != 0 || s->role == ROLE_RETIRING)
+			break;
+		usleep(2000);
+	}
+	if (got == 0) {
+		if (s->role != ROLE_RETIRING && !s->kill_reason)
+			s->kill_reason = "closed its socket, killed";
+		if (s->role != ROLE_RETIRING)
+			kill(s->pid, SIGKILL);
+		while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	describe_status(status, status_text, size);
+	/*
+	 * A SIGKILL we did not send: only root or the kernel's OOM killer can
+	 * signal the scanners' own user. A plugin that fails dies otherwise.
+	 */
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !s->kill_reason;
 }
 
 void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t deadline)

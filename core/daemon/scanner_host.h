@@ -8,6 +8,7 @@
 #ifndef FANGUARD_SCANNER_HOST_H
 #define FANGUARD_SCANNER_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -58,8 +59,12 @@ ssize_t scanner_host_recv(const struct scanner *s, union scanner_msg *msg);
 
 /* Kills s once, remembering why for its exit message; its socket closes and it is reaped. */
 void scanner_host_kill(struct scanner *s, const char *reason);
-/* Reaps the process of s after its socket closed; describes how it ended. */
-void scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size);
+/*
+ * Reaps the process of s after its socket closed; describes how it ended.
+ * True if a SIGKILL fanguardd did not send ended it (root, or the kernel's
+ * OOM killer: nobody else can signal the scanners' user).
+ */
+bool scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size);
 /* At stop, its socket closed: waits for s to exit until deadline, kills it after. */
 void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t deadline);
 /* Its resident memory; 0 when it has no process. */

@@ -120,17 +120,30 @@ static void back_off(struct scanner *s, unsigned recent, uint64_t now)
 	s->restart_at_ns = now + backoff;
 }
 
-/* An active scanner ended (how says why): it is restarted later or disabled. */
-static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how, uint64_t now)
+/*
+ * An active scanner ended (how says why): it is restarted later or disabled.
+ * A kill from outside is not the plugins' failure and does not count toward
+ * disabling: only root or the kernel's OOM killer can send it.
+ */
+static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how, bool outside,
+		    uint64_t now)
 {
 	unsigned recent;
 
 	snprintf(s->why_down, sizeof(s->why_down), "scanner %s %s", s->name, how);
-	s->crashes++;
-	s->crash_ns[s->crash_next++ % p->cfg->restart_limit] = now;
+	if (outside)
+		s->outside_kills++;
+	else {
+		s->crashes++;
+		s->crash_ns[s->crash_next++ % p->cfg->restart_limit] = now;
+	}
 	recent = recent_crashes(p, s, now);
-	log_error("scanner %s (pid %d) %s; its pending scans count as errors", s->name, (int)s->pid,
-		  how);
+	log_error(
+		"scanner %s (pid %d) %s%s; its pending scans count as errors", s->name, (int)s->pid,
+		how,
+		outside ? " from outside fanguardd (root, or the kernel's OOM killer: not counted "
+			  "toward restart_limit)"
+			: "");
 	s->pid = 0;
 	if (recent >= p->cfg->restart_limit)
 		disable(p, s, recent);
@@ -150,7 +163,8 @@ void pool_scanner_down(struct proc_pipeline *p, struct scanner *s)
 	uint64_t now = monotonic_ns();
 	char status_text[96], why[256];
 
-	scanner_host_reap(p, s, status_text, sizeof(status_text));
+	bool outside = scanner_host_reap(p, s, status_text, sizeof(status_text));
+
 	if (s->role == ROLE_RETIRING) {
 		/* a replaced scanner that finished its work: nothing more is owed */
 		snprintf(why, sizeof(why), "scanner %s was replaced by a reload", s->name);
@@ -166,7 +180,7 @@ void pool_scanner_down(struct proc_pipeline *p, struct scanner *s)
 		reload_failed(p, why);
 		return;
 	}
-	crashed(p, s, s->kill_reason ? s->kill_reason : status_text, now);
+	crashed(p, s, s->kill_reason ? s->kill_reason : status_text, outside, now);
 }
 
 void pool_restart_due(struct proc_pipeline *p, uint64_t now)

@@ -1,5 +1,8 @@
 #include "scanner/sandbox.h"
 
+#include "common/log.h"
+#include "scanner/landlock.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <linux/audit.h>
@@ -160,8 +163,6 @@ static const int allowed_syscalls[] = {
 	SYS_umask,
 	SYS_set_robust_list,
 	SYS_prlimit64,
-	SYS_tgkill,
-	SYS_tkill,
 	SYS_uname,
 	SYS_sysinfo,
 	SYS_getrusage,
@@ -240,9 +241,21 @@ static int install_seccomp(bool network, char *err, size_t errlen)
 #ifdef SANDBOX_ARCH
 	enum { N = sizeof(allowed_syscalls) / sizeof(allowed_syscalls[0]) };
 	enum { NET = sizeof(network_syscalls) / sizeof(network_syscalls[0]) };
-	struct sock_filter filter[4 + 2 * N + 2 * NET + 7 + 7];
+	struct sock_filter filter[4 + 5 + 2 * N + 2 * NET + 7 + 7];
 	struct sock_fprog prog = { .filter = filter };
 	size_t k = filter_start(filter, SECCOMP_RET_KILL_PROCESS);
+
+	/*
+	 * tgkill only into this process (abort, pthread_kill): another process
+	 * of the scanners' user is not ours to signal. tkill and kill stay out.
+	 */
+	filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 0, 4);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						   offsetof(struct seccomp_data, args[0]));
+	filter[k++] =
+		(struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)getpid(), 0, 1);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
 
 	for (size_t i = 0; i < N; i++) {
 		filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
@@ -390,8 +403,12 @@ int sandbox_daemon_filter(char *err, size_t errlen)
 #endif
 }
 
-int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen)
+int sandbox_lock_down(bool seccomp, bool network, const char *landlock_dir, char *err,
+		      size_t errlen)
 {
+	char why[256];
+	int abi;
+
 	if (geteuid() != 0 || getuid() != 0) {
 		/* a former root (or never root) may still hold capabilities: drop them all */
 		struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -405,5 +422,40 @@ int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
 		return -1;
 	}
+	/* before seccomp, whose filter does not let the Landlock calls through */
+	if (landlock_dir) {
+		abi = landlock_confine(landlock_dir, why, sizeof(why));
+		if (abi < 0) {
+			snprintf(err, errlen,
+				 "cannot confine the scanner with Landlock: %s (set "
+				 "scan { landlock = false } to run without it)",
+				 why);
+			return -1;
+		}
+		if (abi == 0)
+			log_warning(
+				"%s: the scanner's files are limited by its user and seccomp only",
+				why);
+		else
+			log_debug("Landlock ABI %d: files only beneath %s%s", abi, landlock_dir,
+				  abi >= 6 ? ", signals and abstract sockets scoped" : "");
+	}
 	return seccomp ? install_seccomp(network, err, errlen) : 0;
+}
+
+int sandbox_private_tmpdir(char *dir, size_t size, char *err, size_t errlen)
+{
+	const char *env = getenv("TMPDIR");
+	const char *bases[] = { "/dev/shm", env && env[0] == '/' ? env : "/tmp", "/tmp" };
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		snprintf(dir, size, "%s/fanguard-scan.XXXXXX", bases[i]);
+		if (mkdtemp(dir)) {
+			setenv("TMPDIR", dir, 1);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "cannot make a temporary folder in /dev/shm or /tmp: %s",
+		 strerror(errno));
+	return -1;
 }

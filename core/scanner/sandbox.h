@@ -25,14 +25,23 @@ int sandbox_resolve_user(const char *name, struct sandbox_user *u, char *err, si
  */
 int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen);
 /*
- * Drops every capability, sets no_new_privs and, if asked, installs the
- * seccomp filter; `network` lets that filter allow client sockets (AF_UNIX,
- * AF_INET, AF_INET6: socket, connect, socket options, shutdown) for a process
- * hosting a plugin with FG_PLUGIN_NEEDS_NETWORK. All of these hold for the
- * calling thread and the threads it creates afterwards: call it before
- * starting any thread.
+ * Drops every capability, sets no_new_privs, confines the filesystem to
+ * beneath landlock_dir with Landlock (NULL: not; a kernel without Landlock
+ * is logged, not an error) and, if asked, installs the seccomp filter;
+ * `network` lets that filter allow client sockets (AF_UNIX, AF_INET,
+ * AF_INET6: socket, connect, socket options, shutdown) for a process hosting
+ * a plugin with FG_PLUGIN_NEEDS_NETWORK. All of these hold for the calling
+ * thread and the threads it creates afterwards: call it before starting any
+ * thread.
  */
-int sandbox_lock_down(bool seccomp, bool network, char *err, size_t errlen);
+int sandbox_lock_down(bool seccomp, bool network, const char *landlock_dir, char *err,
+		      size_t errlen);
+/*
+ * A fresh 0700 folder of the calling user's for temporary files (in /dev/shm,
+ * else $TMPDIR or /tmp), and TMPDIR set to it so plugins make theirs inside.
+ * -1 with a message.
+ */
+int sandbox_private_tmpdir(char *dir, size_t size, char *err, size_t errlen);
 /*
  * The daemon's own seccomp filter, for all its threads: a short list of
  * system calls it never makes (kernel and module loading, mounts, namespaces,

@@ -1,6 +1,7 @@
 #include "scanner/scanner.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -131,7 +132,7 @@ int scanner_main(const char *config_path, const char *group, int debug)
 	struct scanner_ready ready = { .type = SCANNER_READY };
 	struct runtime rt;
 	static char ident[96]; /* openlog keeps the pointer */
-	char err[1024];
+	char err[1024], tmpdir[PATH_MAX];
 	unsigned n_threads;
 	int sock = SCANNER_FD;
 	pid_t parent = 0;
@@ -162,6 +163,9 @@ int scanner_main(const char *config_path, const char *group, int debug)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (getppid() != parent)
 		_exit(1);
+	/* plugins make their temporary folders inside it: the one place Landlock leaves open */
+	if (sandbox_private_tmpdir(tmpdir, sizeof(tmpdir), err, sizeof(err)) != 0)
+		goto fail;
 	if (runtime_start(&rt, group, err, sizeof(err)) != 0)
 		goto fail;
 	n_threads = runtime_workers(&rt);
@@ -176,8 +180,8 @@ int scanner_main(const char *config_path, const char *group, int debug)
 			goto fail;
 	}
 	/* everything is loaded: lock down before any thread exists, so every thread inherits it */
-	if (sandbox_lock_down(rt.cfg.seccomp, needs_network(&rt.engine, group), err, sizeof(err)) !=
-	    0)
+	if (sandbox_lock_down(rt.cfg.seccomp, needs_network(&rt.engine, group),
+			      rt.cfg.landlock ? tmpdir : NULL, err, sizeof(err)) != 0)
 		goto fail;
 	if (log_start_async() != 0) {
 		snprintf(err, sizeof(err), "cannot start the log thread");

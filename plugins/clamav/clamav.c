@@ -54,7 +54,8 @@ static const struct fg_option_spec clamav_options[] = {
 	  "load signatures for potentially unwanted applications" },
 	{ "tmpdir", FG_OPT_STRING, "",
 	  "where libclamav unpacks archives and makes its per-scan folder; empty: a private "
-	  "0700 folder on /dev/shm (memory), or $TMPDIR if /dev/shm is not usable" },
+	  "0700 folder in $TMPDIR (in fanguardd, the scanner's own folder in /dev/shm, the one "
+	  "place its Landlock rules allow), else in /dev/shm" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -322,8 +323,10 @@ static int set_tmpdir(struct clamav_state *st, char *err, size_t err_size)
 	cl_error_t rc;
 
 	if (!dir || !dir[0]) {
+		/* a sandboxed scanner's TMPDIR is its own folder, in memory, the only one it may use */
+		const char *base = getenv("TMPDIR");
 		snprintf(st->private_tmpdir, sizeof(st->private_tmpdir),
-			 "/dev/shm/fanguard-clamav.XXXXXX");
+			 "%s/fanguard-clamav.XXXXXX", base && base[0] == '/' ? base : "/dev/shm");
 		if (!mkdtemp(st->private_tmpdir)) {
 			st->private_tmpdir[0] = '\0';
 			return 0; /* libclamav's default ($TMPDIR or /tmp) still works */

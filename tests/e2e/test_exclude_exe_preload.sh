@@ -28,9 +28,33 @@ gcc -shared -fPIC -o "$WORK/evil.so" -DEVIL "-DPAYLOAD=\"$(printf '%s' "$EICAR" 
 gcc -shared -fPIC -o "$WORK/clean.so" "$WORK/lib.c" || fail "cannot build the clean library"
 grep -qa 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE' "$WORK/evil.so" || fail "the payload is not in the library"
 
+# a program that loads a library itself (dlopen) before it reads a file
+cat >"$WORK/loader.c" <<'C'
+#include <dlfcn.h>
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	char buf[256];
+	size_t n;
+	FILE *f;
+
+	if (argc > 2 && !dlopen(argv[2], RTLD_NOW))
+		return 2;
+	if (!(f = fopen(argv[1], "r"))) {
+		perror(argv[1]);
+		return 1;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fwrite(buf, 1, n, stdout);
+	return 0;
+}
+C
+gcc -o "$WORK/trusted/loader" "$WORK/loader.c" -ldl || fail "cannot build the loader"
+chmod 0755 "$WORK/trusted/loader"
+
 EVENTS='"open", "exec"'
 fg_write_config "$WORK/fanguard.conf" clamav yara
-sed -i "/^  exclude = /a\\  exclude_exe = {\"$WORK/trusted/cat\"}" "$WORK/fanguard.conf"
+sed -i "/^  exclude = /a\\  exclude_exe = {\"$WORK/trusted/cat\", \"$WORK/trusted/loader\"}" "$WORK/fanguard.conf"
 fg_start "$WORK/fanguard.conf"
 
 mkdir -m 1777 "$MNT/drop"
@@ -56,6 +80,18 @@ if attacker env LD_PRELOAD="$MNT/drop/clean.so" "$WORK/trusted/cat" "$MNT/eicar.
 fi
 grep -q INJECTED "$WORK/clean.err" || fail "the clean library did not load: $(cat "$WORK/clean.err")"
 grep -q 'Operation not permitted' "$WORK/clean.err" || fail "cat with clean.so: $(cat "$WORK/clean.err")"
+
+# 3. no loader variable at all: the excluded program loads the user's library itself (dlopen, as
+#    a plugin host or an interpreter's module loader does); its mappings give it away
+sleep 1.1 # the "is not excluded" line is rate-limited to one a second
+[ "$(attacker "$WORK/trusted/loader" "$MNT/eicar.txt")" = "$EICAR" ] ||
+	fail "the excluded loader could not read EICAR"
+if attacker "$WORK/trusted/loader" "$MNT/eicar.txt" "$MNT/drop/clean.so" >"$WORK/out" 2>"$WORK/dl.err"; then
+	fail "the excluded loader read EICAR with the user's library mapped"
+fi
+grep -q INJECTED "$WORK/dl.err" || fail "the user's library did not load: $(cat "$WORK/dl.err")"
+grep -q 'Operation not permitted' "$WORK/dl.err" || fail "loader with clean.so: $(cat "$WORK/dl.err")"
+expect_log "$WORK/trusted/loader \(pid [0-9]+\) is not excluded: it runs code that root alone did not control: .*$MNT/drop/clean.so"
 
 # and the plain program is still excluded afterwards
 [ "$(attacker "$WORK/trusted/cat" "$MNT/eicar.txt")" = "$EICAR" ] || fail "the exclusion stopped working"
