@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/trust.h"
 
 struct fg_options *options_new(const char *plugin, const char *config_path,
 			       const struct fg_option_spec *specs)
@@ -138,6 +139,13 @@ static const char *host_opt_origin(const struct fg_options *opts, const char *na
 	return v && v->line ? opts->config_path : "";
 }
 
+static int host_check_data_file(const struct fg_options *opts, const char *path, char *err,
+				size_t err_size)
+{
+	(void)opts;
+	return trust_check_data("plugin data", path, err, err_size);
+}
+
 const struct fg_host_api options_host_api = {
 	.struct_size = sizeof(struct fg_host_api),
 	.log = host_log,
@@ -147,4 +155,5 @@ const struct fg_host_api options_host_api = {
 	.opt_list_count = host_opt_list_count,
 	.opt_list_item = host_opt_list_item,
 	.opt_origin = host_opt_origin,
+	.check_data_file = host_check_data_file,
 };

@@ -11,7 +11,8 @@
  *
  * What each minor added sits below a "Version 1.N and later" comment, in
  * append order. Everything without such a comment is 1.0: every 1.x host and
- * plugin has it. 1.1 added one flag, FG_PLUGIN_NEEDS_NETWORK, and no field.
+ * plugin has it. 1.1 added one flag, FG_PLUGIN_NEEDS_NETWORK, and no field;
+ * 1.2 appended fg_host_api.check_data_file.
  *
  * This header includes only standard headers; a plugin needs nothing else from
  * fanguard. Build plugins with -fvisibility=hidden and mark the entry with
@@ -31,7 +32,8 @@ extern "C" {
 
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
-#define FG_PLUGIN_ABI_MINOR 1 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK */
+#define FG_PLUGIN_ABI_MINOR \
+	2 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -130,6 +132,16 @@ struct fg_host_api {
 	const char *(*opt_list_item)(const struct fg_options *opts, const char *name, size_t index);
 	/* File and line (line may be NULL) where the option was set; "" and 0 if defaulted. */
 	const char *(*opt_origin)(const struct fg_options *opts, const char *name, unsigned *line);
+	/* Version 1.2 and later (check with FG_HAS_FIELD): */
+	/*
+	 * Checks a file the plugin is about to load by itself, one no option names
+	 * (a rule file's include, say), as the host checks the files its options
+	 * name: when the host runs as root, the file and every folder above it
+	 * must belong to root or a system account and be writable by no one else.
+	 * 0, or -1 with the reason (naming the file) in err. Call it in init only.
+	 */
+	int (*check_data_file)(const struct fg_options *opts, const char *path, char *err,
+			       size_t err_size);
 };
 
 /*

@@ -46,6 +46,7 @@ struct compile_log {
 	const char *path; /* file being added, for diagnostics without a file name */
 	int errors;
 	char first[FG_THREAT_MAX];
+	char include_error[1200]; /* why an include was refused: it names the file */
 };
 
 /* Thread context; also the scan callback's user data. */
@@ -219,6 +220,57 @@ static void compiler_callback(int level, const char *file, int line, const YR_RU
 }
 
 /*
+ * `include "x.yar"`: read here rather than by libyara, so the included file
+ * passes the host's trust check like the files the rules option names (an
+ * include anyone could write would let anyone turn rules off). Relative
+ * names resolve against the including file's folder, as libyara's own do.
+ */
+static const char *include_callback(const char *name, const char *calling_file, const char *ns,
+				    void *user_data)
+{
+	struct compile_log *log = user_data;
+	const struct fg_host_api *host = log->st->host;
+	char path[PATH_MAX], err[512];
+	const char *slash = calling_file ? strrchr(calling_file, '/') : NULL;
+	struct stat sb;
+	char *text = NULL;
+	int fd;
+
+	(void)ns;
+	if (name[0] == '/' || !slash)
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - calling_file), calling_file,
+			 name);
+	if (FG_HAS_FIELD(host, struct fg_host_api, check_data_file) &&
+	    host->check_data_file(log->st->opts, path, err, sizeof(err)) != 0) {
+		snprintf(log->include_error, sizeof(log->include_error),
+			 "include \"%.200s\": %.600s", name, err);
+		return NULL;
+	}
+	errno = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || !(text = malloc((size_t)sb.st_size + 1)) ||
+	    read(fd, text, (size_t)sb.st_size) != sb.st_size) {
+		snprintf(log->include_error, sizeof(log->include_error),
+			 "include \"%.200s\": %.600s: %.200s", name, path,
+			 errno ? strerror(errno) : "cannot read it");
+		free(text);
+		text = NULL;
+	} else
+		text[sb.st_size] = '\0';
+	if (fd >= 0)
+		close(fd);
+	return text;
+}
+
+static void include_free(const char *text, void *user_data)
+{
+	(void)user_data;
+	free((void *)text);
+}
+
+/*
  * The namespace is the file's path, so two files may each define a rule of the
  * same name. libyara asserts if a file is added after one failed: stop at the
  * first file with errors.
@@ -238,6 +290,10 @@ static int compile_file(YR_COMPILER *compiler, struct compile_log *log, const ch
 	close(fd);
 	if (errors == 0)
 		return 0;
+	if (log->include_error[0]) {
+		snprintf(err, err_size, "%s: %s", path, log->include_error);
+		return -1;
+	}
 	if (log->errors == 0) /* not reported through the callback */
 		snprintf(log->first, sizeof(log->first), "%s: %s", path,
 			 yr_compiler_get_error_message(compiler, err, err_size));
@@ -261,6 +317,7 @@ static int compile_rules(struct yara_state *st, const struct rule_files *files, 
 		return -1;
 	}
 	yr_compiler_set_callback(compiler, compiler_callback, &log);
+	yr_compiler_set_include_callback(compiler, include_callback, include_free, &log);
 	for (size_t i = 0; i < files->count; i++) {
 		if (compile_file(compiler, &log, files->paths[i], err, err_size) == -1) {
 			yr_compiler_destroy(compiler);

@@ -49,4 +49,25 @@ expect_log 'reload FAILED: .*refusing plugin hash allowlist .*allow.sha256: .* i
 [ "$(attacker "$FG_PROBE" open "$MNT/eicar.com" || true)" = EPERM ] ||
 	fail "EICAR readable after a reload with the attacker's allowlist"
 fg_stop
+
+# 3. a YARA rule file root trusts may `include` another file: the included file passes the same
+#    check (host API check_data_file, ABI 1.2), since the user who can write it could empty it
+#    and turn the rules off; an include root controls still works
+mkdir -m 0755 "$WORK/rules" "$WORK/userdir"
+chown 65534 "$WORK/userdir"
+cp "$DATA/yara/rules/test.yar" "$WORK/rules/included.yar"
+printf 'include "included.yar"\n' >"$WORK/rules/main.yar"
+chmod 0644 "$WORK/rules/"*.yar
+fg_write_config "$WORK/yara.conf"
+echo "plugin yara { rules = {\"$WORK/rules/main.yar\"} }" >>"$WORK/yara.conf"
+timeout -s KILL 60 "$FANGUARDD" -t -c "$WORK/yara.conf" >"$WORK/yara-ok.log" 2>&1 ||
+	fail "a trusted include was refused: $(cat "$WORK/yara-ok.log")"
+cp "$DATA/yara/rules/test.yar" "$WORK/userdir/evil.yar"
+chown 65534 "$WORK/userdir/evil.yar"
+printf 'include "%s/userdir/evil.yar"\n' "$WORK" >"$WORK/rules/main.yar"
+rc=0
+timeout -s KILL 60 "$FANGUARDD" -t -c "$WORK/yara.conf" >"$WORK/yara-bad.log" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "an include the user owns: expected exit 1, got $rc: $(cat "$WORK/yara-bad.log")"
+grep -q "$WORK/rules/main.yar: include \"$WORK/userdir/evil.yar\": .*is owned by uid 65534" \
+	"$WORK/yara-bad.log" || fail "an include the user owns: $(cat "$WORK/yara-bad.log")"
 pass
