@@ -24,6 +24,18 @@ expect_killed() {
 	expect_log "KILLED pid $HOLDER: its open of a file found malicious after its deadline"
 }
 
+# The opener of $1 is let through at the deadline ($2 says how the log puts it), then killed;
+# the late detection names $3, and the next open is denied from the cache.
+expect_late_detection() {
+	local file=$1 out=$WORK/$(basename "$1").out
+	hold_open "$file" "$out"
+	expect_log "$2"
+	expect_killed "$file" "$out"
+	expect_log "LATE DETECTION in open of $file by pid $HOLDER \(uid 65534.*$3"
+	if attacker cat "$file" >/dev/null 2>&1; then fail "$file read after its late detection"; fi
+	expect_log "DENY open of $file by pid [0-9]+ .*verdict remembered from an earlier scan"
+}
+
 # 1. one scanner: sleepy sleeps 1.5 s, then the hash blocklist detects; the deadline is 0.5 s
 printf 'SLOWSCAN evil one\n' >"$MNT/late-one"
 sha256sum "$MNT/late-one" >"$WORK/blocklist.sha256"
@@ -31,12 +43,8 @@ chmod 0644 "$MNT/late-one"
 SLEEP_MS=1500 SLEEP_EXTRA='match = "SLOWSCAN"' TIMEOUT_MS=500 \
 	VERDICT_EXTRA='late_detection = {"kill"}' fg_write_config "$WORK/one.conf" sleepy hash
 fg_start "$WORK/one.conf"
-hold_open "$MNT/late-one" "$WORK/one.out"
-expect_log "no verdict for open of $MNT/late-one .*within 500 ms: answered allow"
-expect_killed "$MNT/late-one" "$WORK/one.out"
-expect_log "LATE DETECTION in open of $MNT/late-one by pid $HOLDER \(uid 65534.*hash: "
-if attacker cat "$MNT/late-one" >/dev/null 2>&1; then fail "late-one read after its late detection"; fi
-expect_log "DENY open of $MNT/late-one by pid [0-9]+ .*verdict remembered from an earlier scan"
+expect_late_detection "$MNT/late-one" \
+	"no verdict for open of $MNT/late-one .*within 500 ms: answered allow" "hash: "
 fg_counts
 grep -Eq "late verdicts: [1-9][0-9]* \([1-9][0-9]* detections remembered, 1 openers killed\)" \
 	"$DAEMON_LOG" || fail "no late-verdict figures in the counters"
@@ -51,11 +59,8 @@ chmod 0644 "$MNT/late-two"
 SLEEP_MS=1500 SLEEP_EXTRA='match = "SLOWSCAN" detect = true scanner = "slow"' TIMEOUT_MS=800 \
 	VERDICT_EXTRA='late_detection = {"kill"}' fg_write_config "$WORK/two.conf" hash sleepy
 fg_start "$WORK/two.conf"
-hold_open "$MNT/late-two" "$WORK/two.out"
-expect_log "scan error on open $MNT/late-two: sleepy: scanner slow gave no verdict within 800 ms"
-expect_killed "$MNT/late-two" "$WORK/two.out"
-expect_log "LATE DETECTION in open of $MNT/late-two by pid $HOLDER \(uid 65534.*sleepy: Sleepy.Late.Test"
-if attacker cat "$MNT/late-two" >/dev/null 2>&1; then fail "late-two read after its late detection"; fi
-expect_log "DENY open of $MNT/late-two by pid [0-9]+ .*verdict remembered from an earlier scan"
+expect_late_detection "$MNT/late-two" \
+	"scan error on open $MNT/late-two: sleepy: scanner slow gave no verdict within 800 ms" \
+	"sleepy: Sleepy.Late.Test"
 fg_stop
 pass
