@@ -32,7 +32,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: fanguardd [-c FILE] [-t] [-d] [-V]\n"
-		"       (fanguardd --scanner PLUGIN -c FILE is how the daemon starts its scanners)\n"
+		"       (fanguardd --scanner GROUP [--tmpdir DIR] -c FILE is how the daemon starts its\n"
+		"       scanners)\n"
 		"  -c FILE  configuration file (default %s)\n"
 		"  -t       check the configuration and the plugins' signatures, then exit\n"
 		"  -d       log debug messages\n"
@@ -194,7 +195,7 @@ static int serve(struct runtime *rt)
 
 int main(int argc, char **argv)
 {
-	const char *config_path = NULL, *scanner = NULL;
+	const char *config_path = NULL, *scanner = NULL, *tmpdir = NULL;
 	bool check_only = false, debug = false;
 	struct runtime rt;
 	char err[1024];
@@ -205,6 +206,12 @@ int main(int argc, char **argv)
 		argv[2] = argv[0];
 		argv += 2;
 		argc -= 2;
+		if (argc >= 3 && strcmp(argv[1], "--tmpdir") == 0) {
+			tmpdir = argv[2];
+			argv[2] = argv[0];
+			argv += 2;
+			argc -= 2;
+		}
 	}
 	while ((opt = getopt(argc, argv, "c:tdVh")) != -1) {
 		switch (opt) {
@@ -223,7 +230,7 @@ int main(int argc, char **argv)
 	if (!config_path)
 		config_path = install_default_config();
 	if (scanner)
-		return scanner_main(config_path, scanner, debug);
+		return scanner_main(config_path, scanner, tmpdir, debug);
 	log_init("fanguardd", 0, debug ? LOG_DEBUG : LOG_INFO);
 	rc = runtime_open(&rt, config_path, err, sizeof(err));
 	/* scanner processes start their own plugins; -t checks every plugin here */

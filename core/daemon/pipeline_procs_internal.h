@@ -42,6 +42,7 @@ struct scanner {
 	char version[PLUGINS_MAX][64];
 	char why_down[160];      /* the error vote while it is down */
 	const char *kill_reason; /* set when we killed it, for the exit message */
+	char tmpdir[64];         /* its private folder, made before and removed after it runs */
 };
 
 struct proc_pipeline {

@@ -14,6 +14,8 @@
 #include "common/log.h"
 #include "common/monotonic.h"
 #include "daemon/pipeline_procs_internal.h"
+#include "scanner/sandbox.h"
+#include "scanner/scan_tmpdir.h"
 #include "scanner/scanner.h"
 #include "scanner/scanner_proto.h"
 
@@ -45,10 +47,18 @@ static void exec_scanner(int exe_fd, int sock, const char *const argv[])
 	_exit(127);
 }
 
+static void forget_tmpdir(struct scanner *s)
+{
+	if (s->tmpdir[0])
+		scan_tmpdir_remove(s->tmpdir);
+	s->tmpdir[0] = '\0';
+}
+
 int scanner_host_spawn(struct proc_pipeline *p, struct scanner *s, char *err, size_t errlen)
 {
 	int sv[2], sndbuf = SCANNER_SNDBUF;
-	const char *argv[8];
+	const char *argv[10];
+	struct sandbox_user user;
 	size_t k = 0;
 	pid_t pid;
 
@@ -62,6 +72,16 @@ int scanner_host_spawn(struct proc_pipeline *p, struct scanner *s, char *err, si
 	argv[k++] = "fanguardd";
 	argv[k++] = "--scanner";
 	argv[k++] = s->name;
+	/* without it the scanner makes one itself, which nobody removes after it */
+	s->tmpdir[0] = '\0';
+	if (sandbox_resolve_user(p->cfg->scan_user, &user, err, errlen) == 0 &&
+	    scan_tmpdir_make(user.uid, user.gid, s->tmpdir, sizeof(s->tmpdir), err, errlen) == 0) {
+		argv[k++] = "--tmpdir";
+		argv[k++] = s->tmpdir;
+	} else {
+		log_warning("scanner %s: %s", s->name, err);
+		s->tmpdir[0] = '\0';
+	}
 	argv[k++] = "-c";
 	argv[k++] = p->cfg->path;
 	if (p->cfg->log_level >= LOG_DEBUG)
@@ -72,6 +92,7 @@ int scanner_host_spawn(struct proc_pipeline *p, struct scanner *s, char *err, si
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
+		forget_tmpdir(s);
 		return -1;
 	}
 	if (pid == 0)
@@ -227,6 +248,7 @@ bool scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_
 			;
 	}
 	describe_status(status, status_text, size);
+	forget_tmpdir(s);
 	/*
 	 * A SIGKILL we did not send: only root or the kernel's OOM killer can
 	 * signal the scanners' own user. A plugin that fails dies otherwise.
@@ -246,6 +268,7 @@ void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t dead
 		waitpid(s->pid, &status, 0);
 	}
 	s->pid = 0;
+	forget_tmpdir(s);
 }
 
 uint64_t scanner_host_resident_bytes(const struct scanner *s)

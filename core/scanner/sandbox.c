@@ -442,20 +442,3 @@ int sandbox_lock_down(bool seccomp, bool network, const char *landlock_dir, char
 	}
 	return seccomp ? install_seccomp(network, err, errlen) : 0;
 }
-
-int sandbox_private_tmpdir(char *dir, size_t size, char *err, size_t errlen)
-{
-	const char *env = getenv("TMPDIR");
-	const char *bases[] = { "/dev/shm", env && env[0] == '/' ? env : "/tmp", "/tmp" };
-
-	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		snprintf(dir, size, "%s/fanguard-scan.XXXXXX", bases[i]);
-		if (mkdtemp(dir)) {
-			setenv("TMPDIR", dir, 1);
-			return 0;
-		}
-	}
-	snprintf(err, errlen, "cannot make a temporary folder in /dev/shm or /tmp: %s",
-		 strerror(errno));
-	return -1;
-}

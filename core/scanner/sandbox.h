@@ -36,12 +36,7 @@ int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen);
  */
 int sandbox_lock_down(bool seccomp, bool network, const char *landlock_dir, char *err,
 		      size_t errlen);
-/*
- * A fresh 0700 folder of the calling user's for temporary files (in /dev/shm,
- * else $TMPDIR or /tmp), and TMPDIR set to it so plugins make theirs inside.
- * -1 with a message.
- */
-int sandbox_private_tmpdir(char *dir, size_t size, char *err, size_t errlen);
+
 /*
  * The daemon's own seccomp filter, for all its threads: a short list of
  * system calls it never makes (kernel and module loading, mounts, namespaces,

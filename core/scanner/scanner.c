@@ -17,6 +17,7 @@
 #include "common/monotonic.h"
 #include "scanner/runtime.h"
 #include "scanner/sandbox.h"
+#include "scanner/scan_tmpdir.h"
 #include "scanner/scanner_proto.h"
 
 static _Atomic unsigned threads_serving;
@@ -125,7 +126,7 @@ static bool needs_network(const struct engine *e, const char *group)
 	return who != NULL;
 }
 
-int scanner_main(const char *config_path, const char *group, int debug)
+int scanner_main(const char *config_path, const char *group, const char *given_tmpdir, int debug)
 {
 	struct sandbox_user user;
 	struct scan_thread *threads;
@@ -164,7 +165,7 @@ int scanner_main(const char *config_path, const char *group, int debug)
 	if (getppid() != parent)
 		_exit(1);
 	/* plugins make their temporary folders inside it: the one place Landlock leaves open */
-	if (sandbox_private_tmpdir(tmpdir, sizeof(tmpdir), err, sizeof(err)) != 0)
+	if (scan_tmpdir_adopt(given_tmpdir, tmpdir, sizeof(tmpdir), err, sizeof(err)) != 0)
 		goto fail;
 	if (runtime_start(&rt, group, err, sizeof(err)) != 0)
 		goto fail;

@@ -11,6 +11,6 @@
 #define SCANNER_FD 3
 
 /* Returns the process exit status. */
-int scanner_main(const char *config_path, const char *group, int debug);
+int scanner_main(const char *config_path, const char *group, const char *tmpdir, int debug);
 
 #endif

@@ -18,6 +18,11 @@ fg_write_config "$WORK/fanguard.conf" clamav
 printf 'plugin faulty { path = "%s/faulty.so" scanner = "faulty" fault = "escape" escape_read = "%s" escape_dir = "%s" escape_pid = %d }\n' \
 	"$FANGUARD_TEST_PLUGIN_DIR" "$WORK/readable.txt" "$WORK/drop" "$other" >>"$WORK/fanguard.conf"
 fg_start "$WORK/fanguard.conf"
+# each scanner's own folder: made by the daemon for it, the scanners' user's, 0700
+scanner=$(pgrep -P "$FANGUARDD_PID" -x fanguardd | head -1)
+tmpdir=$(tr '\0' '\n' <"/proc/$scanner/cmdline" | sed -n '/^--tmpdir$/{n;p}')
+case $tmpdir in /dev/shm/fanguard-scan.*) ;; *) fail "scanner $scanner was given folder '$tmpdir'" ;; esac
+[ "$(stat -c '%u %a' "$tmpdir")" = "$scan_uid 700" ] || fail "$tmpdir is $(stat -c '%U %a' "$tmpdir")"
 # the same user outside the sandbox can do all three: the refusals below are the sandbox's
 setpriv --reuid="$scan_uid" --regid="$scan_uid" --clear-groups -- cat "$WORK/readable.txt" >/dev/null ||
 	fail "the scanners' user cannot read the file at all: the test proves nothing"
@@ -44,4 +49,6 @@ expect_log "DENY open of $MNT/eicar.zip .*clamav: "
 expect_no_log "Landlock is not available"
 kill "$other"
 fg_stop
+# and it is removed once its scanner has ended: nothing piles up in /dev/shm
+[ ! -e "$tmpdir" ] || fail "$tmpdir left behind: $(ls -la "$tmpdir")"
 pass
