@@ -148,8 +148,9 @@ static int serve(struct runtime *rt)
 	}
 	if (monitor_watch(monitor, pipeline, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		monitor_destroy(monitor);
+		monitor_close(monitor);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+		monitor_destroy(monitor);
 		quarantine_worker_stop(quarantine);
 		return 1;
 	}
@@ -161,9 +162,10 @@ static int serve(struct runtime *rt)
 	    !(control = control_start(rt->cfg.control_socket, rt, monitor, pipeline, plugins, err,
 				      sizeof(err)))) {
 		log_error("%s", err);
-		monitor_destroy(monitor);
+		monitor_close(monitor);
 		close(sfd);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
+		monitor_destroy(monitor);
 		quarantine_worker_stop(quarantine);
 		return 1;
 	}
@@ -181,13 +183,15 @@ static int serve(struct runtime *rt)
 	sd_notify_send("STOPPING=1");
 	control_stop(control);
 	/* Every event read has been answered; closing the group releases any still queued. */
-	monitor_destroy(monitor);
+	monitor_close(monitor);
 	close(sfd);
 	if (pipeline_stop(pipeline, WORKER_STOP_WAIT_MS) != 0) {
 		log_error("exiting with a scan still running; plugins not shut down");
 		log_stop();
 		_exit(rc == 0 ? 0 : 1);
 	}
+	/* the pipeline answered through it until it stopped */
+	monitor_destroy(monitor);
 	/* after the pipeline: no scan can hand over a detection any more; what is queued is moved */
 	quarantine_worker_stop(quarantine);
 	return rc == 0 ? 0 : 1;

@@ -82,6 +82,7 @@ struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 	}
 	m->cfg = cfg;
 	pthread_mutex_init(&m->excl_lock, NULL);
+	pthread_rwlock_init(&m->answer_lock, NULL);
 	m->self = getpid();
 	m->fan_fd = m->reload_fd = m->marks.mountinfo_fd = -1;
 	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
@@ -302,13 +303,25 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 	return 0;
 }
 
-void monitor_destroy(struct monitor *m)
+void monitor_close(struct monitor *m)
 {
 	if (!m)
 		return;
 	fatal_signal_forget();
+	pthread_rwlock_wrlock(&m->answer_lock);
+	m->closed = true;
 	if (m->fan_fd >= 0)
 		close(m->fan_fd);
+	m->fan_fd = -1;
+	pthread_rwlock_unlock(&m->answer_lock);
+}
+
+void monitor_destroy(struct monitor *m)
+{
+	if (!m)
+		return;
+	monitor_close(m);
+	pthread_rwlock_destroy(&m->answer_lock);
 	if (m->reload_fd >= 0)
 		close(m->reload_fd);
 	pthread_mutex_destroy(&m->excl_lock);

@@ -55,7 +55,13 @@ void monitor_log_stats(struct monitor *m);
  * With watchdog_ms, pings systemd's watchdog from the loop.
  */
 int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms);
-/* Closes the fanotify group (the kernel allows events nobody read) and frees m. */
+/*
+ * Closes the fanotify group (the kernel allows events nobody read) at once;
+ * verdicts the pipeline still delivers from then on find nobody to answer.
+ * Call it before stopping the pipeline, and monitor_destroy after.
+ */
+void monitor_close(struct monitor *m);
+/* monitor_close, and frees m: the pipeline must be stopped (it answers through m). */
 void monitor_destroy(struct monitor *m);
 
 #endif

@@ -44,9 +44,9 @@ void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata 
  * Called by a pipeline thread the moment a verdict is known. A clean file is
  * marked before the answer, so the opener's next open is already ignored.
  */
-bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable)
+static bool answer_from_worker(struct monitor *m, uint64_t id, enum decision decision,
+			       bool cacheable)
 {
-	struct monitor *m = ctx;
 	struct inflight *e = inflight_slot(&m->inflight, id);
 
 	if (!inflight_claim(e, id))
@@ -68,6 +68,18 @@ bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, 
 	}
 	respond(m, e->fd, decision);
 	return true;
+}
+
+bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable)
+{
+	struct monitor *m = ctx;
+	bool answered = false;
+
+	pthread_rwlock_rdlock(&m->answer_lock);
+	if (!m->closed)
+		answered = answer_from_worker(m, id, decision, cacheable);
+	pthread_rwlock_unlock(&m->answer_lock);
+	return answered;
 }
 
 /* Remembers a verdict, unless the file changed while it was being scanned. */

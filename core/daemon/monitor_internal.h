@@ -38,6 +38,12 @@ struct monitor {
 	pthread_mutex_t excl_lock;
 	struct pipeline *pipeline;
 	int fan_fd;
+	/*
+	 * Pipeline threads answer under its read lock; monitor_close takes it to
+	 * write, so no thread writes to a closed (or reused) fan_fd.
+	 */
+	pthread_rwlock_t answer_lock;
+	bool closed;
 	int reload_fd; /* eventfd: another thread asks for a reload of the exclusions */
 	pid_t self;
 	struct marks marks; /* what the kernel watches, which mounts are ours */
