@@ -63,4 +63,23 @@ expect_late_detection "$MNT/late-two" \
 	"scan error on open $MNT/late-two: sleepy: scanner slow gave no verdict within 800 ms" \
 	"sleepy: Sleepy.Late.Test"
 fg_stop
+
+# 3. late_detection = {"quarantine"}: the file found malicious after its deadline is moved into
+#    the quarantine (event log: late_detection, quarantined)
+printf 'SLOWSCAN evil three\n' >"$MNT/late-three"
+sha256sum "$MNT/late-three" >"$WORK/blocklist.sha256"
+chmod 0644 "$MNT/late-three"
+SLEEP_MS=1500 SLEEP_EXTRA='match = "SLOWSCAN"' TIMEOUT_MS=500 \
+	VERDICT_EXTRA='late_detection = {"quarantine"}' fg_write_config "$WORK/three.conf" sleepy hash
+printf 'quarantine { dir = "%s" }\nlog { events = "%s" }\n' "$WORK/q" "$WORK/events.json" \
+	>>"$WORK/three.conf"
+sed -i 's/^log { level = "info" }$//' "$WORK/three.conf"
+fg_start "$WORK/three.conf"
+[ "$(attacker cat "$MNT/late-three")" = "SLOWSCAN evil three" ] ||
+	fail "the deadline did not let the first read of late-three through (on_timeout = allow)"
+expect_log "QUARANTINED $MNT/late-three as "
+[ ! -e "$MNT/late-three" ] || fail "late-three is still in place"
+grep -q '"event":"late_detection".*"action":"quarantined"' "$WORK/events.json" ||
+	fail "no late_detection event: $(cat "$WORK/events.json")"
+fg_stop
 pass
