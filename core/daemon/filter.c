@@ -50,11 +50,15 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
 			log_warning("%s (pid %d) is not excluded: %s; %s is scanned (+%lu more)",
 				    exe, (int)pid, why, path, suppressed);
 	}
-	if (cfg->n_exclude_uid > 0 && procinfo_uids(pid, &real, &effective) == 0 &&
-	    uid_excluded(cfg, real) && uid_excluded(cfg, effective)) {
-		d->count = &m->n.excluded_uid;
-		log_debug("excluded: %s by pid %d (uid %u)", path, (int)pid, (unsigned)real);
-		return true;
+	if (cfg->n_exclude_uid > 0 && procinfo_uids(pid, &real, &effective) == 0) {
+		d->have_uid = true; /* a scan takes turns by it too: read once */
+		d->uid = real;
+		if (uid_excluded(cfg, real) && uid_excluded(cfg, effective)) {
+			d->count = &m->n.excluded_uid;
+			log_debug("excluded: %s by pid %d (uid %u)", path, (int)pid,
+				  (unsigned)real);
+			return true;
+		}
 	}
 	return false;
 }

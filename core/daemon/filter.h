@@ -9,6 +9,7 @@
 #define FANGUARD_FILTER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/verdict.h"
 #include "daemon/pipeline.h"
@@ -32,6 +33,8 @@ struct filter_detail {
 	bool written;         /* a close_write: what the cache knows of the file is void */
 	enum decision cached; /* FILTER_FROM_CACHE: the remembered verdict, */
 	const char *threats;  /* and for a deny what was found */
+	bool have_uid;        /* exclude_uid read the opener's real uid already: */
+	uid_t uid;            /* it is this */
 };
 
 /* Fills in req (st, path, pid, kind) as far as the chain gets. */

@@ -44,6 +44,16 @@ void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata 
  * Called by a pipeline thread the moment a verdict is known. A clean file is
  * marked before the answer, so the opener's next open is already ignored.
  */
+/*
+ * late_detection = kill: a pidfd for e's opener, taken before it is answered,
+ * while it still waits and its pid cannot be another process's.
+ */
+static void hold_opener(struct monitor *m, struct inflight *e)
+{
+	if (m->cfg->late_kill && e->pidfd < 0)
+		e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
+}
+
 static bool answer_from_worker(struct monitor *m, uint64_t id, enum decision decision,
 			       bool cacheable)
 {
@@ -55,8 +65,8 @@ static bool answer_from_worker(struct monitor *m, uint64_t id, enum decision dec
 	 * Decided without some votes (a scanner missed the deadline): those may
 	 * still detect it, and late_detection = kill needs the opener held.
 	 */
-	if (m->cfg->late_kill && !cacheable && e->pidfd < 0)
-		e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
+	if (!cacheable)
+		hold_opener(m, e);
 	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
 	    e->generation == pipeline_generation(m->pipeline)) {
 		e->marked = ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st);
@@ -226,9 +236,7 @@ static void answer_at_deadline(void *ctx, struct inflight *e)
 	/* the fd closes with the answer */
 	if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
 		snprintf(path, sizeof(path), "?");
-	/* while it still waits: its pid is its own until it is answered */
-	if (m->cfg->late_kill && e->pidfd < 0)
-		e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
+	hold_opener(m, e);
 	if (!answer_inflight(m, e, m->cfg->on_timeout, NULL))
 		return; /* a worker answering right now settles it with its completion */
 	m->n.timeouts++;

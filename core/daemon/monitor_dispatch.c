@@ -65,8 +65,6 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 		overload(m, ev, req->path);
 		return;
 	}
-	req->uid = opener_uid(ev->pid);
-	req->generation = pipeline_generation(m->pipeline);
 	/* given back when its event is answered (waiters) or its scan completes (leaders) */
 	if (!uid_share_take(&m->share, req->uid)) {
 		over_share(m, ev, req);
@@ -107,8 +105,6 @@ static void submit_close_write(struct monitor *m, const struct fanotify_event_me
 {
 	req->id = 0;
 	req->fd = ev->fd;
-	req->uid = opener_uid(ev->pid); /* its scan takes turns with that user's others */
-	req->generation = pipeline_generation(m->pipeline);
 	req->submitted_ns = monotonic_ns();
 	m->n.close_write++;
 	if (pipeline_submit(m->pipeline, req) != 0) {
@@ -193,8 +189,16 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 		monitor_answer_now(m, ev, DECISION_ALLOW);
 		break;
 	case FILTER_FROM_CACHE: answer_from_cache(m, ev, req, d.cached, d.threats); break;
-	case FILTER_SCAN: submit_permission_event(m, ev, req); break;
-	case FILTER_CLOSE_WRITE: submit_close_write(m, ev, req); break;
+	case FILTER_SCAN:
+	case FILTER_CLOSE_WRITE:
+		/* whose share it holds, and whose turn its scan takes */
+		req->uid = d.have_uid ? d.uid : opener_uid(ev->pid);
+		req->generation = pipeline_generation(m->pipeline);
+		if (decision == FILTER_SCAN)
+			submit_permission_event(m, ev, req);
+		else
+			submit_close_write(m, ev, req);
+		break;
 	case FILTER_DISCARD: close(ev->fd); break;
 	}
 }

@@ -29,6 +29,7 @@
 #include "common/textbuf.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "daemon/scanner_host.h"
+#include "scanner/runtime.h"
 #include "scanner/scanner_proto.h"
 
 #define TICK_MAX_NS (50 * 1000000ull)
@@ -363,11 +364,8 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
-	/* the scanner's threads, as it counts them (runtime_workers), and one waiting */
-	{
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		p->credits = (cfg->workers ? cfg->workers : cpus > 0 ? (unsigned)cpus : 1) + 1;
-	}
+	/* the scanner's threads, as it counts them, and one waiting */
+	p->credits = runtime_workers_of(cfg) + 1;
 	for (size_t i = 0; i < p->n; i++)
 		if (scanner_host_spawn(p, p->sc[i], err, errlen) != 0)
 			goto fail;

@@ -118,11 +118,16 @@ void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsiz
 	}
 }
 
-unsigned runtime_workers(const struct runtime *rt)
+unsigned runtime_workers_of(const struct config *cfg)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (rt->cfg.workers)
-		return rt->cfg.workers;
+	if (cfg->workers)
+		return cfg->workers;
 	return cpus > 0 ? (unsigned)cpus : 1;
+}
+
+unsigned runtime_workers(const struct runtime *rt)
+{
+	return runtime_workers_of(&rt->cfg);
 }

@@ -28,6 +28,8 @@ int runtime_load(struct runtime *rt, const char *config_path, char *err, size_t 
 void runtime_unload(struct runtime *rt);
 /* Scan threads per pipeline or scanner process: scan.workers, or one per online CPU. */
 unsigned runtime_workers(const struct runtime *rt);
+/* The same from a config alone (the daemon counting a scanner's threads). */
+unsigned runtime_workers_of(const struct config *cfg);
 /* "clamav 0.1.0 (12 signatures), yara 0.1.0 (3 signatures)" */
 void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsize);
 
