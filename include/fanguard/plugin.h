@@ -12,7 +12,7 @@
  * What each minor added sits below a "Version 1.N and later" comment, in
  * append order. Everything without such a comment is 1.0: every 1.x host and
  * plugin has it. 1.1 added one flag, FG_PLUGIN_NEEDS_NETWORK, and no field;
- * 1.2 appended fg_host_api.check_data_file.
+ * 1.2 appended fg_host_api.check_data_file; 1.3 appended fg_plugin.max_file_size.
  *
  * This header includes only standard headers; a plugin needs nothing else from
  * fanguard. Build plugins with -fvisibility=hidden and mark the entry with
@@ -33,7 +33,7 @@ extern "C" {
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
 #define FG_PLUGIN_ABI_MINOR \
-	2 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file */
+	3 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -241,6 +241,16 @@ struct fg_plugin {
 	void (*fini)(void *state);
 	/* Optional: number of signatures/rules/entries loaded, for status output. */
 	uint64_t (*signature_count)(void *state);
+	/* Version 1.3 and later (check with FG_HAS_FIELD): */
+	/*
+	 * Optional: the largest file, in bytes, the plugin scans with the options it
+	 * was started with; 0 for no limit. Called once after init. The host does
+	 * not call scan for a larger file: the plugin abstains from it (it is
+	 * counted as skipped). A file that every plugin skips is handled by the
+	 * host's verdict.on_too_large. Without this callback (and from a plugin
+	 * built for ABI 1.2 or before) the plugin is asked about every file.
+	 */
+	uint64_t (*max_file_size)(void *state);
 };
 
 /* Fills the version fields; use as the first line of the descriptor initializer. */
