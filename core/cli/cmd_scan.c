@@ -121,14 +121,21 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 		return;
 	}
 	res.size = (unsigned long long)st.st_size;
-	if (res.size > run->rt.cfg.max_file_size) {
+	if (run->rt.cfg.max_file_size && res.size > run->rt.cfg.max_file_size) {
 		res.kind = RESULT_SKIPPED;
-		res.errors = "larger than max_file_size";
+		res.errors = "larger than watch.max_file_size";
 		scan_report_result(&run->report, &res);
 		return;
 	}
 	engine_scan(t, &target, &out);
 	engine_decide(&run->rt.engine, &out);
+	if (out.reason == REASON_TOO_LARGE) {
+		engine_describe(&run->rt.engine, &out, VOTE_SKIPPED, errors, sizeof(errors));
+		res.kind = RESULT_SKIPPED;
+		res.errors = errors;
+		scan_report_result(&run->report, &res);
+		return;
+	}
 	engine_describe(&run->rt.engine, &out, FG_VERDICT_DETECTED, detections, sizeof(detections));
 	engine_describe(&run->rt.engine, &out, FG_VERDICT_ERROR, errors, sizeof(errors));
 	res.kind = out.decision == DECISION_DENY ? RESULT_DENY : RESULT_ALLOW;

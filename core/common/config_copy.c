@@ -170,6 +170,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	out->max_file_size = (unsigned long long)cfg_getint(watch, "max_file_size");
 	verdict_policy_from_name(cfg_getstr(verdict, "policy"), &out->verdict.policy);
 	verdict_decision_from_name(cfg_getstr(verdict, "on_error"), &out->verdict.on_error);
+	verdict_decision_from_name(cfg_getstr(verdict, "on_too_large"), &out->verdict.on_too_large);
 	verdict_decision_from_name(cfg_getstr(verdict, "on_timeout"), &out->on_timeout);
 	out->timeout_ms = (unsigned)cfg_getint(verdict, "timeout_ms");
 	out->workers = (unsigned)cfg_getint(scan, "workers");

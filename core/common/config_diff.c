@@ -38,6 +38,7 @@ void config_restart_needed(const struct config *running, const struct config *fr
 	name_change(out, outsize,
 		    running->verdict.policy != fresh->verdict.policy ||
 			    running->verdict.on_error != fresh->verdict.on_error ||
+			    running->verdict.on_too_large != fresh->verdict.on_too_large ||
 			    running->timeout_ms != fresh->timeout_ms ||
 			    running->on_timeout != fresh->on_timeout ||
 			    running->on_overload != fresh->on_overload ||

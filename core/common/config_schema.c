@@ -124,7 +124,7 @@ static const struct int_range {
 	const char *key;
 	long min, max;
 } int_ranges[] = {
-	{ "watch|max_file_size", 1, LONG_MAX },
+	{ "watch|max_file_size", 0, LONG_MAX },
 	{ "verdict|timeout_ms", 10, 600000 },
 	{ "scan|workers", 0, 256 },
 	{ "scan|max_inflight", 16, 65536 },
@@ -241,7 +241,7 @@ static cfg_opt_t watch_opts[] = {
 	CFG_STR_LIST("exclude_exe", "{}", CFGF_NONE),
 	CFG_STR_LIST("exclude_uid", "{}", CFGF_NONE),
 	CFG_STR_LIST("events", "{open, exec, close_write}", CFGF_NONE),
-	CFG_INT("max_file_size", 26214400, CFGF_NONE),
+	CFG_INT("max_file_size", 0, CFGF_NONE),
 	CFG_STR("__unknown", NULL, CFGF_NONE),
 	CFG_END(),
 };
@@ -250,7 +250,8 @@ static cfg_opt_t verdict_opts[] = {
 	CFG_STR("policy", "any-deny", CFGF_NONE),  CFG_INT("timeout_ms", 5000, CFGF_NONE),
 	CFG_STR("on_timeout", "allow", CFGF_NONE), CFG_STR("on_error", "allow", CFGF_NONE),
 	CFG_STR("on_overload", "deny", CFGF_NONE), CFG_STR_LIST("late_detection", "{}", CFGF_NONE),
-	CFG_STR("__unknown", NULL, CFGF_NONE),     CFG_END(),
+	CFG_STR("on_too_large", "allow", CFGF_NONE), CFG_STR("__unknown", NULL, CFGF_NONE),
+	CFG_END(),
 };
 
 static cfg_opt_t scan_opts[] = {
@@ -326,6 +327,7 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		cfg_set_validate_func(cfg, "verdict|on_timeout", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|on_error", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|on_overload", validate_decision);
+		cfg_set_validate_func(cfg, "verdict|on_too_large", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|late_detection", validate_late_detection);
 		cfg_set_validate_func(cfg, "scan|isolation", validate_isolation);
 		cfg_set_validate_func(cfg, "log|level", validate_log_level);

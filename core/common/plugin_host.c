@@ -122,7 +122,16 @@ int plugin_start(struct plugin *p, char *err, size_t errlen)
 		return -1;
 	}
 	p->started = true;
+	p->size_limit = p->desc.max_file_size ? p->desc.max_file_size(p->state) : 0;
 	return 0;
+}
+
+void plugin_format_limit(uint64_t limit, char *buf, size_t size)
+{
+	if (limit)
+		snprintf(buf, size, "max_file_size %llu", (unsigned long long)limit);
+	else
+		snprintf(buf, size, "no max_file_size");
 }
 
 void plugin_close(struct plugin *p)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/options.h"
 #include "fanguard/plugin.h"
@@ -19,7 +20,8 @@ struct plugin {
 	void *dl;      /* dlopen handle */
 	struct fg_plugin desc; /* the descriptor, zero-extended to this host's size */
 	struct fg_options *opts;
-	void *state; /* what init returned */
+	void *state;         /* what init returned */
+	uint64_t size_limit; /* its max_file_size callback's answer once started; 0: none */
 	bool started;
 };
 
@@ -32,6 +34,8 @@ int plugin_open(struct plugin *p, char *err, size_t errlen);
 int plugin_open_file(struct plugin *p, const char *so_path, char *err, size_t errlen);
 /* Calls the plugin's init with p->opts. */
 int plugin_start(struct plugin *p, char *err, size_t errlen);
+/* "max_file_size 104857600" or "no max_file_size": a started plugin's limit, for status. */
+void plugin_format_limit(uint64_t limit, char *buf, size_t size);
 /* fini (if started), dlclose, frees everything p owns. */
 void plugin_close(struct plugin *p);
 

@@ -6,10 +6,11 @@ void verdict_tally_votes(const enum fg_verdict *votes, size_t n, struct verdict_
 {
 	memset(tally, 0, sizeof(*tally));
 	for (size_t i = 0; i < n; i++) {
-		switch (votes[i]) {
+		switch ((int)votes[i]) { /* int: VOTE_SKIPPED is the host's, outside the enum */
 		case FG_VERDICT_CLEAN: tally->clean++; break;
 		case FG_VERDICT_DETECTED: tally->detected++; break;
 		case FG_VERDICT_TRUSTED: tally->trusted++; break;
+		case VOTE_SKIPPED: tally->skipped++; break;
 		case FG_VERDICT_ERROR:
 		default: tally->error++; break; /* a garbage value from a plugin is its error */
 		}
@@ -35,6 +36,9 @@ enum decision verdict_combine(const struct verdict_policy *policy, const enum fg
 	if (t.trusted > 0) {
 		decision = DECISION_ALLOW;
 		why = REASON_TRUSTED;
+	} else if (n > 0 && t.skipped == n) {
+		decision = policy->on_too_large;
+		why = REASON_TOO_LARGE;
 	} else if (voters == 0) {
 		decision = DECISION_ALLOW;
 		why = REASON_NO_VOTES;
@@ -92,6 +96,7 @@ const char *verdict_reason_name(enum verdict_reason reason)
 	case REASON_ERROR: return "plugin error";
 	case REASON_TRUSTED: return "allowlisted";
 	case REASON_NO_VOTES: return "no plugin voted";
+	case REASON_TOO_LARGE: return "too large";
 	}
 	return "unknown";
 }

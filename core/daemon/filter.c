@@ -67,11 +67,14 @@ static bool too_large(struct monitor *m, const struct scan_request *req)
 {
 	unsigned long suppressed;
 
-	if ((unsigned long long)req->st.st_size <= m->cfg->max_file_size)
+	if (!m->cfg->max_file_size || (unsigned long long)req->st.st_size <= m->cfg->max_file_size)
 		return false;
 	if (ratelimit_pass(&m->rl_large, &suppressed))
-		log_info("not scanned, larger than max_file_size (%llu bytes): %s (+%lu more)",
-			 m->cfg->max_file_size, req->path, suppressed);
+		log_info("not scanned, larger than watch.max_file_size (%llu bytes): %s, %s "
+			 "(on_too_large) (+%lu more)",
+			 m->cfg->max_file_size, req->path,
+			 m->cfg->verdict.on_too_large == DECISION_DENY ? "denied" : "allowed",
+			 suppressed);
 	return true;
 }
 
@@ -168,7 +171,9 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 	}
 	if (too_large(m, req)) {
 		d->count = &m->n.too_large;
-		return FILTER_ALLOW_UNSCANNED;
+		return permission && cfg->verdict.on_too_large == DECISION_DENY
+			       ? FILTER_DENY_TOO_LARGE
+			       : FILTER_ALLOW_UNSCANNED;
 	}
 	/* no ignore mark here: the same file opened by anyone else must still be scanned */
 	if (process_excluded(m, ev->pid, req->path, d))

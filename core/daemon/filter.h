@@ -24,6 +24,7 @@ enum filter_decision {
 	FILTER_SCAN,            /* a permission event to scan (or to wait on the scan running) */
 	FILTER_CLOSE_WRITE,     /* a written file to scan; nobody waits for the verdict */
 	FILTER_DISCARD,         /* a close_write watched for the cache only: just close its fd */
+	FILTER_DENY_TOO_LARGE, /* over watch.max_file_size with on_too_large = deny: deny, no mark */
 };
 
 /* What comes with the decision. */

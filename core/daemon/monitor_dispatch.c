@@ -200,5 +200,6 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 			submit_close_write(m, ev, req);
 		break;
 	case FILTER_DISCARD: close(ev->fd); break;
+	case FILTER_DENY_TOO_LARGE: monitor_answer_now(m, ev, DECISION_DENY); break;
 	}
 }

@@ -20,7 +20,7 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		m->n.cache_allow, m->n.cache_deny, m->n.scanned, m->n.joined, m->n.allowed,
 		m->n.denied, m->n.timeouts);
 	textbuf_printf(tb,
-		       "events: %llu close_write scans (%llu dropped), %llu over max_file_size, "
+		       "events: %llu close_write scans (%llu dropped), %llu over watch.max_file_size, "
 		       "%llu queue-full, %llu kernel overflows, %llu in flight, %llu without a "
 		       "readable name (scanned), %llu through other namespaces' mounts (scanned)\n",
 		       m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,

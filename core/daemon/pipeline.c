@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/eventlog.h"
@@ -96,7 +97,9 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		r.event = detected ? "allowed_despite_detection" : "error";
 		r.action = "allowed";
 	}
-	r.reason = out->reason == REASON_ERROR ? "on_error" : verdict_reason_name(out->reason);
+	r.reason = out->reason == REASON_ERROR       ? "on_error"
+		   : out->reason == REASON_TOO_LARGE ? "too_large"
+						     : verdict_reason_name(out->reason);
 	/* a malicious file already there: whoever acts on it (quarantine) logs it when done */
 	if ((req->kind == FG_EVENT_CLOSE_WRITE || (late && p->hooks.quarantine_late)) && detected &&
 	    out->decision == DECISION_DENY && out->reason == REASON_DETECTED &&
@@ -117,6 +120,27 @@ static bool noteworthy(const struct scan_outcome *out)
 	return false;
 }
 
+/*
+ * A file no plugin would scan, allowed: one line a second at most (sparse files
+ * cost nothing to make), the rest counted in status.
+ */
+static void log_too_large_allowed(const struct scan_request *req)
+{
+	static _Atomic long long last_second;
+	static _Atomic unsigned long held_back;
+	long long now = (long long)time(NULL);
+	unsigned long more;
+
+	if (atomic_exchange(&last_second, now) == now) {
+		atomic_fetch_add(&held_back, 1);
+		return;
+	}
+	more = atomic_exchange(&held_back, 0);
+	log_info("not scanned, larger than every plugin's max_file_size (%lld bytes): %s, allowed "
+		 "(on_too_large = allow) (+%lu more)",
+		 (long long)req->st.st_size, req->path, more);
+}
+
 /* late: a permission event that on_timeout answered before this verdict came. */
 static void log_outcome(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out, const struct procinfo *who, bool late)
@@ -127,7 +151,11 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 
 	engine_describe(e, out, FG_VERDICT_DETECTED, detections, sizeof(detections));
 	engine_describe(e, out, FG_VERDICT_ERROR, errors, sizeof(errors));
-	if (errors[0])
+	if (out->reason == REASON_TOO_LARGE)
+		snprintf(errors, sizeof(errors),
+			 "not scanned, larger than every plugin's max_file_size (on_too_large = "
+			 "deny)");
+	if (errors[0] && out->reason != REASON_TOO_LARGE)
 		log_warning("scan error on %s %s: %s", kind, req->path, errors);
 	if (!detections[0] && !errors[0] && out->decision == DECISION_ALLOW)
 		return;
@@ -165,6 +193,13 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 static void record_stages(struct stage_stats *s, const struct engine *e,
 			  const struct scan_outcome *out, uint64_t scan_ns)
 {
+	if (out->reason == REASON_TOO_LARGE)
+		atomic_fetch_add_explicit(&s->too_large, 1, memory_order_relaxed);
+	for (size_t i = 0; i < out->n_votes; i++)
+		if (out->votes[i].verdict == VOTE_SKIPPED)
+			atomic_fetch_add_explicit(&s->skipped[i], 1, memory_order_relaxed);
+	if (out->reason == REASON_TOO_LARGE)
+		return; /* nothing was read or scanned: no time to count */
 	histogram_add(&s->read, out->read_ns);
 	if (out->have_sha256)
 		histogram_add(&s->sha256, out->sha256_ns);
@@ -241,6 +276,8 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	/* read while the process still waits: once answered, its pid may be reused */
 	if ((log = noteworthy(out)))
 		procinfo_read(req->pid, &who);
+	else if (out->reason == REASON_TOO_LARGE)
+		log_too_large_allowed(req);
 	if (req->kind == FG_EVENT_ON_DEMAND) {
 		if (log)
 			log_outcome(p, req, out, &who, false);
@@ -332,6 +369,14 @@ void pipeline_format_stats(struct pipeline *p, struct textbuf *tb)
 	}
 	histogram_format(&s->scan, buf, sizeof(buf));
 	textbuf_printf(tb, "latency: whole scan %s\n", buf);
+	textbuf_printf(
+		tb, "too large: %llu files over every plugin's max_file_size (on_too_large = %s)",
+		(unsigned long long)atomic_load(&s->too_large),
+		verdict_decision_name(p->engine->policy.on_too_large));
+	for (size_t i = 0; i < p->engine->n_plugins; i++)
+		textbuf_printf(tb, "%s %s skipped %llu", i ? "," : ";", p->engine->plugins[i].name,
+			       (unsigned long long)atomic_load(&s->skipped[i]));
+	textbuf_printf(tb, "\n");
 	if (p->ops->format_stats)
 		p->ops->format_stats(p, tb);
 }
@@ -366,6 +411,20 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 		prometheus_summary(tb, &s->plugin[i], labels);
 	}
 	prometheus_summary(tb, &s->scan, "stage=\"scan\"");
+	textbuf_printf(tb,
+		       "# HELP fanguard_plugin_skipped_total Files not given to a plugin: larger "
+		       "than its max_file_size.\n"
+		       "# TYPE fanguard_plugin_skipped_total counter\n");
+	for (size_t i = 0; i < p->engine->n_plugins; i++)
+		textbuf_printf(tb, "fanguard_plugin_skipped_total{plugin=\"%s\"} %llu\n",
+			       p->engine->plugins[i].name,
+			       (unsigned long long)atomic_load(&s->skipped[i]));
+	textbuf_printf(tb,
+		       "# HELP fanguard_too_large_total Files larger than every plugin's "
+		       "max_file_size (verdict.on_too_large decided).\n"
+		       "# TYPE fanguard_too_large_total counter\n"
+		       "fanguard_too_large_total %llu\n",
+		       (unsigned long long)atomic_load(&s->too_large));
 	if (p->ops->format_prometheus)
 		p->ops->format_prometheus(p, tb);
 }

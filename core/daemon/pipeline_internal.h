@@ -24,6 +24,8 @@ struct pipeline_ops {
 struct stage_stats {
 	struct histogram queue_wait, read, sha256, scan;
 	struct histogram plugin[PLUGINS_MAX];
+	/* files a plugin was not given (over its max_file_size), and files every plugin skipped */
+	_Atomic unsigned long long skipped[PLUGINS_MAX], too_large;
 };
 
 /* The first member of each implementation's struct. */

@@ -408,13 +408,16 @@ void pipeline_describe_scanners(struct pipeline *base, char *buf, size_t size)
 	for (size_t j = 0; j < base->engine->n_plugins && len < size; j++) {
 		for (size_t i = 0; i < p->n; i++) {
 			for (size_t k = 0; k < p->sc[i]->n_plugins; k++) {
+				char limit[64];
+
 				if (p->sc[i]->plugin[k] != j)
 					continue;
+				plugin_format_limit(p->sc[i]->size_limit[k], limit, sizeof(limit));
 				len += (size_t)snprintf(
-					buf + len, size - len, "%s%s %s (%llu signatures)",
+					buf + len, size - len, "%s%s %s (%llu signatures, %s)",
 					j ? ", " : "", base->engine->plugins[j].name,
 					p->sc[i]->version[k],
-					(unsigned long long)p->sc[i]->signatures[k]);
+					(unsigned long long)p->sc[i]->signatures[k], limit);
 			}
 		}
 	}

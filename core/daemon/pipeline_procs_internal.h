@@ -39,6 +39,7 @@ struct scanner {
 	unsigned long long outside_kills; /* SIGKILLs fanguardd did not send: not crashes */
 	unsigned busy;                    /* requests sent whose verdict has not come back */
 	uint64_t signatures[PLUGINS_MAX];
+	uint64_t size_limit[PLUGINS_MAX]; /* each plugin's max_file_size, as it reported it */
 	char version[PLUGINS_MAX][64];
 	char why_down[160];      /* the error vote while it is down */
 	const char *kill_reason; /* set when we killed it, for the exit message */

@@ -84,13 +84,16 @@ static void finished_scan(void *ctx, const struct scan_request *req, const struc
 		if (!s->used || s->waiting_for != req->id)
 			continue;
 		snprintf(s->result.kind, sizeof(s->result.kind), "%s",
-			 out->decision == DECISION_DENY ? "deny" : "allow");
+			 out->reason == REASON_TOO_LARGE  ? "skipped"
+			 : out->decision == DECISION_DENY ? "deny"
+							  : "allow");
 		s->result.detected =
 			out->decision == DECISION_DENY && out->reason == REASON_DETECTED;
 		engine_describe(svc->engine, out, FG_VERDICT_DETECTED, s->result.detections,
 				sizeof(s->result.detections));
-		engine_describe(svc->engine, out, FG_VERDICT_ERROR, s->result.errors,
-				sizeof(s->result.errors));
+		engine_describe(svc->engine, out,
+				out->reason == REASON_TOO_LARGE ? VOTE_SKIPPED : FG_VERDICT_ERROR,
+				s->result.errors, sizeof(s->result.errors));
 		s->done = true;
 		pthread_cond_broadcast(&svc->changed);
 		break;
@@ -194,8 +197,8 @@ static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 		set_result(&s->result, "skipped", "not a regular file");
 		return;
 	}
-	if ((unsigned long long)req.st.st_size > cfg->max_file_size) {
-		snprintf(why, sizeof(why), "larger than max_file_size (%llu bytes)",
+	if (cfg->max_file_size && (unsigned long long)req.st.st_size > cfg->max_file_size) {
+		snprintf(why, sizeof(why), "larger than watch.max_file_size (%llu bytes)",
 			 cfg->max_file_size);
 		set_result(&s->result, "skipped", why);
 		return;

@@ -132,6 +132,7 @@ static enum scanner_hello take_ready(struct scanner *s, const struct engine *e,
 			return HELLO_WRONG_PLUGINS;
 		}
 		s->signatures[k] = msg->plugin[k].signatures;
+		s->size_limit[k] = msg->plugin[k].max_file_size;
 		snprintf(s->version[k], sizeof(s->version[k]), "%.*s",
 			 (int)sizeof(msg->plugin[k].version) - 1, msg->plugin[k].version);
 	}

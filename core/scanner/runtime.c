@@ -103,15 +103,18 @@ void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsiz
 	buf[0] = '\0';
 	for (size_t i = 0; i < rt->cfg.n_plugins && len < bufsize; i++) {
 		const struct plugin *p = &rt->cfg.plugins[i];
+		char limit[64];
 		int n;
+
+		plugin_format_limit(p->size_limit, limit, sizeof(limit));
 		if (p->started && p->desc.signature_count)
-			n = snprintf(buf + len, bufsize - len, "%s%s %s (%" PRIu64 " signatures)",
-				     i ? ", " : "", p->name,
+			n = snprintf(buf + len, bufsize - len,
+				     "%s%s %s (%" PRIu64 " signatures, %s)", i ? ", " : "", p->name,
 				     p->desc.version ? p->desc.version : "?",
-				     p->desc.signature_count(p->state));
+				     p->desc.signature_count(p->state), limit);
 		else
-			n = snprintf(buf + len, bufsize - len, "%s%s %s", i ? ", " : "", p->name,
-				     p->desc.version ? p->desc.version : "?");
+			n = snprintf(buf + len, bufsize - len, "%s%s %s (%s)", i ? ", " : "",
+				     p->name, p->desc.version ? p->desc.version : "?", limit);
 		if (n < 0)
 			break;
 		len += (size_t)n;

@@ -203,6 +203,7 @@ int scanner_main(const char *config_path, const char *group, const char *given_t
 			 p->desc.version ? p->desc.version : "?");
 		if (p->desc.signature_count)
 			ready.plugin[i].signatures = p->desc.signature_count(p->state);
+		ready.plugin[i].max_file_size = p->size_limit;
 	}
 	if (scanner_send(sock, &ready, sizeof(ready), -1, 0) != 0)
 		_exit(1);

@@ -25,6 +25,7 @@ struct scanner_plugin_info {
 	char name[64];
 	char version[64];
 	uint64_t signatures;
+	uint64_t max_file_size; /* its own limit (0: none): larger files it is not asked about */
 };
 
 /* The plugins it runs, in config order: the order of the votes in every verdict. */

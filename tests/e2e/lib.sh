@@ -69,7 +69,7 @@ fg_setup() {
 }
 
 # Writes a config watching $MNT to $1. Variables: POLICY EVENTS EXCLUDE TIMEOUT_MS ON_TIMEOUT
-# ON_ERROR MAX_SIZE; remaining arguments are plugin blocks (see fg_plugin_block).
+# ON_ERROR MAX_SIZE (watch.max_file_size, unset: none); remaining arguments are plugin blocks (see fg_plugin_block).
 fg_write_config() {
 	local file=$1
 	shift
@@ -79,7 +79,7 @@ watch {
   paths = {"$MNT"}
   exclude = {${EXCLUDE:-}}
   events = {${EVENTS:-"open", "exec", "close_write"}}
-  max_file_size = ${MAX_SIZE:-10485760}
+  ${MAX_SIZE:+max_file_size = $MAX_SIZE}
 }
 verdict {
   policy = "${POLICY:-any-deny}"

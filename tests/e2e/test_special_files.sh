@@ -16,7 +16,7 @@ expect_open ok "$MNT/sparse-small"
 start=$(date +%s%N)
 timeout 20 head -c 1 "$MNT/sparse-huge" >/dev/null || fail "reading the huge sparse file failed"
 [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 5000 ] || fail "the huge file was slow to open"
-expect_log "not scanned, larger than max_file_size .*sparse-huge"
+expect_log "not scanned, larger than watch.max_file_size .*sparse-huge, allowed"
 # a FIFO opened for reading and writing does not block; it is not a regular file: no scan
 timeout 10 bash -c "exec 3<>'$MNT/fifo'" || fail "opening the FIFO hung or failed"
 timeout 10 head -c 1 "$MNT/null" >/dev/null || fail "reading the device node failed"

@@ -15,11 +15,13 @@
 struct marker_state {
 	char *marker;
 	size_t len;
+	uint64_t max_file_size;
 };
 
 static const struct fg_option_spec marker_options[] = {
 	{ "marker", FG_OPT_STRING, "TINY-PLUGIN-MARKER-3e9d",
 	  "byte string that marks a file as bad" },
+	{ "max_file_size", FG_OPT_INT, "0", "larger files are not asked about; 0: no limit" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -35,6 +37,7 @@ static int marker_init(const struct fg_host_api *host, const struct fg_options *
 		return -1;
 	}
 	s->len = strlen(marker);
+	s->max_file_size = (uint64_t)host->opt_int(opts, "max_file_size");
 	*state = s;
 	host->log(opts, FG_LOG_INFO, "looking for \"%s\"", marker);
 	return 0;
@@ -61,11 +64,21 @@ static void marker_fini(void *state)
 	free(s);
 }
 
+static uint64_t marker_max_file_size(void *state)
+{
+	return ((struct marker_state *)state)->max_file_size;
+}
+
 static const struct fg_plugin marker_plugin = {
-	FG_PLUGIN_HEADER,          .name = "marker",
-	.version = "1.0",          .description = "test plugin: detects a marker string",
-	.options = marker_options, .init = marker_init,
-	.scan = marker_scan,       .fini = marker_fini,
+	FG_PLUGIN_HEADER,
+	.name = "marker",
+	.version = "1.0",
+	.description = "test plugin: detects a marker string",
+	.options = marker_options,
+	.init = marker_init,
+	.scan = marker_scan,
+	.fini = marker_fini,
+	.max_file_size = marker_max_file_size,
 };
 
 FG_PLUGIN_DEFINE(marker_plugin)

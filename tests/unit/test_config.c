@@ -67,7 +67,7 @@ static void test_good_config(void)
 		"  events = {\"open\", \"close_write\"}\n"
 		"  max_file_size = 1000\n"
 		"}\n"
-		"verdict { policy = \"majority\" timeout_ms = 250 on_timeout = \"deny\" on_error = \"deny\" }\n"
+		"verdict { policy = \"majority\" timeout_ms = 250 on_timeout = \"deny\" on_error = \"deny\" on_too_large = \"deny\" }\n"
 		"plugin clamav { enabled = true  database = {\"sigs\"} }   # one-line section\n"
 		"plugin yara {\n"
 		"  rules = {\"rules\", \"/abs/rules.yar\"}\n"
@@ -91,6 +91,7 @@ static void test_good_config(void)
 	CHECK(cfg.max_file_size == 1000);
 	CHECK(cfg.verdict.policy == POLICY_MAJORITY);
 	CHECK(cfg.verdict.on_error == DECISION_DENY);
+	CHECK(cfg.verdict.on_too_large == DECISION_DENY);
 	CHECK(cfg.on_timeout == DECISION_DENY);
 	CHECK(cfg.timeout_ms == 250);
 	CHECK(cfg.n_plugins == 2);
@@ -135,7 +136,9 @@ static void test_defaults(void)
 	CHECK(cfg.verdict.on_error == DECISION_ALLOW);
 	CHECK(cfg.on_timeout == DECISION_ALLOW);
 	CHECK(cfg.timeout_ms == 5000);
-	CHECK(cfg.max_file_size == 26214400);
+	/* no overall size cap: each plugin's own limit applies; a file over all of them is allowed */
+	CHECK(cfg.max_file_size == 0);
+	CHECK(cfg.verdict.on_too_large == DECISION_ALLOW);
 	CHECK(cfg.n_plugins == 1);
 	/* overload: the flooding user's own opens are denied; late detections only remembered */
 	CHECK(cfg.on_overload == DECISION_DENY);

@@ -1,4 +1,6 @@
 /* verdict_combine(): any-deny, majority, errors by on_error, allowlist overrides. */
+#include <string.h>
+
 #include "check.h"
 #include "common/verdict.h"
 
@@ -92,6 +94,38 @@ static void test_names(void)
 	CHECK(verdict_decision_from_name("block", &d) == -1);
 }
 
+/* A plugin not asked (the file is over its max_file_size) abstains; all skipped: on_too_large. */
+static void test_skipped(void)
+{
+	struct verdict_policy allow = { .policy = POLICY_ANY_DENY, .on_too_large = DECISION_ALLOW };
+	struct verdict_policy deny = { .policy = POLICY_MAJORITY, .on_too_large = DECISION_DENY };
+	enum fg_verdict all_skipped[] = { VOTE_SKIPPED, VOTE_SKIPPED };
+	enum fg_verdict skip_detect[] = { VOTE_SKIPPED, FG_VERDICT_DETECTED };
+	enum fg_verdict skip_clean[] = { VOTE_SKIPPED, FG_VERDICT_CLEAN };
+	enum fg_verdict skip_trusted[] = { VOTE_SKIPPED, FG_VERDICT_TRUSTED };
+	enum fg_verdict skip_error[] = { VOTE_SKIPPED, FG_VERDICT_ERROR };
+	struct verdict_tally t;
+	enum verdict_reason why;
+
+	CHECK(verdict_combine(&allow, all_skipped, 2, &why) == DECISION_ALLOW);
+	CHECK(why == REASON_TOO_LARGE);
+	CHECK(verdict_combine(&deny, all_skipped, 2, &why) == DECISION_DENY);
+	CHECK(why == REASON_TOO_LARGE);
+	/* under majority a skipped plugin is not a voter: one detection of one voter denies */
+	CHECK(verdict_combine(&deny, skip_detect, 2, &why) == DECISION_DENY);
+	CHECK(why == REASON_DETECTED);
+	CHECK(verdict_combine(&deny, skip_clean, 2, &why) == DECISION_ALLOW);
+	CHECK(why == REASON_CLEAN);
+	CHECK(verdict_combine(&deny, skip_trusted, 2, &why) == DECISION_ALLOW);
+	CHECK(why == REASON_TRUSTED);
+	/* an error beside a skip is not "too large": on_error decides (abstains here) */
+	CHECK(verdict_combine(&deny, skip_error, 2, &why) == DECISION_ALLOW);
+	CHECK(why == REASON_NO_VOTES);
+	verdict_tally_votes(skip_error, 2, &t);
+	CHECK(t.skipped == 1 && t.error == 1);
+	CHECK(strcmp(verdict_reason_name(REASON_TOO_LARGE), "too large") == 0);
+}
+
 int main(void)
 {
 	test_any_deny();
@@ -99,5 +133,6 @@ int main(void)
 	test_errors();
 	test_garbage_and_trusted();
 	test_names();
+	test_skipped();
 	return check_summary();
 }
