@@ -220,7 +220,7 @@ static int read_whole_at(int fd, unsigned char *buf, size_t size, off_t off)
 }
 
 /* Sparse files whose data (not holes) is at most this are copied into memory of ours. */
-#define SPARSE_COPY_MAX (64 * 1024 * 1024)
+#define SPARSE_COPY_MAX (256 * 1024 * 1024)
 
 /*
  * A sparse file, copied extent by extent into anonymous memory: the holes stay
