@@ -119,9 +119,40 @@ static void copy_label(const char *p, const char *end, int escaped, char *label,
 	label[n] = '\0';
 }
 
+/*
+ * `sha256sum --tag` (BSD style): "SHA256 (name) = HEX". The name runs to the
+ * last ") = ", so a name holding that text still parses as sha256sum -c reads it.
+ * 1: parsed; 0: not this form; -1: this form, but a bad digest.
+ */
+static int parse_tagged(const char *p, const char *end, int escaped, unsigned char *digest,
+			char *label, size_t labelsize, char *why, size_t whylen)
+{
+	static const char tag[] = "SHA256 (", sep[] = ") = ";
+	const char *name = p + sizeof(tag) - 1, *hex = NULL;
+
+	if ((size_t)(end - p) < sizeof(tag) - 1 || memcmp(p, tag, sizeof(tag) - 1) != 0)
+		return 0;
+	for (const char *q = name; q + sizeof(sep) - 1 <= end; q++)
+		if (memcmp(q, sep, sizeof(sep) - 1) == 0)
+			hex = q;
+	if (!hex) {
+		set_error(why, whylen, "\"SHA256 (name)\" without \" = \" and a digest");
+		return -1;
+	}
+	if (parse_digest(hex + sizeof(sep) - 1, end, digest, why, whylen) == -1)
+		return -1;
+	if (hex + sizeof(sep) - 1 + HASHLIST_HEX_LEN != end) {
+		set_error(why, whylen, "text after the digest");
+		return -1;
+	}
+	copy_label(name, hex, escaped, label, labelsize);
+	return 1;
+}
+
 static int parse_entry(const char *line, unsigned char *digest, char *label, size_t labelsize,
 		       char *why, size_t whylen)
 {
+	int tagged;
 	const char *p = line, *end;
 	int escaped = 0;
 
@@ -142,6 +173,8 @@ static int parse_entry(const char *line, unsigned char *digest, char *label, siz
 		escaped = 1;
 		p++;
 	}
+	if ((tagged = parse_tagged(p, end, escaped, digest, label, labelsize, why, whylen)) != 0)
+		return tagged;
 	if (parse_digest(p, end, digest, why, whylen) == -1)
 		return -1;
 	p += HASHLIST_HEX_LEN;
