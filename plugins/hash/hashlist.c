@@ -178,9 +178,10 @@ static int parse_entry(const char *line, unsigned char *digest, char *label, siz
 	if (parse_digest(p, end, digest, why, whylen) == -1)
 		return -1;
 	p += HASHLIST_HEX_LEN;
+	/* sha256sum: one space, then ' ' (text mode) or '*' (binary mode), then the name */
+	if (end - p >= 2 && p[0] == ' ' && p[1] == '*')
+		p += 2;
 	while (p < end && is_blank(*p))
-		p++;
-	if (p < end && *p == '*') /* sha256sum's binary-mode marker */
 		p++;
 	copy_label(p, end, escaped, label, labelsize);
 	return 1;

@@ -50,6 +50,8 @@ static void test_parse_sha256sum_formats(void)
 {
 	CHECK(parses_to(HEX_ABC "  abc.txt\n", digest_abc, "abc.txt"));
 	CHECK(parses_to(HEX_ABC " *abc.bin\n", digest_abc, "abc.bin"));
+	/* two spaces are text mode: a '*' after them begins the name, as sha256sum -c reads it */
+	CHECK(parses_to(HEX_ABC "  *star.bin\n", digest_abc, "*star.bin"));
 	CHECK(parses_to(HEX_EMPTY "\n", digest_empty, ""));
 	CHECK(parses_to(HEX_EMPTY, digest_empty, ""));
 	CHECK(parses_to(HEX_ABC_UPPER "  ABC\n", digest_abc, "ABC"));
