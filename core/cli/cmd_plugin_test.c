@@ -76,8 +76,10 @@ static void print_descriptor(const struct plugin *p)
 		printf("description: %s\n", d->description);
 	printf("flags:      %s%s%s\n", d->flags & FG_PLUGIN_NEEDS_SHA256 ? " needs-sha256" : "",
 	       d->flags & FG_PLUGIN_NEEDS_NETWORK ? " needs-network" : "", d->flags ? "" : " none");
-	printf("callbacks:   init scan fini%s%s%s\n", d->thread_init ? " thread_init" : "",
-	       d->thread_fini ? " thread_fini" : "", d->reload ? " reload" : "");
+	printf("callbacks:   init scan fini%s%s%s%s%s\n", d->thread_init ? " thread_init" : "",
+	       d->thread_fini ? " thread_fini" : "", d->reload ? " reload" : "",
+	       d->signature_count ? " signature_count" : "",
+	       d->max_file_size ? " max_file_size" : "");
 	printf("options:%s\n", d->options && d->options->name ? "" : "     none");
 	for (const struct fg_option_spec *o = d->options; o && o->name; o++) {
 		const char *def = o->default_value;

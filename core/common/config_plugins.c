@@ -243,48 +243,90 @@ static int check_data(const struct plugin *p, const struct option_value *v, cons
 	return -1;
 }
 
+/*
+ * The plugin's own defaults. Every plugin section shares one libconfuse
+ * schema, whose default for an option two plugins declare is the first one's
+ * (yara's max_file_size would read clamav's 100 MiB): an option a section
+ * does not set is read from a config of this plugin's options alone.
+ */
+static cfg_t *own_defaults(const struct fg_option_spec *spec)
+{
+	size_t n = 0;
+	cfg_opt_t *opts;
+	cfg_t *cfg;
+
+	while (spec && spec[n].name)
+		n++;
+	if (!(opts = calloc(n + 1, sizeof(*opts))))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		opts[i] = spec_to_opt(&spec[i]);
+	opts[n] = (cfg_opt_t)CFG_END();
+	cfg = cfg_init(opts, CFGF_NONE);
+	free(opts); /* cfg_init copied them */
+	if (cfg && cfg_parse_buf(cfg, "") != CFG_SUCCESS) {
+		cfg_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+static bool option_set(cfg_t *sec, const char *name)
+{
+	cfg_opt_t *opt = sec ? cfg_getopt(sec, name) : NULL;
+
+	return opt && (opt->flags & CFGF_MODIFIED);
+}
+
 static int copy_plugin_options(struct plugin *p, cfg_t *sec, const struct conftext_section *text)
 {
 	const struct fg_option_spec *spec = p->desc.options;
 	char resolved[PATH_MAX];
+	cfg_t *defaults;
+	int rc = -1;
 
 	p->opts = options_new(p->name, config_current->path, spec);
-	if (!p->opts)
+	if (!p->opts || !(defaults = own_defaults(spec)))
 		return -1;
 	for (size_t i = 0; i < p->opts->n; i++) {
 		struct option_value *v = &p->opts->values[i];
 		const char *name = v->spec->name;
+		cfg_t *sec_or_default = option_set(sec, name) ? sec : defaults;
 
 		v->line = key_line(text, name);
 		switch (v->spec->type) {
-		case FG_OPT_BOOL: v->b = cfg_getbool(sec, name); break;
-		case FG_OPT_INT: v->i = cfg_getint(sec, name); break;
+		case FG_OPT_BOOL: v->b = cfg_getbool(sec_or_default, name); break;
+		case FG_OPT_INT: v->i = cfg_getint(sec_or_default, name); break;
 		case FG_OPT_STRING:
-			if (cfg_getstr(sec, name) && !(v->s = strdup(cfg_getstr(sec, name))))
-				return -1;
+			if (cfg_getstr(sec_or_default, name) &&
+			    !(v->s = strdup(cfg_getstr(sec_or_default, name))))
+				goto out;
 			break;
 		case FG_OPT_STRING_LIST:
 		case FG_OPT_PATH_LIST:
-			for (unsigned j = 0; j < cfg_size(sec, name); j++) {
-				const char *item = cfg_getnstr(sec, name, j);
+			for (unsigned j = 0; j < cfg_size(sec_or_default, name); j++) {
+				const char *item = cfg_getnstr(sec_or_default, name, j);
 				if (v->spec->type == FG_OPT_PATH_LIST) {
 					config_resolve_path(item, resolved, sizeof(resolved));
 					item = resolved;
 					if (check_data(p, v, item) < 0)
-						return -1;
+						goto out;
 				}
 				if (options_list_append(v, item) < 0)
-					return -1;
+					goto out;
 			}
 			break;
 		default:
 			config_fail_at(p->line,
 				       "plugin '%s' declares option '%s' of unknown type %d",
 				       p->name, name, (int)v->spec->type);
-			return -1;
+			goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	cfg_free(defaults);
+	return rc;
 }
 
 int config_copy_plugins(cfg_t *cfg, const struct conftext_section *secs, size_t n_secs,

@@ -170,6 +170,7 @@ static void record_votes(struct pending *pd, const struct scanner *s,
 	for (size_t k = 0; k < s->n_plugins; k++) {
 		struct plugin_vote *out = &pd->out.votes[s->plugin[k]];
 		out->verdict = (enum fg_verdict)v->vote[k].verdict;
+		out->not_cacheable = v->vote[k].not_cacheable != 0;
 		snprintf(out->threat, sizeof(out->threat), "%.*s",
 			 (int)sizeof(v->vote[k].threat) - 1, v->vote[k].threat);
 		pd->out.plugin_ns[s->plugin[k]] = v->vote[k].plugin_ns;

@@ -209,13 +209,16 @@ static void record_stages(struct stage_stats *s, const struct engine *e,
 	histogram_add(&s->scan, scan_ns);
 }
 
-/* A verdict worth remembering: no plugin failed, so a rescan would say the same. */
+/*
+ * A verdict worth remembering: no plugin failed, so a rescan would say the
+ * same, and none said its vote depends on the file's name or owner.
+ */
 static bool outcome_cacheable(const struct scan_outcome *out)
 {
 	if (out->error[0])
 		return false;
 	for (size_t i = 0; i < out->n_votes; i++)
-		if (out->votes[i].verdict == FG_VERDICT_ERROR)
+		if (out->votes[i].verdict == FG_VERDICT_ERROR || out->votes[i].not_cacheable)
 			return false;
 	return true;
 }

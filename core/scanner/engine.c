@@ -164,6 +164,7 @@ static void ask_plugins(struct engine_thread *t, const struct fg_scan_object *ob
 		start = monotonic_ns();
 		verdict = p->desc.scan(p->state, t->ctx[i], obj, &res);
 		v->threat[sizeof(v->threat) - 1] = '\0';
+		v->not_cacheable = res.flags & FG_RESULT_NOT_CACHEABLE;
 		out->plugin_ns[i] = monotonic_ns() - start;
 		switch (verdict) {
 		case FG_VERDICT_CLEAN:

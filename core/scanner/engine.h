@@ -35,6 +35,7 @@ struct engine_thread {
 
 struct plugin_vote {
 	enum fg_verdict verdict;
+	bool not_cacheable;         /* the plugin said FG_RESULT_NOT_CACHEABLE */
 	char threat[FG_THREAT_MAX]; /* threat name, or error message */
 };
 

@@ -62,6 +62,7 @@ static void scan_one(struct scan_thread *t, const struct scanner_scan *req, int 
 	for (size_t i = 0; i < out.n_votes; i++) {
 		reply->vote[i].verdict = out.votes[i].verdict;
 		reply->vote[i].plugin_ns = out.plugin_ns[i];
+		reply->vote[i].not_cacheable = out.votes[i].not_cacheable;
 		snprintf(reply->vote[i].threat, sizeof(reply->vote[i].threat), "%s",
 			 out.votes[i].threat);
 	}

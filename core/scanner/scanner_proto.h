@@ -51,7 +51,8 @@ struct scanner_scan {
 };
 
 struct scanner_vote {
-	int32_t verdict; /* enum fg_verdict */
+	int32_t verdict;        /* enum fg_verdict */
+	uint32_t not_cacheable; /* the plugin's FG_RESULT_NOT_CACHEABLE */
 	uint64_t plugin_ns;
 	char threat[FG_THREAT_MAX];
 };

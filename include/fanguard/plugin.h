@@ -12,7 +12,8 @@
  * What each minor added sits below a "Version 1.N and later" comment, in
  * append order. Everything without such a comment is 1.0: every 1.x host and
  * plugin has it. 1.1 added one flag, FG_PLUGIN_NEEDS_NETWORK, and no field;
- * 1.2 appended fg_host_api.check_data_file; 1.3 appended fg_plugin.max_file_size.
+ * 1.2 appended fg_host_api.check_data_file; 1.3 appended fg_plugin.max_file_size and
+ * fg_scan_result.flags (FG_RESULT_NOT_CACHEABLE).
  *
  * This header includes only standard headers; a plugin needs nothing else from
  * fanguard. Build plugins with -fvisibility=hidden and mark the entry with
@@ -33,7 +34,7 @@ extern "C" {
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
 #define FG_PLUGIN_ABI_MINOR \
-	3 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size */
+	3 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size, result flags */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -171,7 +172,18 @@ struct fg_scan_result {
 	uint32_t struct_size; /* sizeof(struct fg_scan_result) as the host was built */
 	char *threat;         /* host buffer: threat name (DETECTED) or error message (ERROR) */
 	size_t threat_size;   /* capacity of threat, at least FG_THREAT_MAX */
+	/* Version 1.3 and later (check with FG_HAS_FIELD): */
+	uint32_t flags; /* FG_RESULT_* the plugin sets; the host clears it before the call */
 };
+
+/*
+ * Result flags (1.3). FG_RESULT_NOT_CACHEABLE: this vote depends on more than
+ * the file's content and the loaded signatures (its name, its owner: rules on
+ * YARA's filename external, say), so the host must not remember the verdict
+ * for the inode: a hard link or a rename would give the file another name
+ * without changing it. Every open of such a file is scanned again.
+ */
+#define FG_RESULT_NOT_CACHEABLE (1u << 0)
 
 /*
  * Plugin flags. A host ignores flags it does not know, so a plugin setting a

@@ -1,7 +1,9 @@
 /*
  * yara: matches files against YARA rules compiled once at init. The compiled
  * rules are shared read-only; each scan thread owns a YR_SCANNER, which holds
- * the per-scan match state.
+ * the per-scan match state and external variables. A file is reported as the
+ * `yara` command reports it: every matching rule, by its identifier, in rule
+ * order, without fast mode.
  */
 #define _POSIX_C_SOURCE 200809L /* scandir, O_CLOEXEC under -std=c11 */
 
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,16 +23,19 @@
 
 #include "fanguard/plugin.h"
 #include "yara_compact.h"
-
-#define YARA_THREAT_META "threat_name" /* rule meta overriding the rule identifier */
+#include "yara_externals.h"
 
 struct yara_state {
 	const struct fg_host_api *host;
 	const struct fg_options *opts;
 	YR_RULES *rules;
 	uint64_t rule_count;
-	int timeout;        /* seconds; 0 disables the limit */
-	int scan_flags;     /* SCAN_FLAGS_* */
+	int timeout;                     /* seconds; 0 disables the limit */
+	int scan_flags;                  /* SCAN_FLAGS_* */
+	uint64_t max_file_size;          /* bytes; 0: no limit */
+	const char *threat_meta;         /* meta naming a rule's threat instead of it, or NULL */
+	struct yara_externals externals; /* built-in and `define`d external variables */
+	bool by_name; /* a rule reads filename, filepath, extension or owner: verdicts per name */
 	int yr_initialized; /* yr_initialize succeeded and wants its yr_finalize */
 };
 
@@ -52,14 +58,25 @@ struct compile_log {
 /* Thread context; also the scan callback's user data. */
 struct yara_thread {
 	YR_SCANNER *scanner;
-	const YR_RULE *match; /* first matching rule of the current scan */
+	const YR_RULE **matches; /* the current scan's matching rules, in libyara's order */
+	size_t n_matches;        /* of them stored in matches */
+	size_t cap;              /* room in matches */
+	size_t matched;          /* all of them: more than n_matches if growing matches failed */
 };
 
 static const struct fg_option_spec yara_options[] = {
 	{ "rules", FG_OPT_PATH_LIST, NULL,
 	  "YARA rule files, or directories whose *.yar and *.yara files are loaded recursively" },
 	{ "timeout", FG_OPT_INT, "5", "seconds one scan may take, 0 for no limit" },
-	{ "fast_mode", FG_OPT_BOOL, "true", "stop searching a string after its first match" },
+	{ "fast_mode", FG_OPT_BOOL, "false",
+	  "stop searching a string after its first match, as yara -f; off, as yara without -f" },
+	{ "define", FG_OPT_STRING_LIST, NULL,
+	  "external variables NAME=VALUE, typed as yara -d types them (true/false, integer, "
+	  "float, else a string; a value in double quotes is a string); fixed for every file" },
+	{ "threat_name_meta", FG_OPT_STRING, "",
+	  "meta whose string names a matching rule instead of its identifier; empty for none" },
+	{ "max_file_size", FG_OPT_INT, "0",
+	  "largest file in bytes the rules see, 0 for no limit; larger files are not scanned" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -257,8 +274,12 @@ static const char *include_callback(const char *name, const char *calling_file, 
 			 errno ? strerror(errno) : "cannot read it");
 		free(text);
 		text = NULL;
-	} else
+	} else {
 		text[sb.st_size] = '\0';
+		if (!log->st->by_name)
+			log->st->by_name = yara_externals_named_in(&log->st->externals, text,
+								   (size_t)sb.st_size);
+	}
 	if (fd >= 0)
 		close(fd);
 	return text;
@@ -268,6 +289,29 @@ static void include_free(const char *text, void *user_data)
 {
 	(void)user_data;
 	free((void *)text);
+}
+
+/*
+ * Whether the rules read the file's name or owner: then a verdict holds for
+ * one name of the inode only, and the host must not remember it. A file that
+ * cannot be mapped here is assumed to (yr_compiler_add_fd reports its error).
+ */
+static void note_name_use(struct yara_state *st, int fd)
+{
+	struct stat sb;
+	void *text;
+
+	if (st->by_name)
+		return;
+	if (fstat(fd, &sb) != 0 || sb.st_size == 0)
+		return;
+	text = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (text == MAP_FAILED) {
+		st->by_name = true;
+		return;
+	}
+	st->by_name = yara_externals_named_in(&st->externals, text, (size_t)sb.st_size);
+	munmap(text, (size_t)sb.st_size);
 }
 
 /*
@@ -286,6 +330,7 @@ static int compile_file(YR_COMPILER *compiler, struct compile_log *log, const ch
 	}
 	log->path = path;
 	log->errors = 0;
+	note_name_use(log->st, fd);
 	errors = yr_compiler_add_fd(compiler, fd, path, path);
 	close(fd);
 	if (errors == 0)
@@ -318,6 +363,12 @@ static int compile_rules(struct yara_state *st, const struct rule_files *files, 
 	}
 	yr_compiler_set_callback(compiler, compiler_callback, &log);
 	yr_compiler_set_include_callback(compiler, include_callback, include_free, &log);
+	/* before the first file: a rule naming an undefined identifier does not compile */
+	if (yara_externals_define(&st->externals, compiler, st->host, st->opts, "define", err,
+				  err_size) == -1) {
+		yr_compiler_destroy(compiler);
+		return -1;
+	}
 	for (size_t i = 0; i < files->count; i++) {
 		if (compile_file(compiler, &log, files->paths[i], err, err_size) == -1) {
 			yr_compiler_destroy(compiler);
@@ -348,13 +399,21 @@ static uint64_t count_rules(YR_RULES *rules)
 static int read_scan_options(struct yara_state *st, char *err, size_t err_size)
 {
 	long long timeout = st->host->opt_int(st->opts, "timeout");
+	long long max_size = st->host->opt_int(st->opts, "max_file_size");
+	const char *meta = st->host->opt_string(st->opts, "threat_name_meta");
 
 	if (timeout < 0 || timeout > INT_MAX) {
 		snprintf(err, err_size, "timeout: %lld is not between 0 and %d seconds", timeout,
 			 INT_MAX);
 		return -1;
 	}
+	if (max_size < 0) {
+		snprintf(err, err_size, "max_file_size: %lld is negative (0: no limit)", max_size);
+		return -1;
+	}
 	st->timeout = (int)timeout;
+	st->max_file_size = (uint64_t)max_size;
+	st->threat_meta = meta && meta[0] ? meta : NULL;
 	/*
 	 * The callback wants matches only: not-matching messages would be one call
 	 * per rule. NO_TRYCATCH: libyara 4.2 otherwise installs process-wide
@@ -376,6 +435,7 @@ static void yara_fini(void *state)
 		return;
 	if (st->rules)
 		yr_rules_destroy(st->rules);
+	yara_externals_free(&st->externals);
 	/* yr_initialize counts its callers; this releases only our reference */
 	if (st->yr_initialized)
 		yr_finalize();
@@ -399,7 +459,8 @@ static int yara_init(const struct fg_host_api *host, const struct fg_options *op
 	}
 	st->host = host;
 	st->opts = opts;
-	if (read_scan_options(st, err, err_size) == -1)
+	if (read_scan_options(st, err, err_size) == -1 ||
+	    yara_externals_init(&st->externals, err, err_size) == -1)
 		goto fail;
 	if ((rc = yr_initialize()) != ERROR_SUCCESS) {
 		snprintf(err, err_size, "cannot initialise libyara: error %d", rc);
@@ -415,6 +476,10 @@ static int yara_init(const struct fg_host_api *host, const struct fg_options *op
 	}
 	host->log(opts, FG_LOG_INFO, "compiled %" PRIu64 " rule%s from %zu file%s", st->rule_count,
 		  st->rule_count == 1 ? "" : "s", files.count, files.count == 1 ? "" : "s");
+	if (st->by_name)
+		host->log(opts, FG_LOG_INFO,
+			  "rules read filename, filepath, extension or owner: verdicts are not "
+			  "cached (every open of a file is scanned again)");
 	rule_files_free(&files);
 	*state = st;
 	return 0;
@@ -424,15 +489,29 @@ fail:
 	return -1;
 }
 
-/* One match decides the verdict: stop evaluating the remaining rules. */
+/*
+ * Every matching rule is kept, as `yara` prints them all. libyara does not
+ * report private rules. Out of memory, a match is still counted.
+ */
 static int scan_callback(YR_SCAN_CONTEXT *context, int message, void *message_data, void *user_data)
 {
 	struct yara_thread *th = user_data;
 
+	(void)context;
 	if (message != CALLBACK_MSG_RULE_MATCHING)
 		return CALLBACK_CONTINUE;
-	th->match = message_data;
-	return CALLBACK_ABORT;
+	th->matched++;
+	if (th->n_matches == th->cap) {
+		size_t cap = th->cap ? th->cap * 2 : 16;
+		const YR_RULE **grown = realloc(th->matches, cap * sizeof(*grown));
+
+		if (!grown)
+			return CALLBACK_CONTINUE;
+		th->matches = grown;
+		th->cap = cap;
+	}
+	th->matches[th->n_matches++] = message_data;
+	return CALLBACK_CONTINUE;
 }
 
 static int scanner_create(const struct yara_state *st, struct yara_thread *th, char *err,
@@ -473,32 +552,73 @@ static void yara_thread_fini(void *state, void *thread_ctx)
 	if (!th)
 		return;
 	yr_scanner_destroy(th->scanner);
+	free(th->matches);
 	free(th);
 }
 
-/* Threat names travel through logs and the control socket: keep them to a safe alphabet. */
-static void format_threat(const YR_RULE *rule, char *out, size_t size)
+/* The rule's identifier, or the string of its threat_name_meta meta when it has one. */
+static const char *threat_name(const struct yara_state *st, const YR_RULE *rule)
 {
-	const char *name = rule->identifier;
 	const YR_META *meta;
 
+	if (!st->threat_meta)
+		return rule->identifier;
 	yr_rule_metas_foreach(rule, meta)
 	{
 		if (meta->type == META_TYPE_STRING &&
-		    strcmp(meta->identifier, YARA_THREAT_META) == 0 && meta->string[0] != '\0') {
-			name = meta->string;
-			break;
-		}
+		    strcmp(meta->identifier, st->threat_meta) == 0 && meta->string[0] != '\0')
+			return meta->string;
 	}
-	snprintf(out, size, "%s", name);
-	for (; *out; out++) {
-		char c = *out;
+	return rule->identifier;
+}
+
+/*
+ * Threat names travel through logs and the control socket: keep them to a safe
+ * alphabet, which also keeps the ", " between names unambiguous.
+ */
+static size_t append_name(char *out, size_t len, const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
 		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 			 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 
-		if (!ok)
-			*out = '_';
+		out[len++] = ok ? c : '_';
 	}
+	out[len] = '\0';
+	return len;
+}
+
+/*
+ * "A, B, C" in match order; names that do not fit make the end ", +N more".
+ * A name is added only if the count of those after it still fits behind it,
+ * so the last one added leaves room for the count. The first is always there,
+ * cut if it must be.
+ */
+static void format_threats(const struct yara_state *st, const struct yara_thread *th, char *out,
+			   size_t size)
+{
+	size_t len = 0, shown = 0;
+	char more[40];
+	int more_len;
+
+	for (size_t i = 0; i < th->n_matches; i++) {
+		const char *name = threat_name(st, th->matches[i]);
+		size_t name_len = strlen(name), rest = th->matched - i - 1;
+
+		more_len = rest ? snprintf(more, sizeof(more), ", +%zu more", rest) : 0;
+		if (i == 0 && name_len + (size_t)more_len >= size)
+			name_len = size - 1 - (size_t)more_len;
+		else if (i > 0 && len + 2 + name_len + (size_t)more_len >= size)
+			break;
+		if (i > 0)
+			len = (size_t)(stpcpy(out + len, ", ") - out);
+		len = append_name(out, len, name, name_len);
+		shown++;
+	}
+	if (shown < th->matched)
+		snprintf(out + len, size - len, "%s+%zu more", shown ? ", " : "",
+			 th->matched - shown);
 }
 
 static const char *scan_error_text(int rc)
@@ -516,8 +636,8 @@ static const char *scan_error_text(int rc)
 static enum fg_verdict scan_verdict(const struct yara_state *st, const struct yara_thread *th,
 				    int rc, struct fg_scan_result *result)
 {
-	if (th->match) {
-		format_threat(th->match, result->threat, result->threat_size);
+	if (th->matched) {
+		format_threats(st, th, result->threat, result->threat_size);
 		return FG_VERDICT_DETECTED;
 	}
 	if (rc == ERROR_SUCCESS)
@@ -546,7 +666,12 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 			return FG_VERDICT_ERROR;
 		th = &temp;
 	}
-	th->match = NULL;
+	th->n_matches = th->matched = 0;
+	if (yara_externals_set(&st->externals, th->scanner, obj, result->threat,
+			       result->threat_size) == -1) {
+		verdict = FG_VERDICT_ERROR;
+		goto out;
+	}
 	if (obj->data)
 		rc = yr_scanner_scan_mem(th->scanner, obj->data, obj->size);
 	else if (obj->size ==
@@ -555,8 +680,14 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 	else
 		rc = yr_scanner_scan_fd(th->scanner, obj->fd);
 	verdict = scan_verdict(st, th, rc, result);
-	if (th == &temp)
+	/* a clean or detected verdict of a rule on the name holds for this name only */
+	if (st->by_name && FG_HAS_FIELD(result, struct fg_scan_result, flags))
+		result->flags |= FG_RESULT_NOT_CACHEABLE;
+out:
+	if (th == &temp) {
 		yr_scanner_destroy(temp.scanner);
+		free(temp.matches);
+	}
 	return verdict;
 }
 
@@ -565,6 +696,13 @@ static uint64_t yara_signature_count(void *state)
 	struct yara_state *st = state;
 
 	return st->rule_count;
+}
+
+static uint64_t yara_max_file_size(void *state)
+{
+	struct yara_state *st = state;
+
+	return st->max_file_size;
 }
 
 static const struct fg_plugin yara_plugin = {
@@ -580,6 +718,7 @@ static const struct fg_plugin yara_plugin = {
 	.reload = NULL,
 	.fini = yara_fini,
 	.signature_count = yara_signature_count,
+	.max_file_size = yara_max_file_size,
 };
 
 FG_PLUGIN_DEFINE(yara_plugin)

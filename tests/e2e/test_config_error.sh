@@ -11,7 +11,7 @@ expect_refused() {
 	if grep -q ' ready: ' "$WORK/refused.log"; then fail "$conf: said ready"; fi
 }
 
-fg_write_config "$WORK/typo.conf" clamav
+MAX_SIZE=10485760 fg_write_config "$WORK/typo.conf" clamav
 sed -i 's/^  max_file_size/  max_filesize/' "$WORK/typo.conf"
 expect_refused "$WORK/typo.conf" "typo.conf:5: .*max_filesize"
 

@@ -4,7 +4,7 @@
 # apply are named in the log; a broken config keeps the exclusions in force.
 . "$(dirname "$0")/lib.sh"
 fg_setup
-fg_write_config "$WORK/fanguard.conf" clamav
+MAX_SIZE=10485760 fg_write_config "$WORK/fanguard.conf" clamav
 fg_start "$WORK/fanguard.conf"
 mkdir "$MNT/build"
 fg_put "$MNT/build/eicar.com" "$EICAR"

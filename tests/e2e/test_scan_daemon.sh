@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 fg_setup
 mkdir -p "$MNT/tree/sub" "$WORK/outside"
-fg_write_config "$WORK/fanguard.conf" clamav yara
+MAX_SIZE=10485760 fg_write_config "$WORK/fanguard.conf" clamav yara # watch.max_file_size: an overall cap
 echo "quarantine { dir = \"$MNT/quarantine\" }" >>"$WORK/fanguard.conf"
 fg_start "$WORK/fanguard.conf"
 for i in $(seq 1 40); do printf 'clean %s\n' "$i" >"$MNT/tree/sub/clean$i.txt"; done
@@ -45,10 +45,10 @@ grep -q "^{\"path\":\"$MNT/tree/eicar.com\",\"result\":\"found\"" "$WORK/out" ||
 scan 2 --daemon "$WORK/missing"
 grep -q "$WORK/missing: No such file or directory ERROR" "$WORK/out" || fail "missing file"
 
-# larger than max_file_size: skipped by the daemon's rule
+# larger than watch.max_file_size: skipped by the daemon's rule
 head -c 11000000 /dev/zero >"$WORK/outside/big.bin"
 scan 0 --daemon "$WORK/outside/big.bin"
-grep -q "big.bin: skipped, larger than max_file_size" "$WORK/out" || fail "big file: $(cat "$WORK/out")"
+grep -q "big.bin: skipped, larger than watch.max_file_size" "$WORK/out" || fail "big file: $(cat "$WORK/out")"
 
 # --daemon --move: the daemon finds, the CLI moves (a rename into a quarantine on the same
 # filesystem; the CLI never opens the file, so the daemon's on-access denial is no obstacle)

@@ -48,6 +48,11 @@ metrics
 grep -Eq '^fanguard_too_large_total 1$' "$WORK/metrics" || fail "metrics: $(grep too_large "$WORK/metrics")"
 grep -Eq '^fanguard_plugin_skipped_total\{plugin="marker"\} 1$' "$WORK/metrics" ||
 	fail "metrics: $(grep skipped "$WORK/metrics")"
+# the daemon's on-demand scans say the same
+timeout 60 "$FANGUARD" scan --daemon -c "$WORK/fanguard.conf" "$MNT/big-marked" >"$WORK/od.out" 2>&1 ||
+	fail "scan --daemon: $(cat "$WORK/od.out")"
+grep -q "big-marked: skipped, marker: not scanned: 2097175 bytes, over its max_file_size (1048576)" "$WORK/od.out" ||
+	fail "scan --daemon: $(cat "$WORK/od.out")"
 fg_stop
 
 # on_too_large = deny: the same file is denied, with an event naming the reason

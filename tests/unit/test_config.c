@@ -119,6 +119,9 @@ static void test_good_config(void)
 		CHECK(options_host_api.opt_int(clamav->opts, "max_recursion") == 17);
 		options_host_api.opt_origin(clamav->opts, "max_recursion", &line);
 		CHECK(line == 0);
+		/* both declare max_file_size: each unset one keeps its own plugin's default */
+		CHECK(options_host_api.opt_int(clamav->opts, "max_file_size") == 104857600);
+		CHECK(options_host_api.opt_int(yara->opts, "max_file_size") == 0);
 	}
 	config_free(&cfg);
 }
