@@ -68,6 +68,9 @@ static int load_strict(char *text, const struct conftext_section *secs, size_t n
 	for (size_t i = 0; i < out->n_plugins; i++)
 		if (config_schema_add_plugin(&schema, &out->plugins[i]) < 0)
 			goto done;
+	/* before libconfuse, whose "no such option" would not say whose options there are */
+	if (config_check_plugin_keys(secs, n_secs, out) < 0)
+		goto done;
 	cfg = config_schema_instantiate(&schema, false);
 	if (!cfg || config_parse_text(cfg, text) != 0)
 		goto done;

@@ -61,7 +61,10 @@ const struct conftext_section *config_find_text_section(const struct conftext_se
 /* Pass one: which plugins are enabled and where their shared objects are; opens them. */
 int config_open_enabled_plugins(cfg_t *lenient, const struct conftext_section *secs, size_t n_secs,
 				const char *plugin_dir, struct config *out);
-/* Pass two: each enabled plugin's keys checked against its declarations, its options copied. */
+/* Pass two, before the strict parse: each enabled plugin's keys against its declarations. */
+int config_check_plugin_keys(const struct conftext_section *secs, size_t n_secs,
+			     const struct config *out);
+/* Pass two: each enabled plugin's options copied. */
 int config_copy_plugins(cfg_t *cfg, const struct conftext_section *secs, size_t n_secs,
 			struct config *out);
 

@@ -329,14 +329,24 @@ out:
 	return rc;
 }
 
+int config_check_plugin_keys(const struct conftext_section *secs, size_t n_secs,
+			     const struct config *out)
+{
+	for (size_t i = 0; i < out->n_plugins; i++)
+		if (check_plugin_keys(
+			    &out->plugins[i],
+			    config_find_text_section(secs, n_secs, out->plugins[i].name)) < 0)
+			return -1;
+	return 0;
+}
+
 int config_copy_plugins(cfg_t *cfg, const struct conftext_section *secs, size_t n_secs,
 			struct config *out)
 {
 	for (size_t i = 0; i < out->n_plugins; i++) {
 		struct plugin *p = &out->plugins[i];
 		const struct conftext_section *ts = config_find_text_section(secs, n_secs, p->name);
-		if (check_plugin_keys(p, ts) < 0 ||
-		    copy_plugin_options(p, cfg_gettsec(cfg, "plugin", p->name), ts) < 0)
+		if (copy_plugin_options(p, cfg_gettsec(cfg, "plugin", p->name), ts) < 0)
 			return -1;
 	}
 	return 0;

@@ -18,7 +18,7 @@ expect_refused "$WORK/typo.conf" "typo.conf:5: .*max_filesize"
 fg_write_config "$WORK/plugin-typo.conf" clamav
 printf 'plugin yara {\n  rules = {"%s"}\n  rulez = {"x"}\n}\n' "$DATA/yara/rules" >>"$WORK/plugin-typo.conf"
 line=$(grep -n rulez "$WORK/plugin-typo.conf" | cut -d: -f1)
-expect_refused "$WORK/plugin-typo.conf" "plugin-typo.conf:$line: .*rulez"
+expect_refused "$WORK/plugin-typo.conf" "plugin-typo.conf:$line: plugin .yara. has no option .rulez. \(its options: enabled, path, scanner, rules, "
 
 fg_write_config "$WORK/broken-yara.conf"
 printf 'plugin yara { rules = {"%s"} }\n' "$DATA/yara/broken" >>"$WORK/broken-yara.conf"
