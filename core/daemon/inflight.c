@@ -11,6 +11,7 @@
 #include "common/histogram.h"
 #include "common/log.h"
 #include "common/monotonic.h"
+#include "common/sha256.h"
 #include "daemon/cache.h"
 
 int inflight_init(struct inflight_ring *r, unsigned cap, unsigned timeout_ms, char *err,
@@ -69,6 +70,22 @@ bool inflight_claim(struct inflight *e, uint64_t id)
 }
 
 /* Fills the next slot; it counts as in flight once tail moves past it. */
+/*
+ * A verdict may hold for one name of an inode only (a YARA rule on filename):
+ * another name's open must not take it. Names are compared by digest, as the
+ * slots keep no path; a truncated SHA-256, since an attacker picks both names.
+ */
+static void path_digest(const char *path, unsigned char out[16])
+{
+	unsigned char full[32];
+	struct sha256 s;
+
+	sha256_init(&s);
+	sha256_update(&s, path, strlen(path));
+	sha256_final(&s, full);
+	memcpy(out, full, 16);
+}
+
 static struct inflight *prepare(struct inflight_ring *r, int fd, const struct scan_request *req,
 				uint64_t start_ns, unsigned generation)
 {
@@ -91,15 +108,20 @@ static struct inflight *prepare(struct inflight_ring *r, int fd, const struct sc
 	e->pidfd = -1;
 	e->kind = req->kind;
 	e->st = req->st;
+	path_digest(req->path, e->path_digest);
 	return e;
 }
 
-struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st)
+struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st, const char *path)
 {
 	uint64_t id = flight_find(&r->flights, st->st_dev, st->st_ino);
 	struct inflight *e = inflight_slot(r, id);
+	unsigned char digest[16];
 
 	if (!id || e->id != id || !e->scanning || !cache_same_state(&e->st, st))
+		return NULL;
+	path_digest(path, digest);
+	if (memcmp(digest, e->path_digest, sizeof(digest)) != 0)
 		return NULL;
 	return e;
 }

@@ -67,7 +67,9 @@ struct inflight {
 	int pidfd; /* the opener, held from the deadline to the late verdict (late_detection kill) */
 	enum fg_event_kind kind;
 	struct stat st; /* the file as it was when the event arrived */
-			/*
+	/* SHA-256 of its path, cut: only an open of the same name joins its scan */
+	unsigned char path_digest[16];
+	/*
 	 * No path: only a timeout needs one, and reads it from the fd then. A
 	 * PATH_MAX copy per slot would keep ~4 MiB resident once the ring wraps.
 	 */
@@ -94,7 +96,7 @@ struct inflight *inflight_slot(struct inflight_ring *r, uint64_t id);
 bool inflight_claim(struct inflight *e, uint64_t id);
 
 /* The event scanning this very file (same inode, unchanged), if one is in flight. */
-struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st);
+struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st, const char *path);
 /*
  * The permission event fd (req tells whose, of what, and its file) comes in
  * flight waiting on leader's scan, last of its waiters.

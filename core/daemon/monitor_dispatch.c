@@ -70,7 +70,7 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 		over_share(m, ev, req);
 		return;
 	}
-	if ((leader = inflight_scan_of(&m->inflight, &req->st))) {
+	if ((leader = inflight_scan_of(&m->inflight, &req->st, req->path))) {
 		/* wait for that scan's verdict instead of scanning the same bytes again */
 		inflight_join(&m->inflight, leader, ev->fd, req, start, req->generation);
 		m->n.joined++;

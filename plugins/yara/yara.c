@@ -680,6 +680,16 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 	else
 		rc = yr_scanner_scan_fd(th->scanner, obj->fd);
 	verdict = scan_verdict(st, th, rc, result);
+	/*
+	 * No name (a path longer than PATH_MAX, which any user can make): the rules
+	 * on the name were matched against "", so clean means nothing. on_error decides.
+	 */
+	if (verdict == FG_VERDICT_CLEAN && st->by_name && !yara_externals_path_known(obj->path)) {
+		snprintf(result->threat, result->threat_size,
+			 "the file's name could not be read: rules on filename, filepath or "
+			 "extension were not applied");
+		verdict = FG_VERDICT_ERROR;
+	}
 	/* a clean or detected verdict of a rule on the name holds for this name only */
 	if (st->by_name && FG_HAS_FIELD(result, struct fg_scan_result, flags))
 		result->flags |= FG_RESULT_NOT_CACHEABLE;

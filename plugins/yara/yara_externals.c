@@ -458,7 +458,7 @@ static bool ident_char(char c)
 	       c == '_';
 }
 
-/* Skips a comment or a "string" starting at text[i]; returns the index after it, or i. */
+/* Skips a comment, a "string" or a /regex/ at text[i]; returns the index after it, or i. */
 static size_t skip_non_code(const char *text, size_t len, size_t i)
 {
 	if (text[i] == '"') {
@@ -476,6 +476,14 @@ static size_t skip_non_code(const char *text, size_t len, size_t i)
 		for (i += 2; i + 1 < len && !(text[i] == '*' && text[i + 1] == '/'); i++)
 			;
 		return i + 2;
+	}
+	if (text[i] == '/') {
+		/* a /regular expression/: YARA divides with '\', so '/' opens nothing else; it
+		 * ends at the next unescaped '/', classes included, as YARA's own lexer reads it */
+		for (i++; i < len && text[i] != '/' && text[i] != '\n'; i++)
+			if (text[i] == '\\')
+				i++;
+		return i + 1;
 	}
 	return i;
 }
@@ -508,4 +516,9 @@ bool yara_externals_named_in(const struct yara_externals *ext, const char *text,
 		}
 	}
 	return false;
+}
+
+bool yara_externals_path_known(const char *path)
+{
+	return path_length(path) > 0;
 }

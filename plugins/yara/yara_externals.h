@@ -53,6 +53,9 @@ int yara_externals_set(const struct yara_externals *ext, YR_SCANNER *scanner,
  */
 bool yara_externals_named_in(const struct yara_externals *ext, const char *text, size_t len);
 
+/* False when the host had no name for the file (obj->path is only informational text). */
+bool yara_externals_path_known(const char *path);
+
 void yara_externals_free(struct yara_externals *ext);
 
 #endif
