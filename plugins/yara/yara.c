@@ -683,8 +683,10 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 	/*
 	 * No name (a path longer than PATH_MAX, which any user can make): the rules
 	 * on the name were matched against "", so clean means nothing. on_error decides.
+	 * An empty file has no bytes to keep from anyone: creating one stays possible.
 	 */
-	if (verdict == FG_VERDICT_CLEAN && st->by_name && !yara_externals_path_known(obj->path)) {
+	if (verdict == FG_VERDICT_CLEAN && st->by_name && obj->size > 0 &&
+	    !yara_externals_path_known(obj->path)) {
 		snprintf(result->threat, result->threat_size,
 			 "the file's name could not be read: rules on filename, filepath or "
 			 "extension were not applied");
