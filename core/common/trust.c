@@ -82,8 +82,27 @@ int trust_check(const char *what, const char *path, char *err, size_t errlen)
 	return check_chain(what, path, false, err, errlen);
 }
 
-/* Every entry below dir, depth first; depth bounds a loop of symlinked folders. */
-static int check_below(const char *what, const char *dir, unsigned depth, char *err, size_t errlen)
+/*
+ * A data folder of more entries than this is refused rather than walked: a
+ * path such as "/" or "/usr" named by mistake would otherwise stall start-up
+ * (and every reload) for as long as the walk takes.
+ */
+#define DATA_ENTRIES_MAX 65536
+
+struct walk {
+	const char *what, *top;
+	unsigned entries;
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * Every entry below dir, depth first. dir and its parents are already
+ * checked, so an entry is checked alone; only a symlink's target is checked
+ * with its whole chain (it may lead anywhere). depth bounds a loop of
+ * symlinked folders.
+ */
+static int check_below(struct walk *w, const char *dir, unsigned depth)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -92,7 +111,8 @@ static int check_below(const char *what, const char *dir, unsigned depth, char *
 	int rc = 0;
 
 	if (depth > 16) {
-		snprintf(err, errlen, "refusing %s %s: folders nested too deep", what, dir);
+		snprintf(w->err, w->errlen, "refusing %s %s: folders nested too deep", w->what,
+			 dir);
 		return -1;
 	}
 	if (!(d = opendir(dir)))
@@ -100,16 +120,29 @@ static int check_below(const char *what, const char *dir, unsigned depth, char *
 	while (rc == 0 && (de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    sizeof(path)) {
-			snprintf(err, errlen, "refusing %s %s: a name below it is too long", what,
-				 dir);
+		if (++w->entries > DATA_ENTRIES_MAX) {
+			snprintf(w->err, w->errlen,
+				 "refusing %s %s: more than %u files and folders below it (name the "
+				 "signature files, or a folder that holds only them)",
+				 w->what, w->top, DATA_ENTRIES_MAX);
 			rc = -1;
 			break;
 		}
-		rc = check_chain(what, path, true, err, errlen);
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    sizeof(path)) {
+			snprintf(w->err, w->errlen, "refusing %s %s: a name below it is too long",
+				 w->what, dir);
+			rc = -1;
+			break;
+		}
+		if (lstat(path, &st) != 0)
+			continue; /* gone since readdir */
+		if (S_ISLNK(st.st_mode))
+			rc = check_chain(w->what, path, true, w->err, w->errlen);
+		else
+			rc = check_one(w->what, path, path, true, true, w->err, w->errlen);
 		if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = check_below(what, path, depth + 1, err, errlen);
+			rc = check_below(w, path, depth + 1);
 	}
 	closedir(d);
 	return rc;
@@ -117,6 +150,7 @@ static int check_below(const char *what, const char *dir, unsigned depth, char *
 
 int trust_check_data(const char *what, const char *path, char *err, size_t errlen)
 {
+	struct walk w = { .what = what, .top = path, .err = err, .errlen = errlen };
 	struct stat st;
 
 	if (geteuid() != 0)
@@ -125,7 +159,7 @@ int trust_check_data(const char *what, const char *path, char *err, size_t errle
 		return 0; /* nothing to trust yet: the plugin says what it makes of a missing file */
 	if (check_chain(what, path, true, err, errlen) != 0)
 		return -1;
-	return S_ISDIR(st.st_mode) ? check_below(what, path, 0, err, errlen) : 0;
+	return S_ISDIR(st.st_mode) ? check_below(&w, path, 0) : 0;
 }
 
 /* A symlink only root could have made or changed: root's, in a folder only root may change. */

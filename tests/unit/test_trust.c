@@ -1,4 +1,8 @@
-/* trust_resolve: symlinks are followed only where root alone could have made them. */
+/*
+ * trust_resolve: symlinks are followed only where root alone could have made them.
+ * trust_check_data: everything below a data folder is checked, and the walk is bounded.
+ */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +77,50 @@ static void test_loops_and_relative_input_fail(void)
 	CHECK(trust_resolve("relative/path", out, why, sizeof(why)) == -1);
 }
 
+static void test_data_below_a_folder(void)
+{
+	char err[1024];
+
+	mkdir(at("data"), 0755);
+	mkdir(at("data/sub"), 0755);
+	close(open(at("data/sub/rules.yar"), O_CREAT | O_WRONLY, 0644));
+	CHECK(trust_check_data("plugin data", at("data"), err, sizeof(err)) == 0);
+	/* a file deep below, writable by others */
+	chmod(at("data/sub/rules.yar"), 0666);
+	CHECK(trust_check_data("plugin data", at("data"), err, sizeof(err)) == -1);
+	CHECK_STR_CONTAINS(err, "data/sub/rules.yar is writable by group or others");
+	chmod(at("data/sub/rules.yar"), 0644);
+	/* root's symlink in root's folder, to a file a user owns */
+	close(open(at("users-file"), O_CREAT | O_WRONLY, 0644));
+	chown(at("users-file"), 65534, 65534);
+	symlink(at("users-file"), at("data/sub/link.yar"));
+	CHECK(trust_check_data("plugin data", at("data"), err, sizeof(err)) == -1);
+	CHECK_STR_CONTAINS(err, "is owned by uid 65534");
+	unlink(at("data/sub/link.yar"));
+	CHECK(trust_check_data("plugin data", at("data"), err, sizeof(err)) == 0);
+}
+
+/* "/" or "/usr" named as a signature folder by mistake is refused, not walked for minutes */
+static void test_a_huge_data_folder_is_refused(void)
+{
+	char name[PATH_MAX], err[1024];
+	int dfd;
+
+	mkdir(at("huge"), 0755);
+	dfd = open(at("huge"), O_RDONLY | O_DIRECTORY);
+	CHECK(dfd >= 0);
+	for (unsigned i = 0; i <= 65536; i++) {
+		snprintf(name, sizeof(name), "%u.hdb", i);
+		close(openat(dfd, name, O_CREAT | O_WRONLY, 0644));
+	}
+	close(dfd);
+	CHECK(trust_check_data("plugin data", at("huge"), err, sizeof(err)) == -1);
+	CHECK_STR_CONTAINS(err, "more than 65536 files and folders below it");
+	snprintf(name, sizeof(name), "%s/huge/0.hdb", base);
+	unlink(name);
+	CHECK(trust_check_data("plugin data", at("huge"), err, sizeof(err)) == 0);
+}
+
 int main(void)
 {
 	char cmd[3 * PATH_MAX];
@@ -105,6 +153,8 @@ int main(void)
 	test_missing_tail_is_kept_as_written();
 	test_a_users_link_is_refused();
 	test_loops_and_relative_input_fail();
+	test_data_below_a_folder();
+	test_a_huge_data_folder_is_refused();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", base);
