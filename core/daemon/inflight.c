@@ -69,7 +69,6 @@ bool inflight_claim(struct inflight *e, uint64_t id)
 	return atomic_compare_exchange_strong(&e->claim, &expected, 0);
 }
 
-/* Fills the next slot; it counts as in flight once tail moves past it. */
 /*
  * A verdict may hold for one name of an inode only (a YARA rule on filename):
  * another name's open must not take it. Names are compared by digest, as the
@@ -86,6 +85,7 @@ static void path_digest(const char *path, unsigned char out[16])
 	memcpy(out, full, 16);
 }
 
+/* Fills the next slot; it counts as in flight once tail moves past it. */
 static struct inflight *prepare(struct inflight_ring *r, int fd, const struct scan_request *req,
 				uint64_t start_ns, unsigned generation)
 {

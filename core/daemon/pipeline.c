@@ -193,13 +193,13 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 static void record_stages(struct stage_stats *s, const struct engine *e,
 			  const struct scan_outcome *out, uint64_t scan_ns)
 {
-	if (out->reason == REASON_TOO_LARGE)
-		atomic_fetch_add_explicit(&s->too_large, 1, memory_order_relaxed);
 	for (size_t i = 0; i < out->n_votes; i++)
 		if (out->votes[i].verdict == VOTE_SKIPPED)
 			atomic_fetch_add_explicit(&s->skipped[i], 1, memory_order_relaxed);
-	if (out->reason == REASON_TOO_LARGE)
+	if (out->reason == REASON_TOO_LARGE) {
+		atomic_fetch_add_explicit(&s->too_large, 1, memory_order_relaxed);
 		return; /* nothing was read or scanned: no time to count */
+	}
 	histogram_add(&s->read, out->read_ns);
 	if (out->have_sha256)
 		histogram_add(&s->sha256, out->sha256_ns);
