@@ -106,6 +106,17 @@ static int stat_event_fd(int fd, struct stat *st, uint64_t *mnt_id)
 	return 0;
 }
 
+/*
+ * The text that stands for a name the daemon cannot read (longer than PATH_MAX:
+ * nested folders make one at will). It starts with '(' so that nothing,
+ * plugins' rules on the name included, takes it for a path.
+ */
+static void name_unreadable(const struct stat *st, char *out, size_t size)
+{
+	snprintf(out, size, "(name too long to read: device %u:%u, inode %llu)",
+		 major(st->st_dev), minor(st->st_dev), (unsigned long long)st->st_ino);
+}
+
 static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
 {
 	if (ev->mask & FAN_OPEN_EXEC_PERM)
@@ -154,7 +165,7 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		char shown[PATH_MAX - 96];
 
 		if (procinfo_fd_path(ev->fd, shown, sizeof(shown)) <= 0)
-			snprintf(shown, sizeof(shown), "?");
+			name_unreadable(&req->st, shown, sizeof(shown));
 		snprintf(req->path, sizeof(req->path), "%s (through a mount of another namespace)",
 			 shown);
 		d->count = &m->n.foreign;
@@ -164,9 +175,7 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		 * one at will), but an event of a marked filesystem: scanned, through
 		 * the fd, never allowed for lack of a name. No path exclusion applies.
 		 */
-		snprintf(req->path, sizeof(req->path),
-			 "(name too long to read: device %u:%u, inode %llu)", major(req->st.st_dev),
-			 minor(req->st.st_dev), (unsigned long long)req->st.st_ino);
+		name_unreadable(&req->st, req->path, sizeof(req->path));
 		d->count = &m->n.unnamed;
 	}
 	if (too_large(m, req)) {
