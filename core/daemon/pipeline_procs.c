@@ -40,7 +40,7 @@ static void tick(struct proc_pipeline *p)
 {
 	uint64_t now = monotonic_ns(), t;
 	/* a scan outliving the deadline by this much means its scanner is stuck */
-	uint64_t hang_ns = (uint64_t)p->cfg->timeout_ms * 2000000ull + 1000000000ull;
+	uint64_t hang_ns = SCAN_HUNG_NS(p->cfg->timeout_ms);
 
 	if (read(p->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
 		log_error("timerfd read: %s", strerror(errno));

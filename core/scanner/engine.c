@@ -98,14 +98,29 @@ void engine_thread_fini(struct engine_thread *t)
 }
 
 /* SHA-256 of the mapping, or of the file read through fd; -1 if reading fails. */
-static int sha256_of(const unsigned char *data, size_t size, int fd, unsigned char digest[32])
+/* The clock is read once per this many bytes hashed: a few ms of work. */
+#define DIGEST_SLICE (8u << 20)
+
+/*
+ * 0: digest set; -1: a read failed (errno); 1: deadline (when not 0) passed
+ * first. A sparse terabyte costs its owner nothing and takes many minutes to
+ * hash: past the deadline the scanner would be killed as hung.
+ */
+static int sha256_of(const unsigned char *data, size_t size, int fd, uint64_t deadline,
+		     unsigned char digest[32])
 {
 	unsigned char buf[READ_CHUNK];
+	size_t since_check = 0;
 	struct sha256 s;
 
 	sha256_init(&s);
 	if (data) {
-		sha256_update(&s, data, size);
+		for (size_t off = 0; off < size; off += DIGEST_SLICE) {
+			if (deadline && monotonic_ns() > deadline)
+				return 1;
+			sha256_update(&s, data + off,
+				      size - off < DIGEST_SLICE ? size - off : DIGEST_SLICE);
+		}
 	} else {
 		off_t off = 0;
 		ssize_t n;
@@ -116,6 +131,11 @@ static int sha256_of(const unsigned char *data, size_t size, int fd, unsigned ch
 				return -1;
 			sha256_update(&s, buf, (size_t)n);
 			off += n;
+			if ((since_check += (size_t)n) >= DIGEST_SLICE) {
+				since_check = 0;
+				if (deadline && monotonic_ns() > deadline)
+					return 1;
+			}
 		}
 	}
 	sha256_final(&s, digest);
@@ -137,8 +157,12 @@ static bool plugin_skips(const struct plugin *p, size_t size)
 	return p->size_limit && (uint64_t)size > p->size_limit;
 }
 
+/*
+ * Every plugin's vote. no_digest: the digest was wanted but not made (why), so
+ * plugins that need it vote errors and the others are still asked.
+ */
 static void ask_plugins(struct engine_thread *t, const struct fg_scan_object *obj,
-			struct scan_outcome *out)
+			const char *no_digest, struct scan_outcome *out)
 {
 	const struct engine *e = t->engine;
 
@@ -159,6 +183,11 @@ static void ask_plugins(struct engine_thread *t, const struct fg_scan_object *ob
 			snprintf(v->threat, sizeof(v->threat),
 				 "not scanned: %zu bytes, over its max_file_size (%llu)", obj->size,
 				 (unsigned long long)p->size_limit);
+			continue;
+		}
+		if (no_digest && (p->desc.flags & FG_PLUGIN_NEEDS_SHA256)) {
+			v->verdict = FG_VERDICT_ERROR;
+			snprintf(v->threat, sizeof(v->threat), "%s", no_digest);
 			continue;
 		}
 		start = monotonic_ns();
@@ -218,6 +247,13 @@ static int read_whole_at(int fd, unsigned char *buf, size_t size, off_t off)
 		return -1;
 	}
 	return 0;
+}
+
+/* why = "cannot read file: ..." for a read_whole_at failure. */
+static void read_failure(char *why, size_t whylen)
+{
+	snprintf(why, whylen, "cannot read file: %s",
+		 errno == EIO ? "it changed size while being read" : strerror(errno));
 }
 
 /* Sparse files whose data (not holes) is at most this are copied into memory of ours. */
@@ -283,9 +319,7 @@ static int load_bytes(struct engine_thread *t, struct fg_scan_object *obj, bool 
 			return -1;
 		}
 		if (read_whole_at(obj->fd, t->buf, obj->size, 0) != 0) {
-			snprintf(why, whylen, "cannot read file: %s",
-				 errno == EIO ? "it changed size while being read"
-					      : strerror(errno));
+			read_failure(why, whylen);
 			return -1;
 		}
 		obj->data = t->buf;
@@ -294,9 +328,7 @@ static int load_bytes(struct engine_thread *t, struct fg_scan_object *obj, bool 
 	if ((uint64_t)obj->st->st_blocks * 512 < (uint64_t)obj->size &&
 	    (rc = copy_sparse(obj, &map)) != 0) {
 		if (rc < 0) {
-			snprintf(why, whylen, "cannot read file: %s",
-				 errno == EIO ? "it changed size while being read"
-					      : strerror(errno));
+			read_failure(why, whylen);
 			return -1;
 		}
 		obj->data = map;
@@ -329,6 +361,7 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target,
 	sigjmp_buf jump;
 	volatile bool mapped = false; /* read again after a SIGBUS jump */
 	bool is_mapped, digest;
+	int rc;
 	volatile bool need_sha256; /* like mapped: kept across a SIGBUS jump */
 	uint64_t start;
 	char why[256];
@@ -340,12 +373,13 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target,
 		.st = target->st,
 		.pid = target->pid,
 		.kind = target->kind,
+		.deadline_ns = target->deadline_ns,
 	};
 
 	memset(out, 0, sizeof(*out));
 	out->n_votes = e->n_plugins;
 	if (plugins_asked(e, obj.size, &digest) == 0) {
-		ask_plugins(t, &obj, out); /* all skipped: the file is not even read */
+		ask_plugins(t, &obj, NULL, out); /* all skipped: the file is not even read */
 		return;
 	}
 	need_sha256 = digest;
@@ -366,21 +400,26 @@ void engine_scan(struct engine_thread *t, const struct scan_target *target,
 	}
 	if (mapped)
 		sigbus_jump = &jump;
+	why[0] = '\0';
 	if (need_sha256) {
 		start = monotonic_ns();
-		if (sha256_of(obj.data, obj.size, obj.fd, out->sha256) == 0) {
-			out->have_sha256 = true;
-			obj.sha256 = out->sha256;
-		} else {
+		rc = sha256_of(obj.data, obj.size, obj.fd, obj.deadline_ns, out->sha256);
+		if (rc < 0) {
 			snprintf(why, sizeof(why), "cannot read file: %s",
 				 strerror(errno ? errno : EIO));
 			sigbus_jump = NULL;
 			fail_all(e, out, why);
 			goto done;
 		}
+		if (rc > 0)
+			snprintf(why, sizeof(why),
+				 "not hashed: %zu bytes take longer than a scan may (1.5 x timeout_ms)",
+				 obj.size);
+		out->have_sha256 = rc == 0;
+		obj.sha256 = rc == 0 ? out->sha256 : NULL;
 		out->sha256_ns = monotonic_ns() - start;
 	}
-	ask_plugins(t, &obj, out);
+	ask_plugins(t, &obj, why[0] ? why : NULL, out);
 	sigbus_jump = NULL;
 done:
 	if (mapped)

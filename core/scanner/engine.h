@@ -57,6 +57,7 @@ struct scan_target {
 	const struct stat *st;
 	pid_t pid;
 	enum fg_event_kind kind;
+	uint64_t deadline_ns; /* CLOCK_MONOTONIC; the scan gives up by then; 0: no limit */
 };
 
 int engine_init(struct engine *e, struct plugin *plugins, size_t n,

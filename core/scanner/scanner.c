@@ -24,6 +24,7 @@ static _Atomic unsigned threads_serving;
 
 struct scan_thread {
 	struct engine_thread ctx;
+	uint64_t budget_ns; /* how long a scan may take from when it was sent */
 	pthread_t thread;
 	int sock;
 };
@@ -46,6 +47,7 @@ static void scan_one(struct scan_thread *t, const struct scanner_scan *req, int 
 		.st = &req->st,
 		.pid = req->pid,
 		.kind = (enum fg_event_kind)req->kind,
+		.deadline_ns = req->sent_ns + t->budget_ns,
 	};
 
 	uint64_t start = monotonic_ns();
@@ -178,6 +180,7 @@ int scanner_main(const char *config_path, const char *group, const char *given_t
 	}
 	for (unsigned i = 0; i < n_threads; i++) {
 		threads[i].sock = sock;
+		threads[i].budget_ns = SCAN_BUDGET_NS(rt.cfg.timeout_ms);
 		if (engine_thread_init(&rt.engine, &threads[i].ctx, err, sizeof(err)) != 0)
 			goto fail;
 	}

@@ -40,6 +40,16 @@ struct scanner_failed {
 	char message[1024];
 };
 
+/*
+ * A scan gives up, with error votes, SCAN_BUDGET_NS after it was sent; the
+ * daemon takes a scanner still owing a scan SCAN_HUNG_NS after sending it for
+ * hung and kills it. The gap keeps a slow but honest scan (a huge file an
+ * attacker made, over and over) from being killed, which would fail every
+ * other scan the scanner holds and count toward disabling it.
+ */
+#define SCAN_BUDGET_NS(timeout_ms) ((uint64_t)(timeout_ms) * 1500000ull)
+#define SCAN_HUNG_NS(timeout_ms) ((uint64_t)(timeout_ms) * 2000000ull + 1000000000ull)
+
 struct scanner_scan {
 	uint32_t type;
 	uint64_t tag; /* echoed in the verdict */

@@ -34,7 +34,7 @@ extern "C" {
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
 #define FG_PLUGIN_ABI_MINOR \
-	3 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size, result flags */
+	4 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size, result flags; 1.4: deadline_ns */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -161,6 +161,14 @@ struct fg_scan_object {
 	pid_t pid;                   /* process that caused the event, 0 for on-demand scans */
 	enum fg_event_kind kind;     /* why the file is being scanned */
 	const unsigned char *sha256; /* SHA-256 (32 bytes) if FG_PLUGIN_NEEDS_SHA256, else NULL */
+	/* Version 1.4 and later (check with FG_HAS_FIELD): */
+	/*
+	 * CLOCK_MONOTONIC time (ns) by which the scan must have returned, 0 for
+	 * none. A plugin whose engine has a time limit lowers it to what is left,
+	 * and returns FG_VERDICT_ERROR when it runs out: the host kills a scanner
+	 * whose scan runs much longer as hung, and every scan it holds fails.
+	 */
+	uint64_t deadline_ns;
 };
 
 /*

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <yara.h>
@@ -62,6 +63,7 @@ struct yara_thread {
 	size_t n_matches;        /* of them stored in matches */
 	size_t cap;              /* room in matches */
 	size_t matched;          /* all of them: more than n_matches if growing matches failed */
+	int timeout;             /* the current scan's limit in seconds; 0: none */
 };
 
 static const struct fg_option_spec yara_options[] = {
@@ -644,11 +646,32 @@ static enum fg_verdict scan_verdict(const struct yara_state *st, const struct ya
 		return FG_VERDICT_CLEAN;
 	if (rc == ERROR_SCAN_TIMEOUT)
 		snprintf(result->threat, result->threat_size, "YARA scan timed out after %d s",
-			 st->timeout);
+			 th->timeout);
 	else
 		snprintf(result->threat, result->threat_size, "YARA %s (error %d)",
 			 scan_error_text(rc), rc);
 	return FG_VERDICT_ERROR;
+}
+
+/*
+ * The option `timeout`, lowered to the whole seconds the host's deadline
+ * leaves (at least 1): past the deadline the host takes the scanner for hung.
+ */
+static int scan_timeout(const struct yara_state *st, const struct fg_scan_object *obj)
+{
+	struct timespec now;
+	uint64_t now_ns, left;
+
+	if (!FG_HAS_FIELD(obj, struct fg_scan_object, deadline_ns) || !obj->deadline_ns ||
+	    clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return st->timeout;
+	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	left = obj->deadline_ns > now_ns ? (obj->deadline_ns - now_ns) / 1000000000ull : 0;
+	if (left < 1)
+		left = 1;
+	if (st->timeout && (uint64_t)st->timeout <= left)
+		return st->timeout;
+	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
 static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_scan_object *obj,
@@ -667,6 +690,8 @@ static enum fg_verdict yara_scan(void *state, void *thread_ctx, const struct fg_
 		th = &temp;
 	}
 	th->n_matches = th->matched = 0;
+	th->timeout = scan_timeout(st, obj);
+	yr_scanner_set_timeout(th->scanner, th->timeout);
 	if (yara_externals_set(&st->externals, th->scanner, obj, result->threat,
 			       result->threat_size) == -1) {
 		verdict = FG_VERDICT_ERROR;
