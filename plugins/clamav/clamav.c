@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <clamav.h>
@@ -31,10 +32,13 @@ struct clamav_state {
 };
 
 /* The names libclamav reports during one scan, joined into "A, B" (allmatch finds several). */
+/* One scan's callback context: the names found, and its deadline. */
 struct found_names {
 	char text[FG_THREAT_MAX];
 	size_t len;
-	bool full; /* a name did not fit: later ones are dropped too */
+	bool full;            /* a name did not fit: later ones are dropped too */
+	uint64_t deadline_ns; /* the host's (CLOCK_MONOTONIC); 0: none */
+	bool out_of_time;     /* the scan was stopped at the deadline */
 };
 
 static void log_loaded(const struct clamav_state *st)
@@ -106,8 +110,31 @@ static void append_name(struct found_names *found, const char *name)
 /* libclamav's virus-found callback: every detection, the only way to hear all of them. */
 static void note_found(int fd, const char *virname, void *context)
 {
-	if (context)
-		append_name(context, virname);
+	struct found_names *found = context;
+
+	if (found && !found->out_of_time) /* not the name of our own stop below */
+		append_name(found, virname);
+}
+
+/*
+ * libclamav has no per-scan time limit (max_scantime is the engine's, shared
+ * by every scan), so each layer of the file (an archive member, an embedded
+ * object) checks the host's deadline before it is scanned. Past it the scan
+ * is stopped by calling the layer infected: a layer let through as clean would
+ * enter libclamav's clean cache, and its content be taken for clean from then on.
+ */
+static cl_error_t check_deadline(int fd, const char *type, void *context)
+{
+	struct found_names *found = context;
+	struct timespec now;
+
+	(void)fd;
+	(void)type;
+	if (!found || !found->deadline_ns || clock_gettime(CLOCK_MONOTONIC, &now) != 0 ||
+	    (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec <= found->deadline_ns)
+		return CL_CLEAN;
+	found->out_of_time = true;
+	return CL_VIRUS;
 }
 
 static void clamav_fini(void *state)
@@ -169,6 +196,7 @@ static int clamav_init(const struct fg_host_api *host, const struct fg_options *
 		goto fail;
 	}
 	cl_engine_set_clcb_virus_found(st->engine, note_found);
+	cl_engine_set_clcb_pre_scan(st->engine, check_deadline);
 	if (clamav_set_limits(st->engine, host, opts, err, err_size) == -1 ||
 	    set_tmpdir(st, err, err_size) == -1 ||
 	    clamav_load_databases(st->engine, host, opts, dboptions, &st->signature_count, err,
@@ -222,11 +250,18 @@ static enum fg_verdict clamav_scan(void *state, void *thread_ctx, const struct f
 	/* every ClamAV signature needs a byte to match: cl_load refuses a zero-size hash */
 	if (obj->size == 0)
 		return FG_VERDICT_CLEAN;
+	if (FG_HAS_FIELD(obj, struct fg_scan_object, deadline_ns))
+		found.deadline_ns = obj->deadline_ns;
 	if (obj->data)
 		rc = scan_memory(st, obj, &options, &virname, &found);
 	else
 		rc = cl_scandesc_callback(obj->fd, obj->path, &virname, &scanned, st->engine,
 					  &options, &found);
+	if (found.out_of_time && !found.len) {
+		snprintf(result->threat, result->threat_size,
+			 "ClamAV scan stopped: it ran past the scan's deadline (1.5 x timeout_ms)");
+		return FG_VERDICT_ERROR;
+	}
 	switch (rc) {
 	case CL_CLEAN: return FG_VERDICT_CLEAN;
 	case CL_VIRUS:
