@@ -182,6 +182,7 @@ void config_free(struct config *cfg)
 	path_set_free(&cfg->exclude);
 	path_set_free(&cfg->exclude_exe);
 	free(cfg->exclude_uid);
+	policy_set_free(&cfg->policy);
 	free(cfg->plugins);
 	free(cfg->path);
 	free(cfg->scan_user);

@@ -51,6 +51,7 @@ static void status(struct control *c, struct textbuf *tb)
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		textbuf_printf(tb, "watching: %s\n", cfg->watch[i]);
 	monitor_format_marks(c->monitor, tb);
+	monitor_format_modes(c->monitor, tb);
 	monitor_format_exclusions(c->monitor, tb);
 	textbuf_printf(tb, "plugins: %s\n", c->plugins);
 	textbuf_printf(tb,

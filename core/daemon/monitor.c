@@ -204,9 +204,10 @@ static void reload_exclusions(struct monitor *m)
 	}
 	if (had)
 		forget_everything(m);
-	log_info("reload: exclusions: %zu path(s), %zu program(s), %zu user(s)",
+	log_info("reload: exclusions: %zu path(s), %zu program(s), %zu user(s); verdict.mode %s, "
+		 "%zu policy section(s)",
 		 path_set_size(&m->cfg->exclude), path_set_size(&m->cfg->exclude_exe),
-		 m->cfg->n_exclude_uid);
+		 m->cfg->n_exclude_uid, scan_mode_name(m->cfg->policy.fallback), m->cfg->policy.n);
 	if (changed[0])
 		log_warning("reload: %s changed in %s; restart fanguardd to apply %s", changed,
 			    m->cfg->path, strchr(changed, ',') ? "them" : "it");
@@ -218,6 +219,11 @@ int monitor_reload(struct monitor *m)
 	if (eventfd_write(m->reload_fd, 1) != 0)
 		log_error("cannot ask for a reload of the exclusions: %s", strerror(errno));
 	return pipeline_reload(m->pipeline);
+}
+
+void monitor_format_modes(struct monitor *m, struct textbuf *tb)
+{
+	exclusions_format_modes(m->cfg, &m->excl_lock, tb);
 }
 
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb)

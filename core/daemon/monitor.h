@@ -38,6 +38,8 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb);
 void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
 /* What the kernel watches: "marks: filesystem marks, N placed; not marked whole: ..." (status). */
 void monitor_format_marks(struct monitor *m, struct textbuf *tb);
+/* The mode of each watched path and policy section, one line each (status). Any thread. */
+void monitor_format_modes(struct monitor *m, struct textbuf *tb);
 /* The exclusions in force, one line each (status). Any thread. */
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
 /*

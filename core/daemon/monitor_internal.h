@@ -29,6 +29,12 @@ struct counters {
 	unsigned long long over_share;
 	/* verdicts after the deadline answered: detections among them, openers killed */
 	unsigned long long late_verdicts, late_detections, late_kills;
+	/*
+	 * report mode: events answered allow at once while their scan went on
+	 * (part of scanned), and denies answered allow instead (scans, cache,
+	 * too large, overload)
+	 */
+	unsigned long long report_scans, would_deny;
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };
@@ -72,6 +78,11 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 /* Answers ev if it is a permission event, and closes its fd. */
 void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
 			enum decision decision);
+/*
+ * A report-mode event leading a scan: answered allow now; its fd stays open
+ * for the ignore mark until the scan completes or its deadline passes.
+ */
+void monitor_answer_report_lead(struct monitor *m, struct inflight *e);
 /* The pipeline's answerer (pipeline_answer_fn): on pipeline threads. */
 bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
 /* The completions waiting: each scan's events answered with its verdict. */
