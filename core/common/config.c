@@ -74,6 +74,7 @@ static int load_strict(char *text, const struct conftext_section *secs, size_t n
 	cfg = config_schema_instantiate(&schema, false);
 	if (!cfg || config_parse_text(cfg, text) != 0)
 		goto done;
+	config_current->text = text;
 	if (config_copy_core_options(cfg, out) < 0 ||
 	    config_copy_plugins(cfg, secs, n_secs, out) < 0)
 		goto done;

@@ -127,6 +127,30 @@ static int copy_exclusions(cfg_t *watch, struct config *out)
 }
 
 /*
+ * The line where `policy "TITLE"` opens: libconfuse gives a section the line
+ * where it closes. Titles are unique, so the first line naming it is it.
+ */
+static unsigned policy_line(const char *title, unsigned fallback)
+{
+	const char *text = config_current->text, *at = text;
+	char quoted[PATH_MAX + 4];
+	unsigned line = 1;
+
+	snprintf(quoted, sizeof(quoted), "\"%s\"", title);
+	for (; text && *at; line++) {
+		const char *end = strchr(at, '\n'), *hit = strstr(at, quoted),
+			   *kw = strstr(at, "policy");
+
+		if (!end)
+			end = at + strlen(at);
+		if (hit && hit < end && kw && kw < hit)
+			return line;
+		at = *end ? end + 1 : end;
+	}
+	return fallback;
+}
+
+/*
  * verdict.mode and the `policy "PATH" { mode }` sections. Their paths are
  * resolved like exclusions (a symlink only where root alone could have made
  * it): `ln -s / report-me` must not put the whole machine in report mode.
@@ -145,7 +169,7 @@ static int copy_policies(cfg_t *cfg, struct config *out)
 		const char *mode = cfg_getstr(sec, "mode");
 		struct path_policy *p = &out->policy.entries[out->policy.n];
 
-		p->line = sec->line > 0 ? (unsigned)sec->line : 0;
+		p->line = policy_line(cfg_title(sec), sec->line > 0 ? (unsigned)sec->line : 0);
 		if (!mode) {
 			config_fail_at(p->line, "policy \"%s\": no mode (\"block\" or \"report\")",
 				       cfg_title(sec));
