@@ -49,6 +49,16 @@ void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
  * Any thread.
  */
 int monitor_reload(struct monitor *m);
+struct scan_service;
+/*
+ * `fanguard explain PATH`: why the file at path would be allowed or denied
+ * now — outside the watch paths, excluded (by which entry), remembered in the
+ * cache, too large, its mode — and otherwise the verdict of a scan done now
+ * through scans, each plugin's vote. Lines of text into tb. The control
+ * thread's (the cache question waits on the monitor's thread).
+ */
+void monitor_explain(struct monitor *m, struct scan_service *scans, const struct engine *engine,
+		     const char *path, struct textbuf *tb);
 /* Logs monitor_format_stats' lines (also on SIGUSR1). */
 void monitor_log_stats(struct monitor *m);
 /*

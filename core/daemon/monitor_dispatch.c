@@ -273,7 +273,9 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 		req->generation = pipeline_generation(m->pipeline);
 		if (decision == FILTER_CLOSE_WRITE) {
 			req->report = d.report; /* nothing to deny; nothing quarantined either */
-			req->have_who = false;
+			/* the writer does not wait for the scan and has often exited by its end */
+			procinfo_read(ev->pid, &req->who);
+			req->have_who = true;
 			submit_close_write(m, ev, req);
 		} else if (d.report) {
 			submit_report_event(m, ev, req);

@@ -65,7 +65,21 @@ struct monitor {
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
 	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
-	unsigned generation;             /* the pipeline's, when the cache was last valid */
+	/*
+	 * `fanguard explain` asks what the cache remembers of a file: the cache
+	 * is the monitor thread's alone, so another thread leaves the question
+	 * here, wakes the loop with query_fd and waits for the answer.
+	 */
+	int query_fd;
+	pthread_mutex_t query_lock;
+	pthread_cond_t query_answered;
+	struct cache_query {
+		bool pending, answered, hit;
+		struct stat st;
+		enum decision decision;
+		char threats[256];
+	} query;
+	unsigned generation; /* the pipeline's, when the cache was last valid */
 };
 
 struct fanotify_event_metadata;
@@ -73,6 +87,9 @@ struct fanotify_event_metadata;
 /* monitor_dispatch.c: one event read from the kernel, filtered, counted, answered or submitted. */
 void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *ev,
 		      struct scan_request *req);
+
+/* explain.c: the question waiting in m->query, answered on the monitor's thread. */
+void monitor_answer_cache_query(struct monitor *m);
 
 /* monitor_answer.c */
 /* Answers ev if it is a permission event, and closes its fd. */
