@@ -61,8 +61,9 @@ static int explain_command(const char *path, char *line, size_t size)
 {
 	char absolute[PATH_MAX];
 
-	if (strchr(path, '\n')) {
-		fprintf(stderr, "fanguard explain: a path with a newline cannot be asked about\n");
+	if (strpbrk(path, "\r\n")) {
+		fprintf(stderr,
+			"fanguard explain: a path with a line break cannot be asked about\n");
 		return -1;
 	}
 	if (!realpath(path, absolute)) {

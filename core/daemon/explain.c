@@ -210,6 +210,21 @@ static void explain_scan(struct scan_service *scans, const struct engine *engine
 	say_verdict(tb, out.decision, mode, why);
 }
 
+/* The O_PATH descriptor *fd opened for reading, in its place. */
+static int reopen_for_reading(int *fd)
+{
+	char proc[64];
+	int rd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", *fd);
+	rd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (rd < 0)
+		return -1;
+	close(*fd);
+	*fd = rd;
+	return 0;
+}
+
 void monitor_explain(struct monitor *m, struct scan_service *scans, const struct engine *engine,
 		     const char *path, struct textbuf *tb)
 {
@@ -223,8 +238,10 @@ void monitor_explain(struct monitor *m, struct scan_service *scans, const struct
 		textbuf_printf(tb, "error: %s: %s\n", path, strerror(errno));
 		return;
 	}
-	fd = open(canonical, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	/* O_PATH first: opening a device or a FIFO for reading may do something */
+	fd = open(canonical, O_PATH | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && reopen_for_reading(&fd) != 0)) {
 		textbuf_printf(tb, "error: %s: %s\n", canonical, strerror(errno));
 		if (fd >= 0)
 			close(fd);
