@@ -2,7 +2,7 @@
 # fanguard benchmark: what an open costs with no listener, with fanguardd, and with ClamAV's
 # clamd + clamonacc, all in one run on one fresh tmpfs. See bench/README.md.
 #
-#   bench/run.sh [--smoke] [--build DIR] [--out FILE] [--no-clamav] [--keep] [--layout L]
+#   bench/run.sh [--smoke] [--build DIR] [--out FILE] [--no-clamav] [--keep] [--layout L] [--mode M]
 #
 #   --smoke      ~10 s: small counts, no Python workload, clamonacc only if already installed.
 #                Exits non-zero if fanguardd does not start, does not deny EICAR, or any
@@ -14,6 +14,8 @@
 #   --keep       keep the scratch folder (logs, configs) after the run
 #   --layout L   how fanguardd runs its plugins: shared (default: one sandboxed scanner process
 #                for all three), per-plugin (a scanner process each) or thread (inside the daemon)
+#   --mode M     fanguardd's verdict.mode: block (default) or report (nothing denied: EICAR must
+#                then open in every folder and be logged as WOULD DENY)
 #
 # Runs as root. It re-executes itself inside `unshare --mount --propagation private`, mounts a
 # fresh tmpfs there and marks (fanguardd and clamonacc alike) nothing but that tmpfs. Every
@@ -27,6 +29,7 @@ SMOKE=0
 WITH_CLAMAV=1
 KEEP=0
 LAYOUT=shared
+MODE=block
 BUILD=${FANGUARD_BUILD:-$SRC/build}
 OUT=""
 ARGS=("$@")
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--build) BUILD=${2:?--build needs a folder}; shift ;;
 	--out) OUT=${2:?--out needs a file}; shift ;;
 	--layout) LAYOUT=${2:?--layout needs shared, per-plugin or thread}; shift ;;
+	--mode) MODE=${2:?--mode needs block or report}; shift ;;
 	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
 	esac
@@ -50,6 +54,7 @@ per-plugin) SCAN_OPTS="" ; OWN=1 ;;
 thread) SCAN_OPTS='isolation = "thread"' ; OWN=0 ;;
 *) echo "bench: --layout must be shared, per-plugin or thread" >&2; exit 2 ;;
 esac
+case $MODE in block | report) ;; *) echo "bench: --mode must be block or report" >&2; exit 2 ;; esac
 [ -n "$OUT" ] || OUT="$HERE/results/latest.txt"
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -238,6 +243,7 @@ verdict {
   timeout_ms = 5000
   on_timeout = "allow"
   on_error = "allow"
+  mode = "$MODE"
 }
 log { level = "info" }
 control { socket = "$WORK/control.sock" }
@@ -343,6 +349,7 @@ verify_blocking() {
 	local L=$1 want=EPERM f got i n
 	local -a left still
 	[ "$L" = none ] && want=ok
+	[ "$L" = fanguardd ] && [ "$MODE" = report ] && want=ok
 	mapfile -t left < <(find "$MNT/$L" -name "$EICAR_NAME")
 	n=${#left[@]}
 	for ((i = 0; i < 300; i++)); do
@@ -364,7 +371,11 @@ verify_blocking() {
 		say "!! $L: a clean file did not open ($got); its figures are NOT valid"
 		return 1
 	fi
-	if [ "$L" != none ]; then
+	if [ "$L" = fanguardd ] && [ "$MODE" = report ]; then
+		grep -q 'WOULD DENY' "$WORK/fanguardd.log" ||
+			{ say "!! $L (report mode): EICAR opened but no WOULD DENY was logged"; return 1; }
+		say "  verified (report mode): EICAR opens in all $n folders and is logged as WOULD DENY"
+	elif [ "$L" != none ]; then
 		say "  verified: EICAR denied with EPERM in all $n folders, a clean file opens"
 	fi
 	return 0
@@ -539,7 +550,11 @@ ROWS+=("$rssline")
 	for L in "${LISTENERS[@]}"; do
 		[ "$L" != none ] || continue
 		if [ "${VALID[$L]:-0}" = 1 ]; then
-			say "$L: blocking verified (EICAR denied with EPERM in every folder)${NOTE[$L]:+; ${NOTE[$L]}}"
+			if [ "$L" = fanguardd ] && [ "$MODE" = report ]; then
+				say "$L: report mode verified (EICAR opens in every folder, logged as WOULD DENY)${NOTE[$L]:+; ${NOTE[$L]}}"
+			else
+				say "$L: blocking verified (EICAR denied with EPERM in every folder)${NOTE[$L]:+; ${NOTE[$L]}}"
+			fi
 		else
 			say "$L: NOT VALID: ${NOTE[$L]:-}"
 		fi

@@ -1,7 +1,13 @@
-/* `fanguard status | reload | stats`: ask the running daemon through its control socket. */
+/*
+ * `fanguard status | reload | stats | top | explain PATH`: ask the running
+ * daemon through its control socket.
+ */
 #include "cli/cmd_control.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,34 +41,87 @@ static int status(const char *socket, char *err, size_t errlen)
 	return rc;
 }
 
+static void usage(const char *command)
+{
+	if (strcmp(command, "explain") == 0)
+		printf("usage: fanguard explain [-c FILE] PATH\n"
+		       "why the running daemon would allow or deny PATH now\n");
+	else if (strcmp(command, "top") == 0)
+		printf("usage: fanguard top [-c FILE] [-n N]\n"
+		       "the N programs and folders (default 10) that cost the most scan time\n");
+	else
+		printf("usage: fanguard %s [-c FILE]%s\n", command,
+		       strcmp(command, "stats") == 0    ? " [--prometheus]"
+		       : strcmp(command, "status") == 0 ? " [--top [-n N]]"
+							: "");
+}
+
+/* "explain /ABSOLUTE/PATH": the daemon resolves it again, but not against our directory. */
+static int explain_command(const char *path, char *line, size_t size)
+{
+	char absolute[PATH_MAX];
+
+	if (strpbrk(path, "\r\n")) {
+		fprintf(stderr,
+			"fanguard explain: a path with a line break cannot be asked about\n");
+		return -1;
+	}
+	if (!realpath(path, absolute)) {
+		fprintf(stderr, "fanguard explain: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	snprintf(line, size, "explain %s", absolute);
+	return 0;
+}
+
 int cmd_control(int argc, char **argv)
 {
 	const char *command = argv[0], *config_path = NULL;
 	static const struct option longopts[] = {
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "top", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool explain = strcmp(command, "explain") == 0, top = strcmp(command, "top") == 0;
+	char line[PATH_MAX + 64];
+	unsigned long top_n = 10;
 	struct config cfg;
-	char err[1024];
+	char err[1024], *end;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:n:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'p': break; /* stats are always in Prometheus' text format */
-		case 'h':
-			printf("usage: fanguard %s [-c FILE]%s\n", command,
-			       strcmp(command, "stats") == 0 ? " [--prometheus]" : "");
-			return 0;
+		case 't': top = strcmp(command, "status") == 0; break;
+		case 'n':
+			top_n = strtoul(optarg, &end, 10);
+			if (*end || !optarg[0] || top_n == 0 || top_n > 64) {
+				fprintf(stderr, "fanguard %s: -n %s: a number from 1 to 64\n",
+					command, optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(command); return 0;
 		default: return 2;
 		}
 	}
-	if (optind != argc) {
+	if (explain && optind + 1 != argc) {
+		fprintf(stderr, "fanguard explain: one PATH, please (fanguard explain -h)\n");
+		return 2;
+	}
+	if (!explain && optind != argc) {
 		fprintf(stderr, "fanguard %s: unexpected argument '%s'\n", command, argv[optind]);
 		return 2;
 	}
+	if (explain && explain_command(argv[optind], line, sizeof(line)) != 0)
+		return 2;
+	if (top)
+		snprintf(line, sizeof(line), "top %lu", top_n);
+	if (!explain && !top)
+		snprintf(line, sizeof(line), "%s", command);
 	if (!config_path)
 		config_path = install_default_config();
 	/* the config says where the daemon listens */
@@ -70,9 +129,9 @@ int cmd_control(int argc, char **argv)
 		fprintf(stderr, "fanguard: %s\n", err);
 		return 2;
 	}
-	rc = strcmp(command, "status") == 0
+	rc = strcmp(line, "status") == 0
 		     ? status(cfg.control_socket, err, sizeof(err))
-		     : control_request(cfg.control_socket, command, stdout, err, sizeof(err));
+		     : control_request(cfg.control_socket, line, stdout, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "fanguard %s: %s\n", command, err);
 	config_free(&cfg);

@@ -1,6 +1,7 @@
 #include "cli/control_client.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,7 +31,7 @@ int control_connect(const char *path, char *err, size_t errlen)
 
 int control_request(const char *path, const char *command, FILE *out, char *err, size_t errlen)
 {
-	char buf[4096], first[8] = "";
+	char buf[PATH_MAX + 64], first[8] = ""; /* a command: "explain PATH" */
 	size_t have_first = 0;
 	ssize_t n;
 	int fd = control_connect(path, err, errlen);

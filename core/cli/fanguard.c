@@ -17,7 +17,10 @@ static void usage(FILE *out)
 		"  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
 		"                               scan files and directories with the configured plugins\n"
 		"                               (--daemon: let the running fanguardd scan them)\n"
-		"  status [-c FILE]             the running daemon: plugins, counters, latencies\n"
+		"  status [-c FILE] [--top]     the running daemon: modes per path, plugins, counters,\n"
+		"                               latencies (--top: as `top`)\n"
+		"  top [-c FILE] [-n N]         the programs and folders that cost the most scan time\n"
+		"  explain [-c FILE] PATH       why the running daemon would allow or deny PATH now\n"
 		"  reload [-c FILE]             make the running daemon load new signatures and rules\n"
 		"  stats [-c FILE] [--prometheus]\n"
 		"                               the daemon's metrics in Prometheus' text format\n"
@@ -38,7 +41,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
-	    strcmp(argv[1], "stats") == 0)
+	    strcmp(argv[1], "stats") == 0 || strcmp(argv[1], "top") == 0 ||
+	    strcmp(argv[1], "explain") == 0)
 		return cmd_control(argc - 1, argv + 1);
 	if (strcmp(argv[1], "quarantine") == 0)
 		return cmd_quarantine(argc - 1, argv + 1);

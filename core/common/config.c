@@ -74,6 +74,7 @@ static int load_strict(char *text, const struct conftext_section *secs, size_t n
 	cfg = config_schema_instantiate(&schema, false);
 	if (!cfg || config_parse_text(cfg, text) != 0)
 		goto done;
+	config_current->text = text;
 	if (config_copy_core_options(cfg, out) < 0 ||
 	    config_copy_plugins(cfg, secs, n_secs, out) < 0)
 		goto done;
@@ -182,6 +183,7 @@ void config_free(struct config *cfg)
 	path_set_free(&cfg->exclude);
 	path_set_free(&cfg->exclude_exe);
 	free(cfg->exclude_uid);
+	policy_set_free(&cfg->policy);
 	free(cfg->plugins);
 	free(cfg->path);
 	free(cfg->scan_user);

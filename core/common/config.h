@@ -12,6 +12,7 @@
 
 #include "common/path.h"
 #include "common/plugin_host.h"
+#include "common/policy.h"
 #include "common/verdict.h"
 
 /* Where the daemon listens for `fanguard status`, `reload` and `stats`. */
@@ -36,6 +37,7 @@ struct config {
 	unsigned events; /* CONFIG_EVENT_* */
 	unsigned long long max_file_size;
 	struct verdict_policy verdict;
+	struct policy_set policy; /* verdict.mode and `policy "PATH" { mode }`: block or report */
 	unsigned timeout_ms;
 	enum decision on_timeout;
 	enum decision on_overload; /* an event beyond max_inflight or its user's share */
@@ -74,7 +76,8 @@ void config_free(struct config *cfg);
  * Names the settings that differ between the running config and a freshly
  * loaded one and that only a restart applies (comma-separated into out, ""
  * when none). A reload applies the rest: plugin sections (new scanner
- * processes) and the exclusions (watch.exclude, exclude_exe, exclude_uid).
+ * processes), the exclusions (watch.exclude, exclude_exe, exclude_uid) and
+ * the modes (verdict.mode, policy sections).
  */
 void config_restart_needed(const struct config *running, const struct config *fresh, char *out,
 			   size_t outsize);

@@ -126,6 +126,78 @@ static int copy_exclusions(cfg_t *watch, struct config *out)
 	return 0;
 }
 
+/*
+ * The line where `policy "TITLE"` opens: libconfuse gives a section the line
+ * where it closes. Titles are unique, so the first line naming it is it.
+ */
+static unsigned policy_line(const char *title, unsigned fallback)
+{
+	const char *text = config_current->text, *at = text;
+	char quoted[PATH_MAX + 4];
+	unsigned line = 1;
+
+	snprintf(quoted, sizeof(quoted), "\"%s\"", title);
+	for (; text && *at; line++) {
+		const char *end = strchr(at, '\n'), *hit = strstr(at, quoted),
+			   *kw = strstr(at, "policy");
+
+		if (!end)
+			end = at + strlen(at);
+		if (hit && hit < end && kw && kw < hit)
+			return line;
+		at = *end ? end + 1 : end;
+	}
+	return fallback;
+}
+
+/*
+ * verdict.mode and the `policy "PATH" { mode }` sections. Their paths are
+ * resolved like exclusions (a symlink only where root alone could have made
+ * it): `ln -s / report-me` must not put the whole machine in report mode.
+ */
+static int copy_policies(cfg_t *cfg, struct config *out)
+{
+	unsigned n = cfg_size(cfg, "policy");
+	char resolved[PATH_MAX], canonical[PATH_MAX];
+
+	scan_mode_from_name(cfg_getstr(cfg_getsec(cfg, "verdict"), "mode"), &out->policy.fallback);
+	out->policy.entries = calloc(n ? n : 1, sizeof(*out->policy.entries));
+	if (!out->policy.entries)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		cfg_t *sec = cfg_getnsec(cfg, "policy", i);
+		const char *mode = cfg_getstr(sec, "mode");
+		struct path_policy *p = &out->policy.entries[out->policy.n];
+
+		p->line = policy_line(cfg_title(sec), sec->line > 0 ? (unsigned)sec->line : 0);
+		if (!mode) {
+			config_fail_at(p->line, "policy \"%s\": no mode (\"block\" or \"report\")",
+				       cfg_title(sec));
+			return -1;
+		}
+		if (trusted_path("policy", cfg_title(sec), resolved, canonical) != 0)
+			return -1;
+		if (!path_is_watched(canonical, out->watch, out->n_watch)) {
+			config_fail_at(p->line,
+				       "policy \"%s\": %s is not below any watch { paths }",
+				       cfg_title(sec), canonical);
+			return -1;
+		}
+		for (size_t j = 0; j < out->policy.n; j++)
+			if (strcmp(out->policy.entries[j].path, canonical) == 0) {
+				config_fail_at(
+					p->line, "policy \"%s\": %s has a policy already (line %u)",
+					cfg_title(sec), canonical, out->policy.entries[j].line);
+				return -1;
+			}
+		scan_mode_from_name(mode, &p->mode);
+		if (!(p->path = strdup(canonical)))
+			return -1;
+		out->policy.n++;
+	}
+	return 0;
+}
+
 /* The folder as event paths will show it (canonical), whether or not it exists yet. */
 static int copy_quarantine_options(cfg_t *sec, struct config *out)
 {
@@ -159,7 +231,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	cfg_t *scan = cfg_getsec(cfg, "scan"), *log = cfg_getsec(cfg, "log");
 
 	if (copy_path_list(watch, "paths", true, &out->watch, &out->n_watch) < 0 ||
-	    copy_exclusions(watch, out) < 0)
+	    copy_exclusions(watch, out) < 0 || copy_policies(cfg, out) < 0)
 		return -1;
 	for (unsigned i = 0; i < cfg_size(watch, "events"); i++) {
 		const char *ev = cfg_getnstr(watch, "events", i);

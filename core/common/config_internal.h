@@ -26,6 +26,7 @@ struct load_ctx {
 	char *err;
 	size_t errlen;
 	bool failed;
+	const char *text; /* the text of the strict pass, once parsed: for lines libconfuse lacks */
 };
 
 /* Set by config_load for the length of one load on this thread. */

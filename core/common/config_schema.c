@@ -101,6 +101,12 @@ static int validate_late_detection(cfg_t *cfg, cfg_opt_t *opt)
 	return check_choice(cfg, opt, choices);
 }
 
+static int validate_mode(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const choices[] = { "block", "report", NULL };
+	return check_choice(cfg, opt, choices);
+}
+
 static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "error", "warning", "info", "debug", NULL };
@@ -247,10 +253,22 @@ static cfg_opt_t watch_opts[] = {
 };
 
 static cfg_opt_t verdict_opts[] = {
-	CFG_STR("policy", "any-deny", CFGF_NONE),  CFG_INT("timeout_ms", 5000, CFGF_NONE),
-	CFG_STR("on_timeout", "allow", CFGF_NONE), CFG_STR("on_error", "allow", CFGF_NONE),
-	CFG_STR("on_overload", "deny", CFGF_NONE), CFG_STR_LIST("late_detection", "{}", CFGF_NONE),
-	CFG_STR("on_too_large", "allow", CFGF_NONE), CFG_STR("__unknown", NULL, CFGF_NONE),
+	CFG_STR("policy", "any-deny", CFGF_NONE),
+	CFG_INT("timeout_ms", 5000, CFGF_NONE),
+	CFG_STR("on_timeout", "allow", CFGF_NONE),
+	CFG_STR("on_error", "allow", CFGF_NONE),
+	CFG_STR("on_overload", "deny", CFGF_NONE),
+	CFG_STR_LIST("late_detection", "{}", CFGF_NONE),
+	CFG_STR("on_too_large", "allow", CFGF_NONE),
+	CFG_STR("mode", "block", CFGF_NONE),
+	CFG_STR("__unknown", NULL, CFGF_NONE),
+	CFG_END(),
+};
+
+/* `policy "PATH" { mode = "report" }`: the mode below one watched path. */
+static cfg_opt_t policy_opts[] = {
+	CFG_STR("mode", NULL, CFGF_NODEFAULT),
+	CFG_STR("__unknown", NULL, CFGF_NONE),
 	CFG_END(),
 };
 
@@ -305,6 +323,7 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		CFG_SEC("log", log_opts, CFGF_NONE),
 		CFG_SEC("control", control_opts, CFGF_NONE),
 		CFG_SEC("quarantine", quarantine_opts, CFGF_NONE),
+		CFG_SEC("policy", policy_opts, CFGF_TITLE | CFGF_MULTI | CFGF_NO_TITLE_DUPES),
 		CFG_SEC("plugin", s->plugin_opts, CFGF_TITLE | CFGF_MULTI | CFGF_NO_TITLE_DUPES),
 		CFG_STR("__unknown", NULL, CFGF_NONE),
 		CFG_END(),
@@ -329,6 +348,8 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		cfg_set_validate_func(cfg, "verdict|on_overload", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|on_too_large", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|late_detection", validate_late_detection);
+		cfg_set_validate_func(cfg, "verdict|mode", validate_mode);
+		cfg_set_validate_func(cfg, "policy|mode", validate_mode);
 		cfg_set_validate_func(cfg, "scan|isolation", validate_isolation);
 		cfg_set_validate_func(cfg, "log|level", validate_log_level);
 		cfg_set_validate_func(cfg, "quarantine|on_close_write", validate_on_close_write);

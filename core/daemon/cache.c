@@ -1,5 +1,6 @@
 #include "daemon/cache.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,19 @@ bool cache_lookup(struct verdict_cache *c, const struct stat *st, enum decision 
 	*decision = e->decision;
 	if (threats)
 		*threats = e->threats ? e->threats : "";
+	return true;
+}
+
+bool cache_peek(struct verdict_cache *c, const struct stat *st, enum decision *decision,
+		char *threats, size_t size)
+{
+	const struct cache_entry *e = find(c, st->st_dev, st->st_ino);
+
+	if (!e || e->generation != c->generation || e->size != st->st_size ||
+	    e->mtime_ns != ns_of(&st->st_mtim) || e->ctime_ns != ns_of(&st->st_ctim))
+		return false;
+	*decision = e->decision;
+	snprintf(threats, size, "%s", e->threats ? e->threats : "");
 	return true;
 }
 

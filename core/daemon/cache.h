@@ -9,6 +9,7 @@
 #define FANGUARD_CACHE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -47,6 +48,9 @@ void cache_free(struct verdict_cache *c);
  */
 bool cache_lookup(struct verdict_cache *c, const struct stat *st, enum decision *decision,
 		  const char **threats);
+/* cache_lookup without its side effects (no statistics, no LRU, nothing cleared): `explain`. */
+bool cache_peek(struct verdict_cache *c, const struct stat *st, enum decision *decision,
+		char *threats, size_t size);
 void cache_store(struct verdict_cache *c, const struct stat *st, enum decision decision,
 		 const char *threats);
 /* The file was written: whatever was known about it is void. */

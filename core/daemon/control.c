@@ -1,6 +1,7 @@
 #include "daemon/control.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ static void status(struct control *c, struct textbuf *tb)
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		textbuf_printf(tb, "watching: %s\n", cfg->watch[i]);
 	monitor_format_marks(c->monitor, tb);
+	monitor_format_modes(c->monitor, tb);
 	monitor_format_exclusions(c->monitor, tb);
 	textbuf_printf(tb, "plugins: %s\n", c->plugins);
 	textbuf_printf(tb,
@@ -80,7 +82,8 @@ static void serve_client(struct control *c, int fd)
 	socklen_t len = sizeof(peer);
 	struct timeval tv = { .tv_sec = 2 };
 	struct textbuf tb;
-	char cmd[64];
+	char cmd[PATH_MAX + 64];
+	unsigned top_n;
 	ssize_t n;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -109,6 +112,11 @@ static void serve_client(struct control *c, int fd)
 	} else if (strcmp(cmd, "stats") == 0) {
 		textbuf_printf(&tb, "ok\n");
 		monitor_format_prometheus(c->monitor, &tb);
+	} else if (strncmp(cmd, "explain /", 9) == 0) {
+		monitor_explain(c->monitor, c->scans, &c->rt->engine, cmd + 8, &tb);
+	} else if (strcmp(cmd, "top") == 0 || sscanf(cmd, "top %u", &top_n) == 1) {
+		textbuf_printf(&tb, "ok\n");
+		pipeline_format_top(c->pipeline, strcmp(cmd, "top") == 0 ? 10 : top_n, &tb);
 	} else if (strcmp(cmd, "scan") == 0) {
 		if (c->scans && scan_service_take(c->scans, fd, peer.pid, peer.uid))
 			return; /* the session thread owns fd now */
@@ -127,7 +135,9 @@ static void serve_client(struct control *c, int fd)
 			textbuf_printf(&tb, "error: reloading signatures needs scan { isolation = "
 					    "\"process\" } (the exclusions are reloaded)\n");
 	} else {
-		textbuf_printf(&tb, "error: unknown command '%s' (status, stats, reload, scan)\n",
+		textbuf_printf(&tb,
+			       "error: unknown command '%s' (status, stats, reload, scan, top [N], "
+			       "explain /PATH)\n",
 			       cmd);
 	}
 reply:

@@ -63,8 +63,9 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
 	return false;
 }
 
-static bool too_large(struct monitor *m, const struct scan_request *req)
+static bool too_large(struct monitor *m, const struct scan_request *req, bool report)
 {
+	enum decision on_too_large = m->cfg->verdict.on_too_large;
 	unsigned long suppressed;
 
 	if (!m->cfg->max_file_size || (unsigned long long)req->st.st_size <= m->cfg->max_file_size)
@@ -73,7 +74,9 @@ static bool too_large(struct monitor *m, const struct scan_request *req)
 		log_info("not scanned, larger than watch.max_file_size (%llu bytes): %s, %s "
 			 "(on_too_large) (+%lu more)",
 			 m->cfg->max_file_size, req->path,
-			 m->cfg->verdict.on_too_large == DECISION_DENY ? "denied" : "allowed",
+			 on_too_large != DECISION_DENY ? "allowed"
+			 : report                      ? "allowed (would be denied: report mode)"
+						       : "denied",
 			 suppressed);
 	return true;
 }
@@ -113,8 +116,8 @@ static int stat_event_fd(int fd, struct stat *st, uint64_t *mnt_id)
  */
 static void name_unreadable(const struct stat *st, char *out, size_t size)
 {
-	snprintf(out, size, "(name too long to read: device %u:%u, inode %llu)",
-		 major(st->st_dev), minor(st->st_dev), (unsigned long long)st->st_ino);
+	snprintf(out, size, "(name too long to read: device %u:%u, inode %llu)", major(st->st_dev),
+		 minor(st->st_dev), (unsigned long long)st->st_ino);
 }
 
 static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
@@ -156,6 +159,7 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 			d->count = &m->n.excluded_path;
 			return FILTER_ALLOW_UNSCANNED;
 		}
+		d->report = policy_mode_for(&cfg->policy, req->path, NULL) == SCAN_MODE_REPORT;
 	} else if (!ours) {
 		/*
 		 * Opened through a mount of another namespace (a user namespace's copy,
@@ -169,6 +173,8 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		snprintf(req->path, sizeof(req->path), "%s (through a mount of another namespace)",
 			 shown);
 		d->count = &m->n.foreign;
+		/* nor can its mode: a user could reach a block path that way */
+		d->report = policy_strictest(&cfg->policy) == SCAN_MODE_REPORT;
 	} else {
 		/*
 		 * No name to filter by (longer than PATH_MAX, say: nested folders make
@@ -177,8 +183,9 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		 */
 		name_unreadable(&req->st, req->path, sizeof(req->path));
 		d->count = &m->n.unnamed;
+		d->report = policy_strictest(&cfg->policy) == SCAN_MODE_REPORT;
 	}
-	if (too_large(m, req)) {
+	if (too_large(m, req, d->report)) {
 		d->count = &m->n.too_large;
 		return permission && cfg->verdict.on_too_large == DECISION_DENY
 			       ? FILTER_DENY_TOO_LARGE

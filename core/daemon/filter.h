@@ -30,8 +30,9 @@ enum filter_decision {
 /* What comes with the decision. */
 struct filter_detail {
 	unsigned long long
-		*count;       /* the counter that says why (own, excluded_*, too_large), or NULL */
-	bool written;         /* a close_write: what the cache knows of the file is void */
+		*count; /* the counter that says why (own, excluded_*, too_large), or NULL */
+	bool written;   /* a close_write: what the cache knows of the file is void */
+	bool report;    /* the file's path is in report mode: nothing about it may be denied */
 	enum decision cached; /* FILTER_FROM_CACHE: the remembered verdict, */
 	const char *threats;  /* and for a deny what was found */
 	bool have_uid;        /* exclude_uid read the opener's real uid already: */

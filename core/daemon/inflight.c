@@ -100,6 +100,7 @@ static struct inflight *prepare(struct inflight_ring *r, int fd, const struct sc
 	e->marked = false;
 	e->generation = generation;
 	e->scanning = false;
+	e->report = false;
 	e->next_waiter = 0;
 	e->pid = req->pid;
 	e->uid = req->uid;

@@ -56,11 +56,17 @@ struct inflight {
 	uint64_t deadline_ns;
 	uint64_t start_ns;
 	_Atomic uint64_t
-		claim;        /* the right to answer: the id while nobody has, 0 once someone has */
-	bool answered;        /* monitor's view: answered and its fd closed */
-	bool marked;          /* the answerer placed the kernel ignore mark */
-	unsigned generation;  /* the signatures' generation when it was submitted */
-	bool scanning;        /* it leads a scan (the others wait on one: single-flight) */
+		claim;       /* the right to answer: the id while nobody has, 0 once someone has */
+	bool answered;       /* monitor's view: answered and its fd closed */
+	bool marked;         /* the answerer placed the kernel ignore mark */
+	unsigned generation; /* the signatures' generation when it was submitted */
+	bool scanning;       /* it leads a scan (the others wait on one: single-flight) */
+	/*
+	 * A report-mode leader: the monitor answered it allow when it came and
+	 * keeps its fd only to place the ignore mark when the scan finds it clean
+	 * (or closes it at the deadline). Nobody else answers it.
+	 */
+	bool report;
 	uint64_t next_waiter; /* id of the next event waiting on the same scan, 0: none */
 	pid_t pid;
 	uid_t uid; /* the opener's real uid: whose share the event holds */

@@ -47,7 +47,8 @@ static int open_fds(struct monitor *m, char *err, size_t errlen)
 		return -1;
 	}
 	m->reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (m->reload_fd < 0) {
+	m->query_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->reload_fd < 0 || m->query_fd < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		return -1;
 	}
@@ -83,8 +84,10 @@ struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 	m->cfg = cfg;
 	pthread_mutex_init(&m->excl_lock, NULL);
 	pthread_rwlock_init(&m->answer_lock, NULL);
+	pthread_mutex_init(&m->query_lock, NULL);
+	pthread_cond_init(&m->query_answered, NULL);
 	m->self = getpid();
-	m->fan_fd = m->reload_fd = m->marks.mountinfo_fd = -1;
+	m->fan_fd = m->reload_fd = m->query_fd = m->marks.mountinfo_fd = -1;
 	if (inflight_init(&m->inflight, cfg->max_inflight, cfg->timeout_ms, err, errlen) != 0)
 		goto fail;
 	/* units: events in flight and scans outliving them, each at most max_inflight */
@@ -204,9 +207,10 @@ static void reload_exclusions(struct monitor *m)
 	}
 	if (had)
 		forget_everything(m);
-	log_info("reload: exclusions: %zu path(s), %zu program(s), %zu user(s)",
+	log_info("reload: exclusions: %zu path(s), %zu program(s), %zu user(s); verdict.mode %s, "
+		 "%zu policy section(s)",
 		 path_set_size(&m->cfg->exclude), path_set_size(&m->cfg->exclude_exe),
-		 m->cfg->n_exclude_uid);
+		 m->cfg->n_exclude_uid, scan_mode_name(m->cfg->policy.fallback), m->cfg->policy.n);
 	if (changed[0])
 		log_warning("reload: %s changed in %s; restart fanguardd to apply %s", changed,
 			    m->cfg->path, strchr(changed, ',') ? "them" : "it");
@@ -218,6 +222,11 @@ int monitor_reload(struct monitor *m)
 	if (eventfd_write(m->reload_fd, 1) != 0)
 		log_error("cannot ask for a reload of the exclusions: %s", strerror(errno));
 	return pipeline_reload(m->pipeline);
+}
+
+void monitor_format_modes(struct monitor *m, struct textbuf *tb)
+{
+	exclusions_format_modes(m->cfg, &m->excl_lock, tb);
 }
 
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb)
@@ -262,17 +271,18 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			sd_notify_send("WATCHDOG=1");
 			next_ping = monotonic_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
-		struct pollfd fds[6] = {
+		struct pollfd fds[7] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },
 			{ .fd = pipeline_completion_fd(m->pipeline), .events = POLLIN },
 			{ .fd = m->inflight.timer_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : signal_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : m->reload_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : m->marks.mountinfo_fd, .events = POLLPRI },
+			{ .fd = m->query_fd, .events = POLLIN },
 		};
 		eventfd_t requests;
 
-		if (poll(fds, 6, poll_ms) < 0) {
+		if (poll(fds, 7, poll_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
@@ -291,6 +301,8 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			reload_exclusions(m);
 		if (pipeline_generation(m->pipeline) != m->generation)
 			forget_everything(m);
+		if (fds[6].revents & POLLIN && eventfd_read(m->query_fd, &requests) == 0)
+			monitor_answer_cache_query(m);
 		if (fds[3].revents & POLLIN && stop_requested(m, signal_fd)) {
 			stopping = true;
 			log_info("answering %llu event(s) still in flight",
@@ -324,6 +336,10 @@ void monitor_destroy(struct monitor *m)
 	pthread_rwlock_destroy(&m->answer_lock);
 	if (m->reload_fd >= 0)
 		close(m->reload_fd);
+	if (m->query_fd >= 0)
+		close(m->query_fd);
+	pthread_mutex_destroy(&m->query_lock);
+	pthread_cond_destroy(&m->query_answered);
 	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
 	inflight_free(&m->inflight);

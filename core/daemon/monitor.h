@@ -38,6 +38,8 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb);
 void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
 /* What the kernel watches: "marks: filesystem marks, N placed; not marked whole: ..." (status). */
 void monitor_format_marks(struct monitor *m, struct textbuf *tb);
+/* The mode of each watched path and policy section, one line each (status). Any thread. */
+void monitor_format_modes(struct monitor *m, struct textbuf *tb);
 /* The exclusions in force, one line each (status). Any thread. */
 void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
 /*
@@ -47,6 +49,16 @@ void monitor_format_exclusions(struct monitor *m, struct textbuf *tb);
  * Any thread.
  */
 int monitor_reload(struct monitor *m);
+struct scan_service;
+/*
+ * `fanguard explain PATH`: why the file at path would be allowed or denied
+ * now — outside the watch paths, excluded (by which entry), remembered in the
+ * cache, too large, its mode — and otherwise the verdict of a scan done now
+ * through scans, each plugin's vote. Lines of text into tb. The control
+ * thread's (the cache question waits on the monitor's thread).
+ */
+void monitor_explain(struct monitor *m, struct scan_service *scans, const struct engine *engine,
+		     const char *path, struct textbuf *tb);
 /* Logs monitor_format_stats' lines (also on SIGUSR1). */
 void monitor_log_stats(struct monitor *m);
 /*

@@ -40,6 +40,14 @@ void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata 
 	close(ev->fd);
 }
 
+void monitor_answer_report_lead(struct monitor *m, struct inflight *e)
+{
+	/* nobody else answers a report lead: the pipeline does not, the deadline does not */
+	if (inflight_claim(e, e->id))
+		respond(m, e->fd, DECISION_ALLOW);
+	m->n.allowed++;
+}
+
 /*
  * Called by a pipeline thread the moment a verdict is known. A clean file is
  * marked before the answer, so the opener's next open is already ignored.
@@ -183,6 +191,28 @@ static void kill_openers(struct monitor *m, struct inflight *e, bool kill, const
 	}
 }
 
+/*
+ * A report-mode scan ended: its event was answered allow when it came. The
+ * verdict is remembered as it is — a would-deny as a deny, so that a later
+ * switch to block, or another name of the file that blocks, denies it — and
+ * a clean file gets its ignore mark while the leader still holds its fd.
+ */
+static void settle_report(struct monitor *m, struct inflight *e, const struct scan_completion *done)
+{
+	if (done->decision == DECISION_DENY)
+		m->n.would_deny++;
+	if (e && !e->answered && !done->followup) {
+		remember(m, e, done);
+		close(e->fd);
+		e->answered = true;
+		return;
+	}
+	/* its deadline closed the fd: remembered by the file's state, as a late verdict is */
+	if (m->caching && done->generation == m->generation &&
+	    (done->cacheable || (done->detected && done->decision == DECISION_DENY)))
+		cache_store(&m->cache, &done->st, done->decision, done->threats);
+}
+
 void monitor_take_completions(struct monitor *m)
 {
 	struct scan_completion done[COMPLETION_BATCH];
@@ -193,6 +223,16 @@ void monitor_take_completions(struct monitor *m)
 
 		if (!done[i].followup)
 			uid_share_put(&m->share, done[i].uid);
+		if (done[i].report) {
+			e = done[i].followup ? NULL : inflight_scan_ended(&m->inflight, done[i].id);
+			settle_report(m, e, &done[i]);
+			/* a block event (another name of the file) may wait on this scan */
+			for (e = e ? inflight_next_waiter(&m->inflight, e) : NULL; e;
+			     e = inflight_next_waiter(&m->inflight, e))
+				if (!e->answered)
+					answer_inflight(m, e, done[i].decision, &done[i]);
+			continue;
+		}
 		if (done[i].late)
 			remember_late(m, &done[i]);
 		e = inflight_scan_ended(&m->inflight, done[i].id);
@@ -233,6 +273,12 @@ static void answer_at_deadline(void *ctx, struct inflight *e)
 	struct monitor *m = ctx;
 	char path[PATH_MAX];
 
+	if (e->report) {
+		/* answered allow when it came; the scan goes on, its verdict is remembered by state */
+		close(e->fd);
+		e->answered = true;
+		return;
+	}
 	/* the fd closes with the answer */
 	if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
 		snprintf(path, sizeof(path), "?");

@@ -16,34 +16,47 @@
 #include "common/procinfo.h"
 #include "daemon/filter.h"
 
-/* Every slot is taken: the event is answered unscanned, by on_overload. */
-static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path)
+/* on_overload, unless the file is in report mode: then a deny is a would-deny. */
+static enum decision overload_answer(struct monitor *m, bool report)
 {
+	if (m->cfg->on_overload != DECISION_DENY || !report)
+		return m->cfg->on_overload;
+	m->n.would_deny++;
+	return DECISION_ALLOW;
+}
+
+/* Every slot is taken: the event is answered unscanned, by on_overload. */
+static void overload(struct monitor *m, const struct fanotify_event_metadata *ev, const char *path,
+		     bool report)
+{
+	enum decision answer = overload_answer(m, report);
 	unsigned long suppressed;
 
 	m->n.overloaded++;
 	if (ratelimit_pass(&m->rl_overload, &suppressed))
 		log_warning("OVERLOAD: scan queue full (%u in flight): %s answered %s unscanned "
-			    "(on_overload; +%lu more)",
-			    m->cfg->max_inflight, path, verdict_decision_name(m->cfg->on_overload),
-			    suppressed);
-	monitor_answer_now(m, ev, m->cfg->on_overload);
+			    "(on_overload%s; +%lu more)",
+			    m->cfg->max_inflight, path, verdict_decision_name(answer),
+			    answer != m->cfg->on_overload ? ", report mode" : "", suppressed);
+	monitor_answer_now(m, ev, answer);
 }
 
 /* The opener's user holds its whole share: its own event is answered by on_overload. */
 static void over_share(struct monitor *m, const struct fanotify_event_metadata *ev,
-		       const struct scan_request *req)
+		       const struct scan_request *req, bool report)
 {
+	enum decision answer = overload_answer(m, report);
 	unsigned long suppressed;
 
 	m->n.over_share++;
 	if (ratelimit_pass(&m->rl_share, &suppressed))
 		log_warning("OVERLOAD: uid %ld holds its share of the scan queue (%u events and "
-			    "scans): %s by pid %d answered %s unscanned (on_overload; +%lu more)",
+			    "scans): %s by pid %d answered %s unscanned (on_overload%s; +%lu more)",
 			    req->uid == (uid_t)-1 ? -1L : (long)req->uid,
 			    m->cfg->max_inflight_per_uid, req->path, (int)ev->pid,
-			    verdict_decision_name(m->cfg->on_overload), suppressed);
-	monitor_answer_now(m, ev, m->cfg->on_overload);
+			    verdict_decision_name(answer),
+			    answer != m->cfg->on_overload ? ", report mode" : "", suppressed);
+	monitor_answer_now(m, ev, answer);
 }
 
 /* The real uid: a set-uid program run by a user still counts as that user. -1: gone. */
@@ -62,12 +75,12 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 	int dup_fd;
 
 	if (inflight_full(&m->inflight)) {
-		overload(m, ev, req->path);
+		overload(m, ev, req->path, false);
 		return;
 	}
 	/* given back when its event is answered (waiters) or its scan completes (leaders) */
 	if (!uid_share_take(&m->share, req->uid)) {
-		over_share(m, ev, req);
+		over_share(m, ev, req, false);
 		return;
 	}
 	if ((leader = inflight_scan_of(&m->inflight, &req->st, req->path))) {
@@ -80,7 +93,7 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 	dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0);
 	if (dup_fd < 0) {
 		uid_share_put(&m->share, req->uid);
-		overload(m, ev, req->path);
+		overload(m, ev, req->path, false);
 		return;
 	}
 	/* before submitting: the worker may answer through the slot before we return */
@@ -88,15 +101,71 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 	req->id = e->id;
 	req->fd = dup_fd;
 	req->submitted_ns = start;
+	req->report = false;
+	req->have_who = false;
 	if (pipeline_submit(m->pipeline, req) != 0) {
 		close(dup_fd);
 		inflight_cancel(e);
 		uid_share_put(&m->share, req->uid);
-		overload(m, ev, req->path);
+		overload(m, ev, req->path, false);
 		return;
 	}
 	inflight_start(&m->inflight, e);
 	m->n.scanned++;
+}
+
+/*
+ * A permission event of a report-mode file: nothing can be denied, so the
+ * opener is answered allow now and the scan goes on without it. The event
+ * still leads a scan in the ring (bounded by max_inflight and the user's
+ * share like any other) so that its verdict is remembered — a clean file gets
+ * its ignore mark, a would-deny is kept as the deny it is, for the day the
+ * path switches to block and for its other names that block. An event for a
+ * file being scanned already is answered at once and does not join: that
+ * scan reports it.
+ */
+static void submit_report_event(struct monitor *m, const struct fanotify_event_metadata *ev,
+				struct scan_request *req)
+{
+	struct inflight *e;
+	int dup_fd;
+
+	if (inflight_full(&m->inflight)) {
+		overload(m, ev, req->path, true);
+		return;
+	}
+	if (!uid_share_take(&m->share, req->uid)) {
+		over_share(m, ev, req, true);
+		return;
+	}
+	if (inflight_scan_of(&m->inflight, &req->st, req->path) ||
+	    (dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		uid_share_put(&m->share, req->uid);
+		m->n.allowed_inline++;
+		monitor_answer_now(m, ev, DECISION_ALLOW);
+		return;
+	}
+	/* read while it waits: its pid may be gone, or another's, when the verdict comes */
+	procinfo_read(ev->pid, &req->who);
+	req->have_who = true;
+	req->report = true;
+	e = inflight_lead(&m->inflight, ev->fd, req, monotonic_ns(), req->generation);
+	e->report = true;
+	req->id = e->id;
+	req->fd = dup_fd;
+	req->submitted_ns = e->start_ns;
+	monitor_answer_report_lead(m, e);
+	if (pipeline_submit(m->pipeline, req) != 0) {
+		close(dup_fd);
+		close(ev->fd);
+		inflight_cancel(e);
+		uid_share_put(&m->share, req->uid);
+		m->n.overloaded++;
+		return;
+	}
+	inflight_start(&m->inflight, e);
+	m->n.scanned++;
+	m->n.report_scans++;
 }
 
 /* Nobody waits for a close_write's verdict: no slot, no deadline, the pipeline takes our fd. */
@@ -114,33 +183,41 @@ static void submit_close_write(struct monitor *m, const struct fanotify_event_me
 }
 
 static void log_cached_deny(const struct fanotify_event_metadata *ev,
-			    const struct scan_request *req, const char *threats)
+			    const struct scan_request *req, const char *threats, bool report)
 {
 	struct procinfo who;
 
 	procinfo_read(ev->pid, &who);
-	log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
-		    "earlier scan)",
-		    event_kind_name(req->kind), req->path, (int)ev->pid, who.uid, who.exe, threats);
+	log_warning("%s %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
+		    "earlier scan%s)",
+		    report ? "WOULD DENY" : "DENY", event_kind_name(req->kind), req->path,
+		    (int)ev->pid, who.uid, who.exe, threats,
+		    report ? "; report mode: allowed" : "");
 	if (eventlog_enabled()) {
 		struct event_record r;
 
-		event_record_init(&r, "deny", req->kind, req->path, ev->pid, &who);
-		r.verdict = "deny";
-		r.action = "denied";
+		event_record_init(&r, report ? "would_deny" : "deny", req->kind, req->path, ev->pid,
+				  &who);
+		r.verdict = report ? "allow" : "deny";
+		r.action = report ? "allowed" : "denied";
 		r.reason = "cache";
 		event_record_add_finding(&r, "cache", threats);
 		eventlog_write(&r);
 	}
 }
 
+/* A remembered deny stays a deny in the cache; report mode changes only the answer. */
 static void answer_from_cache(struct monitor *m, const struct fanotify_event_metadata *ev,
 			      const struct scan_request *req, enum decision decision,
-			      const char *threats)
+			      const char *threats, bool report)
 {
 	if (decision == DECISION_DENY) {
 		m->n.cache_deny++;
-		log_cached_deny(ev, req, threats);
+		log_cached_deny(ev, req, threats, report);
+		if (report) {
+			m->n.would_deny++;
+			decision = DECISION_ALLOW;
+		}
 	} else {
 		m->n.cache_allow++;
 		/* its mark was evicted, or never placed */
@@ -188,18 +265,29 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 		m->n.allowed_inline++;
 		monitor_answer_now(m, ev, DECISION_ALLOW);
 		break;
-	case FILTER_FROM_CACHE: answer_from_cache(m, ev, req, d.cached, d.threats); break;
+	case FILTER_FROM_CACHE: answer_from_cache(m, ev, req, d.cached, d.threats, d.report); break;
 	case FILTER_SCAN:
 	case FILTER_CLOSE_WRITE:
 		/* whose share it holds, and whose turn its scan takes */
 		req->uid = d.have_uid ? d.uid : opener_uid(ev->pid);
 		req->generation = pipeline_generation(m->pipeline);
-		if (decision == FILTER_SCAN)
-			submit_permission_event(m, ev, req);
-		else
+		if (decision == FILTER_CLOSE_WRITE) {
+			req->report = d.report; /* nothing to deny; nothing quarantined either */
+			/* the writer does not wait for the scan and has often exited by its end */
+			procinfo_read(ev->pid, &req->who);
+			req->have_who = true;
 			submit_close_write(m, ev, req);
+		} else if (d.report) {
+			submit_report_event(m, ev, req);
+		} else {
+			submit_permission_event(m, ev, req);
+		}
 		break;
 	case FILTER_DISCARD: close(ev->fd); break;
-	case FILTER_DENY_TOO_LARGE: monitor_answer_now(m, ev, DECISION_DENY); break;
+	case FILTER_DENY_TOO_LARGE:
+		if (d.report)
+			m->n.would_deny++;
+		monitor_answer_now(m, ev, d.report ? DECISION_ALLOW : DECISION_DENY);
+		break;
 	}
 }

@@ -29,6 +29,12 @@ struct counters {
 	unsigned long long over_share;
 	/* verdicts after the deadline answered: detections among them, openers killed */
 	unsigned long long late_verdicts, late_detections, late_kills;
+	/*
+	 * report mode: events answered allow at once while their scan went on
+	 * (part of scanned), and denies answered allow instead (scans, cache,
+	 * too large, overload)
+	 */
+	unsigned long long report_scans, would_deny;
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };
@@ -59,7 +65,21 @@ struct monitor {
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
 	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
-	unsigned generation;             /* the pipeline's, when the cache was last valid */
+	/*
+	 * `fanguard explain` asks what the cache remembers of a file: the cache
+	 * is the monitor thread's alone, so another thread leaves the question
+	 * here, wakes the loop with query_fd and waits for the answer.
+	 */
+	int query_fd;
+	pthread_mutex_t query_lock;
+	pthread_cond_t query_answered;
+	struct cache_query {
+		bool pending, answered, hit;
+		struct stat st;
+		enum decision decision;
+		char threats[256];
+	} query;
+	unsigned generation; /* the pipeline's, when the cache was last valid */
 };
 
 struct fanotify_event_metadata;
@@ -68,10 +88,18 @@ struct fanotify_event_metadata;
 void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *ev,
 		      struct scan_request *req);
 
+/* explain.c: the question waiting in m->query, answered on the monitor's thread. */
+void monitor_answer_cache_query(struct monitor *m);
+
 /* monitor_answer.c */
 /* Answers ev if it is a permission event, and closes its fd. */
 void monitor_answer_now(struct monitor *m, const struct fanotify_event_metadata *ev,
 			enum decision decision);
+/*
+ * A report-mode event leading a scan: answered allow now; its fd stays open
+ * for the ignore mark until the scan completes or its deadline passes.
+ */
+void monitor_answer_report_lead(struct monitor *m, struct inflight *e);
 /* The pipeline's answerer (pipeline_answer_fn): on pipeline threads. */
 bool monitor_answer_from_worker(void *ctx, uint64_t id, enum decision decision, bool cacheable);
 /* The completions waiting: each scan's events answered with its verdict. */

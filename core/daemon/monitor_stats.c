@@ -19,13 +19,19 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		m->n.events, m->n.allowed_inline, m->n.cache_allow + m->n.cache_deny,
 		m->n.cache_allow, m->n.cache_deny, m->n.scanned, m->n.joined, m->n.allowed,
 		m->n.denied, m->n.timeouts);
+	textbuf_printf(
+		tb,
+		"events: %llu close_write scans (%llu dropped), %llu over watch.max_file_size, "
+		"%llu queue-full, %llu kernel overflows, %llu in flight, %llu without a "
+		"readable name (scanned), %llu through other namespaces' mounts (scanned)\n",
+		m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
+		m->n.overflows, (unsigned long long)inflight_count(&m->inflight), m->n.unnamed,
+		m->n.foreign);
 	textbuf_printf(tb,
-		       "events: %llu close_write scans (%llu dropped), %llu over watch.max_file_size, "
-		       "%llu queue-full, %llu kernel overflows, %llu in flight, %llu without a "
-		       "readable name (scanned), %llu through other namespaces' mounts (scanned)\n",
-		       m->n.close_write, m->n.dropped_close_write, m->n.too_large, m->n.overloaded,
-		       m->n.overflows, (unsigned long long)inflight_count(&m->inflight),
-		       m->n.unnamed, m->n.foreign);
+		       "report mode: %llu would-deny (answered allow: a deny found by a scan, "
+		       "remembered, too large or overload), %llu events answered allow at once "
+		       "while their scan went on\n",
+		       m->n.would_deny, m->n.report_scans);
 	textbuf_printf(tb,
 		       "overload: %llu events beyond max_inflight (%u), %llu beyond their user's "
 		       "share (%u), answered %s unscanned; late verdicts: %llu (%llu detections "
@@ -75,6 +81,18 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 		       "fanguard_late_verdicts_total{found=\"detection\"} %llu\n"
 		       "fanguard_late_verdicts_total{found=\"nothing\"} %llu\n",
 		       m->n.late_detections, m->n.late_verdicts - m->n.late_detections);
+	textbuf_printf(tb,
+		       "# HELP fanguard_would_deny_total Events in report mode that block mode "
+		       "would have denied (answered allow, logged).\n"
+		       "# TYPE fanguard_would_deny_total counter\n"
+		       "fanguard_would_deny_total %llu\n",
+		       m->n.would_deny);
+	textbuf_printf(tb,
+		       "# HELP fanguard_report_scans_total Events in report mode answered allow at "
+		       "once while their scan went on.\n"
+		       "# TYPE fanguard_report_scans_total counter\n"
+		       "fanguard_report_scans_total %llu\n",
+		       m->n.report_scans);
 	textbuf_printf(tb,
 		       "# HELP fanguard_late_kills_total Processes killed because a file they "
 		       "opened was found malicious after the deadline (late_detection = kill).\n"

@@ -24,6 +24,7 @@ int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const
 	p->cap = cap;
 	p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	p->done = calloc(cap, sizeof(*p->done));
+	scan_top_init(&p->top);
 	pthread_mutex_init(&p->done_lock, NULL);
 	if (p->efd < 0 || !p->done) {
 		snprintf(err, errlen, "cannot set up the scan pipeline: %s", strerror(errno));
@@ -38,6 +39,7 @@ void pipeline_base_free(struct pipeline *p)
 		close(p->efd);
 	free(p->done);
 	pthread_mutex_destroy(&p->done_lock);
+	scan_top_free(&p->top);
 }
 
 bool pipeline_reserve(struct pipeline *p)
@@ -86,6 +88,11 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		r.event = detected ? "detected" : "error";
 		r.action = "logged";
 		r.verdict = "none";
+	} else if (req->report && out->decision == DECISION_DENY) {
+		/* report mode: answered allow when it came */
+		r.event = "would_deny";
+		r.verdict = "allow";
+		r.action = "allowed";
 	} else if (late) {
 		/* the deadline answered the event (on_timeout); what the scan found is remembered */
 		r.event = "late_detection";
@@ -101,7 +108,8 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		   : out->reason == REASON_TOO_LARGE ? "too_large"
 						     : verdict_reason_name(out->reason);
 	/* a malicious file already there: whoever acts on it (quarantine) logs it when done */
-	if ((req->kind == FG_EVENT_CLOSE_WRITE || (late && p->hooks.quarantine_late)) && detected &&
+	if (!req->report &&
+	    (req->kind == FG_EVENT_CLOSE_WRITE || (late && p->hooks.quarantine_late)) && detected &&
 	    out->decision == DECISION_DENY && out->reason == REASON_DETECTED &&
 	    p->hooks.on_detection && p->hooks.on_detection(p->hooks.detection_ctx, req, out, &r))
 		return;
@@ -173,6 +181,12 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 			"DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
 			"write already happened)",
 			req->path, (int)req->pid, who->uid, who->exe, detections);
+	else if (req->report && out->decision == DECISION_DENY)
+		log_warning("WOULD DENY %s of %s by pid %d (uid %ld, exe %s): %s%s (report mode: "
+			    "allowed)",
+			    kind, req->path, (int)req->pid, who->uid, who->exe,
+			    detections[0] ? detections : errors,
+			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
 	else if (late)
 		log_warning("LATE DETECTION in %s of %s by pid %d (uid %ld, exe %s): %s, %llu ms "
 			    "after the event, which its deadline had answered (on_timeout); the "
@@ -268,6 +282,36 @@ static void queue_completion(struct pipeline *p, const struct scan_request *req,
 	pthread_mutex_unlock(&p->done_lock);
 }
 
+/* Who opened it: read before its answer (a report-mode opener was answered by the monitor). */
+static void read_opener(const struct scan_request *req, struct procinfo *who)
+{
+	if (req->have_who)
+		*who = req->who;
+	else
+		procinfo_read(req->pid, who);
+}
+
+/*
+ * The scan's time, to its program and folder for `fanguard top`. After the
+ * answer, so the opener does not wait for the /proc read; a program that has
+ * exited by then is counted as such.
+ */
+static void record_top(struct pipeline *p, const struct scan_request *req,
+		       const struct scan_outcome *out, const struct procinfo *who, uint64_t scan_ns)
+{
+	char exe[sizeof(who->exe)];
+
+	if (out->reason == REASON_TOO_LARGE)
+		return; /* nothing was scanned */
+	if (who && strcmp(who->exe, "?") != 0)
+		snprintf(exe, sizeof(exe), "%s", who->exe);
+	else if (req->have_who && strcmp(req->who.exe, "?") != 0)
+		snprintf(exe, sizeof(exe), "%s", req->who.exe);
+	else if (procinfo_exe(req->pid, exe, sizeof(exe)) <= 0)
+		snprintf(exe, sizeof(exe), "(exited, or its program replaced)");
+	scan_top_add(&p->top, exe, req->path, scan_ns);
+}
+
 void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct scan_outcome *out,
 		     uint64_t scan_ns)
 {
@@ -278,13 +322,14 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	engine_decide(p->engine, out);
 	/* read while the process still waits: once answered, its pid may be reused */
 	if ((log = noteworthy(out)))
-		procinfo_read(req->pid, &who);
+		read_opener(req, &who);
 	else if (out->reason == REASON_TOO_LARGE)
 		log_too_large_allowed(req);
 	if (req->kind == FG_EVENT_ON_DEMAND) {
 		if (log)
 			log_outcome(p, req, out, &who, false);
 		record_stages(&p->stats, p->engine, out, scan_ns);
+		record_top(p, req, out, log ? &who : NULL, scan_ns);
 		if (req->ondemand)
 			req->ondemand(req->ondemand_ctx, req, out);
 		pthread_mutex_lock(&p->done_lock);
@@ -293,7 +338,8 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 		return;
 	}
 	done.cacheable = outcome_cacheable(out);
-	if (req->id && p->hooks.answer) {
+	done.report = req->report;
+	if (req->id && p->hooks.answer && !req->report) {
 		if (p->hooks.answer(p->hooks.answer_ctx, req->id, out->decision, done.cacheable))
 			done.answered_ns = monotonic_ns();
 		else
@@ -302,6 +348,7 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	if (log)
 		log_outcome(p, req, out, &who, done.late);
 	record_stages(&p->stats, p->engine, out, scan_ns);
+	record_top(p, req, out, log ? &who : NULL, scan_ns);
 	queue_completion(p, req, out, &done);
 }
 
@@ -314,9 +361,10 @@ void pipeline_finish_followup(struct pipeline *p, const struct scan_request *req
 	engine_decide(p->engine, out);
 	if (!any_detection(out) || out->decision != DECISION_DENY)
 		return; /* the first outcome stands */
-	procinfo_read(req->pid, &who);
+	read_opener(req, &who);
 	log_outcome(p, req, out, &who, true);
 	done.cacheable = outcome_cacheable(out);
+	done.report = req->report;
 	queue_completion(p, req, out, &done);
 }
 
@@ -382,6 +430,11 @@ void pipeline_format_stats(struct pipeline *p, struct textbuf *tb)
 	textbuf_printf(tb, "\n");
 	if (p->ops->format_stats)
 		p->ops->format_stats(p, tb);
+}
+
+void pipeline_format_top(struct pipeline *p, unsigned n, struct textbuf *tb)
+{
+	scan_top_format(&p->top, n, tb);
 }
 
 /* One summary per stage, in seconds, for Prometheus. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "common/procinfo.h"
 #include "scanner/engine.h"
 
 struct config;
@@ -39,6 +40,14 @@ struct scan_request {
 	unsigned generation;   /* the signatures' generation it was submitted under */
 	uint64_t submitted_ns; /* monotonic_ns() when queued, for the queue-wait histogram */
 	struct stat st;
+	/*
+	 * Report mode: the monitor answered allow already; a deny is logged as a
+	 * would-deny, nothing is quarantined, and nobody is answered from here.
+	 */
+	bool report;
+	bool have_who; /* who is filled in: read before the opener was answered */
+	struct procinfo
+		who; /* the opener, for a report-mode scan (it may be gone by the verdict) */
 	pipeline_ondemand_fn ondemand; /* FG_EVENT_ON_DEMAND only: where the outcome goes */
 	void *ondemand_ctx;
 	char path[PATH_MAX];
@@ -53,6 +62,7 @@ struct scan_completion {
 	bool detected;        /* a plugin detected it (not only errors) */
 	bool late;            /* the deadline answered the event first: the monitor remembers */
 	bool followup;        /* a second outcome of a scan completed already: late votes */
+	bool report;          /* a report-mode scan: its event was answered allow at once */
 	uint64_t answered_ns; /* when the pipeline answered it itself; 0: it did not */
 	uid_t uid;            /* whose share the scan held */
 	unsigned generation;  /* of the signatures it was submitted under */
@@ -142,6 +152,8 @@ void pipeline_format_stats(struct pipeline *p, struct textbuf *tb);
  * only errors); why says which. For `fanguard status` and its exit code.
  */
 bool pipeline_degraded(struct pipeline *p, char *why, size_t size);
+/* The n programs and n folders that cost the most scan time since start (`fanguard top`). */
+void pipeline_format_top(struct pipeline *p, unsigned n, struct textbuf *tb);
 /* The per-stage latencies in Prometheus' text format. */
 void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb);
 /*

@@ -7,6 +7,7 @@
 
 #include "common/histogram.h"
 #include "daemon/pipeline.h"
+#include "daemon/scan_top.h"
 
 struct pipeline_ops {
 	int (*submit)(struct pipeline *p, const struct scan_request *req);
@@ -40,6 +41,7 @@ struct pipeline {
 	int efd;
 	struct pipeline_hooks hooks;
 	struct stage_stats stats;
+	struct scan_top top;         /* the programs and folders that cost the most scan time */
 	_Atomic unsigned generation; /* bumped when new signatures take over */
 	/* the scanner processes' pids by pool slot (0: none), read by the monitor for every event */
 	_Atomic pid_t helper_pid[PIPELINE_MAX_HELPERS];

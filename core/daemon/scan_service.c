@@ -46,6 +46,7 @@ struct session {
 	uint64_t waiting_for; /* the request in the pipeline; 0: none */
 	bool done;
 	struct result result;
+	struct scan_outcome *outcome; /* `explain`: every vote is copied here; NULL otherwise */
 };
 
 struct scan_service {
@@ -55,7 +56,8 @@ struct scan_service {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct session sessions[SESSIONS_MAX];
-	int quarantine_fd; /* opened at the first move asked for; -1 before */
+	struct session explain; /* `fanguard explain`: the control thread's, one at a time */
+	int quarantine_fd;      /* opened at the first move asked for; -1 before */
 	uint64_t next_id;
 	atomic_bool stopping;
 };
@@ -79,10 +81,12 @@ static void finished_scan(void *ctx, const struct scan_request *req, const struc
 	struct scan_service *svc = ctx;
 
 	pthread_mutex_lock(&svc->lock);
-	for (size_t i = 0; i < SESSIONS_MAX; i++) {
-		struct session *s = &svc->sessions[i];
+	for (size_t i = 0; i <= SESSIONS_MAX; i++) {
+		struct session *s = i < SESSIONS_MAX ? &svc->sessions[i] : &svc->explain;
 		if (!s->used || s->waiting_for != req->id)
 			continue;
+		if (s->outcome)
+			*s->outcome = *out;
 		snprintf(s->result.kind, sizeof(s->result.kind), "%s",
 			 out->reason == REASON_TOO_LARGE  ? "skipped"
 			 : out->decision == DECISION_DENY ? "deny"
@@ -216,6 +220,35 @@ static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 	scan_in_pipeline(s, &req, deadline_after_ms(2 * cfg->timeout_ms + 2000));
 	if ((flags & SCAN_ITEM_MOVE) && s->result.detected)
 		move_to_quarantine(s, &req);
+}
+
+int scan_service_explain(struct scan_service *svc, int fd, const char *path, const struct stat *st,
+			 struct scan_outcome *out, char *err, size_t errlen)
+{
+	struct session *s = &svc->explain;
+	struct scan_request req = { .kind = FG_EVENT_ON_DEMAND, .pid = getpid(), .uid = 0 };
+
+	req.st = *st;
+	snprintf(req.path, sizeof(req.path), "%s", path);
+	req.fd = fcntl(fd, F_DUPFD_CLOEXEC, 0); /* the pipeline takes it */
+	if (req.fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	pthread_mutex_lock(&svc->lock);
+	*s = (struct session){ .svc = svc, .used = true, .outcome = out };
+	pthread_mutex_unlock(&svc->lock);
+	req.submitted_ns = monotonic_ns();
+	scan_in_pipeline(s, &req, deadline_after_ms(2 * svc->cfg->timeout_ms + 2000));
+	pthread_mutex_lock(&svc->lock);
+	s->used = false;
+	s->outcome = NULL;
+	pthread_mutex_unlock(&svc->lock);
+	if (strcmp(s->result.kind, "error") == 0 && !s->result.detections[0] && out->n_votes == 0) {
+		snprintf(err, errlen, "%s", s->result.errors);
+		return -1;
+	}
+	return 0;
 }
 
 /* Reads one item: its header with the descriptor, then the path (unused here). -1 at the end. */

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/policy.h"
 #include "scanner/runtime.h"
 
 /* "1" from 1: the host's ABI version as its refusal message prints it */
@@ -316,6 +317,66 @@ static void test_exclusion_errors(void)
 	CHECK_STR_CONTAINS(e, "must be an absolute path");
 }
 
+/* verdict.mode and policy sections: parsed, longest path wins, bad ones named by line. */
+static void test_policies(void)
+{
+	char text[3 * PATH_MAX], err[1024], sub[PATH_MAX + 8], deep[PATH_MAX + 16];
+	const struct path_policy *which;
+	struct config cfg;
+	const char *e;
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(deep, sizeof(deep), "%s/sub/deeper/x", dir);
+	snprintf(
+		text, sizeof(text),
+		"watch { paths = {\"%s\"} }\nverdict { mode = \"report\" }\n"
+		"policy \"%s\" {\n  mode = \"block\"\n}\npolicy \"sub/deeper\" { mode = \"report\" }\n",
+		dir, sub);
+	write_config(text);
+	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
+	CHECK(cfg.policy.fallback == SCAN_MODE_REPORT);
+	CHECK(cfg.policy.n == 2);
+	CHECK(policy_mode_for(&cfg.policy, conf, &which) == SCAN_MODE_REPORT && !which);
+	CHECK(policy_mode_for(&cfg.policy, sub, &which) == SCAN_MODE_BLOCK && which &&
+	      which->line == 3);
+	CHECK(policy_mode_for(&cfg.policy, deep, &which) == SCAN_MODE_REPORT && which &&
+	      which->line == 6);
+	/* "sub" is not below "sub/deeper"'s sibling "subx" */
+	snprintf(deep, sizeof(deep), "%s/subx", dir);
+	CHECK(policy_mode_for(&cfg.policy, deep, NULL) == SCAN_MODE_REPORT);
+	CHECK(policy_strictest(&cfg.policy) == SCAN_MODE_BLOCK);
+	config_free(&cfg);
+
+	snprintf(text, sizeof(text),
+		 "watch { paths = {\"%s\"} }\n\npolicy \"/usr\" {\n  mode = \"report\"\n}\n", dir);
+	e = load_error(text);
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "/usr is not below any watch { paths }");
+
+	snprintf(text, sizeof(text),
+		 "watch { paths = {\"%s\"} }\npolicy \"%s\" {\n  mode = \"audit\"\n}\n", dir, sub);
+	e = load_error(text);
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "audit");
+
+	snprintf(text, sizeof(text), "watch { paths = {\"%s\"} }\npolicy \"%s\" { }\n", dir, sub);
+	e = load_error(text);
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "no mode");
+
+	snprintf(text, sizeof(text),
+		 "watch { paths = {\"%s\"} }\npolicy \"%s\" { mode = \"block\" }\n"
+		 "policy \"sub/.\" { mode = \"report\" }\n",
+		 dir, sub);
+	e = load_error(text);
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "has a policy already (line 2)");
+
+	e = load_error("verdict { mode = \"permissive\" }\n");
+	CHECK_STR_CONTAINS(e, ":1:");
+	CHECK_STR_CONTAINS(e, "permissive");
+}
+
 static void test_plugin_start_errors(void)
 {
 	char text[1024];
@@ -364,6 +425,7 @@ int main(void)
 	test_errors_name_file_and_line();
 	test_exclusions();
 	test_exclusion_errors();
+	test_policies();
 	test_plugin_start_errors();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
