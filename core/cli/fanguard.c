@@ -18,6 +18,8 @@ static void usage(FILE *out)
 		"                               scan files and directories with the configured plugins\n"
 		"                               (--daemon: let the running fanguardd scan them)\n"
 		"  status [-c FILE]             the running daemon: plugins, counters, latencies\n"
+		"  health [-c FILE]             is protection degraded? exit 0 ok, 1 degraded (says\n"
+		"                               why), 2 the daemon cannot be asked\n"
 		"  reload [-c FILE]             make the running daemon load new signatures and rules\n"
 		"  stats [-c FILE] [--prometheus]\n"
 		"                               the daemon's metrics in Prometheus' text format\n"
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
-	    strcmp(argv[1], "stats") == 0)
+	    strcmp(argv[1], "health") == 0 || strcmp(argv[1], "stats") == 0)
 		return cmd_control(argc - 1, argv + 1);
 	if (strcmp(argv[1], "quarantine") == 0)
 		return cmd_quarantine(argc - 1, argv + 1);

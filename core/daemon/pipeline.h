@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "scanner/engine.h"
 
@@ -137,11 +138,26 @@ int pipeline_reload(struct pipeline *p);
 unsigned pipeline_generation(struct pipeline *p);
 /* The per-stage latency histograms and, for processes, the scanners' state: lines of text. */
 void pipeline_format_stats(struct pipeline *p, struct textbuf *tb);
+struct health_report;
 /*
- * True when protection is degraded: a scanner is disabled (its plugins vote
- * only errors); why says which. For `fanguard status` and its exit code.
+ * Adds to r what degrades protection here: a scanner disabled (its plugins
+ * vote only errors) or restarting, the last reload failed.
  */
-bool pipeline_degraded(struct pipeline *p, char *why, size_t size);
+void pipeline_health(struct pipeline *p, struct health_report *r);
+
+/* What became of reloads: set by the pipeline, read by status, health and metrics. */
+struct reload_state {
+	bool supported;                  /* false: signatures load only at start-up (threads) */
+	bool running;                    /* new scanners are loading */
+	unsigned long long done, failed; /* since start-up */
+	time_t loaded;                   /* when the signatures in use took over (start-up too) */
+	time_t failed_at;                /* the last failure; 0: none */
+	bool last_failed;                /* the latest reload failed: an older set is in use */
+	char error[512];                 /* why it failed */
+};
+void pipeline_reload_state(struct pipeline *p, struct reload_state *out);
+/* Signatures plugin i (engine index) reported when its scanner started; 0: it cannot tell. */
+uint64_t pipeline_signature_count(struct pipeline *p, size_t i);
 /* The per-stage latencies in Prometheus' text format. */
 void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb);
 /*
