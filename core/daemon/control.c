@@ -94,8 +94,8 @@ static void health(struct control *c, struct textbuf *tb)
 		return;
 	}
 	textbuf_printf(tb, "DEGRADED\n");
-	for (item = strtok_r(r.text, ";", &save); item; item = strtok_r(NULL, ";", &save))
-		textbuf_printf(tb, "problem:%s%s\n", item[0] == ' ' ? "" : " ", item);
+	for (item = strtok_r(r.text, "\n", &save); item; item = strtok_r(NULL, "\n", &save))
+		textbuf_printf(tb, "problem: %s\n", item);
 }
 
 static void health_prometheus(struct control *c, struct textbuf *tb)
@@ -119,6 +119,7 @@ static void status(struct control *c, struct textbuf *tb)
 	const struct config *cfg = &c->rt->cfg;
 	long up = (long)(time(NULL) - c->started);
 	struct health_report r;
+	char *item, *save = NULL;
 
 	textbuf_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
 		       (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
@@ -144,10 +145,15 @@ static void status(struct control *c, struct textbuf *tb)
 	monitor_format_stats(c->monitor, tb);
 	/* last, for `fanguard status` to find: its exit status says the same */
 	collect_health(c, &r);
-	if (!health_ok(&r))
-		textbuf_printf(tb, "health: DEGRADED: %s\n", r.text);
-	else
+	if (health_ok(&r)) {
 		textbuf_printf(tb, "health: ok\n");
+		return;
+	}
+	/* one line: "cause: why; cause: why" */
+	textbuf_printf(tb, "health: DEGRADED: ");
+	for (item = strtok_r(r.text, "\n", &save); item; item = strtok_r(NULL, "\n", &save))
+		textbuf_printf(tb, "%s%s", item == r.text ? "" : "; ", item);
+	textbuf_printf(tb, "\n");
 }
 
 /* One client: one command line, one answer. */

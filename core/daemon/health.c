@@ -34,7 +34,7 @@ void health_add(struct health_report *r, enum health_cause c, const char *fmt, .
 	r->problem[c] = true;
 	if (r->len + 1 >= sizeof(r->text))
 		return;
-	n = snprintf(r->text + r->len, sizeof(r->text) - r->len, "%s%s: ", r->len ? "; " : "",
+	n = snprintf(r->text + r->len, sizeof(r->text) - r->len, "%s%s: ", r->len ? "\n" : "",
 		     cause_names[c]);
 	if (n > 0)
 		r->len += (size_t)n;
@@ -103,6 +103,12 @@ void health_window_check(const struct health_window *w, const struct health_coun
 		health_add(r, HEALTH_TIMEOUTS,
 			   "%llu event(s) answered by on_timeout in the last %lld s",
 			   now_counts->timeouts - base->timeouts, (long long)(now - since));
+	if (now_counts->overdue > base->overdue)
+		health_add(
+			r, HEALTH_TIMEOUTS,
+			"%llu scan(s) decided at the deadline without some scanner's votes in the "
+			"last %lld s",
+			now_counts->overdue - base->overdue, (long long)(now - since));
 	if (now_counts->late > base->late)
 		health_add(r, HEALTH_LATE_VERDICTS,
 			   "%llu verdict(s) came after their deadline in the last %lld s",

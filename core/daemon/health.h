@@ -30,7 +30,7 @@ enum health_cause {
 
 struct health_report {
 	bool problem[HEALTH_CAUSES];
-	char text[2048]; /* "cause: detail; cause: detail" */
+	char text[2048]; /* "cause: detail\ncause: detail" */
 	size_t len;
 };
 
@@ -45,13 +45,15 @@ const char *health_cause_name(enum health_cause c);
 /*
  * The counters whose growth over the last HEALTH_WINDOW_S seconds means
  * protection was degraded lately: opens answered by on_overload unscanned,
- * verdicts after the deadline, events answered by on_timeout.
+ * verdicts after the deadline, events answered by on_timeout, scans decided
+ * at the deadline without some scanner's votes.
  */
 #define HEALTH_WINDOW_S 300
 #define HEALTH_SAMPLE_S 30
 
 struct health_counts {
 	unsigned long long overload, late, timeouts;
+	unsigned long long overdue; /* scans decided without a scanner's votes at the deadline */
 };
 
 struct health_window {

@@ -147,6 +147,7 @@ void monitor_health_counts(struct monitor *m, struct health_counts *out)
 	out->overload = m->n.overloaded + m->n.over_share;
 	out->late = m->n.late_verdicts;
 	out->timeouts = m->n.timeouts;
+	out->overdue = pipeline_overdue_count(m->pipeline);
 }
 
 void monitor_health(struct monitor *m, struct health_report *r)

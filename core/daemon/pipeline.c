@@ -417,6 +417,12 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 			       p->engine->plugins[i].name,
 			       (unsigned long long)atomic_load(&s->skipped[i]));
 	textbuf_printf(tb,
+		       "# HELP fanguard_overdue_scans_total Scans decided at their deadline "
+		       "without some scanner's votes (counted as errors, on_error decided).\n"
+		       "# TYPE fanguard_overdue_scans_total counter\n"
+		       "fanguard_overdue_scans_total %llu\n",
+		       (unsigned long long)atomic_load(&s->overdue));
+	textbuf_printf(tb,
 		       "# HELP fanguard_too_large_total Files larger than every plugin's "
 		       "max_file_size (verdict.on_too_large decided).\n"
 		       "# TYPE fanguard_too_large_total counter\n"
@@ -438,6 +444,11 @@ void pipeline_health(struct pipeline *p, struct health_report *r)
 			   "the last reload failed (%s); older signatures "
 			   "stay in use",
 			   st.error);
+}
+
+unsigned long long pipeline_overdue_count(struct pipeline *p)
+{
+	return atomic_load(&p->stats.overdue);
 }
 
 uint64_t pipeline_signature_count(struct pipeline *p, size_t i)

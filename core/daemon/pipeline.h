@@ -156,6 +156,8 @@ struct reload_state {
 	char error[512];                 /* why it failed */
 };
 void pipeline_reload_state(struct pipeline *p, struct reload_state *out);
+/* Scans decided at their deadline without some scanner's votes (counted as errors). */
+unsigned long long pipeline_overdue_count(struct pipeline *p);
 /* Signatures plugin i (engine index) reported when its scanner started; 0: it cannot tell. */
 uint64_t pipeline_signature_count(struct pipeline *p, size_t i);
 /* The per-stage latencies in Prometheus' text format. */

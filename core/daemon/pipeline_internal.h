@@ -27,6 +27,8 @@ struct stage_stats {
 	struct histogram plugin[PLUGINS_MAX];
 	/* files a plugin was not given (over its max_file_size), and files every plugin skipped */
 	_Atomic unsigned long long skipped[PLUGINS_MAX], too_large;
+	/* scans decided at the deadline without some scanner's votes (they counted as errors) */
+	_Atomic unsigned long long overdue;
 };
 
 /* The first member of each implementation's struct. */

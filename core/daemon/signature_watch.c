@@ -55,7 +55,9 @@ struct signature_watch {
 	struct pipeline *pipeline;
 	struct data_plugin plugin[PLUGINS_MAX];
 	size_t n;
-	pthread_mutex_t lock; /* plugin[].info and .stale, n_watched, auto_reloads */
+	pthread_mutex_t lock;      /* plugin[].info and .stale, n_watched, auto_reloads */
+	pthread_mutex_t read_lock; /* one reader of the data at a time */
+	unsigned info_generation;  /* the pipeline's generation plugin[].info describes */
 	/* the thread's alone */
 	int inotify_fd, stop_fd;
 	struct watch_entry *entry;
@@ -168,6 +170,25 @@ static void read_infos(struct signature_watch *w)
 	check_stale(w);
 }
 
+/*
+ * The data again if new signatures took over since it was last read: by the
+ * thread within a second, or by whoever asks first (status, health), so an
+ * answer right after "reload: done" describes the new set. True if read.
+ */
+static bool sync_infos(struct signature_watch *w)
+{
+	bool read = false;
+
+	pthread_mutex_lock(&w->read_lock);
+	if (pipeline_generation(w->pipeline) != w->info_generation) {
+		w->info_generation = pipeline_generation(w->pipeline);
+		read_infos(w);
+		read = true;
+	}
+	pthread_mutex_unlock(&w->read_lock);
+	return read;
+}
+
 struct signature_watch *signature_watch_create(const struct config *cfg)
 {
 	struct signature_watch *w = calloc(1, sizeof(*w));
@@ -177,6 +198,7 @@ struct signature_watch *signature_watch_create(const struct config *cfg)
 	w->cfg = cfg;
 	w->inotify_fd = w->stop_fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->read_lock, NULL);
 	for (size_t i = 0; i < cfg->n_plugins && w->n < PLUGINS_MAX; i++) {
 		struct data_plugin *d = &w->plugin[w->n++];
 
@@ -374,7 +396,6 @@ static void *watch_main(void *arg)
 	struct signature_watch *w = arg;
 	uint64_t settle_ns = (uint64_t)w->cfg->reload_settle_s * 1000000000ull;
 	uint64_t first = 0, last = 0;
-	unsigned generation = pipeline_generation(w->pipeline);
 	bool pending = false;
 	char what[PATH_MAX + 32] = "";
 
@@ -398,12 +419,9 @@ static void *watch_main(void *arg)
 			pending = true;
 			last = now;
 		}
-		if (pipeline_generation(w->pipeline) != generation) {
-			generation = pipeline_generation(w->pipeline);
-			read_infos(w);
-			if (w->cfg->auto_reload)
-				rebuild_watches(w);
-		}
+		/* new folders may have come with the new data */
+		if (sync_infos(w) && w->watching)
+			rebuild_watches(w);
 		check_stale(w);
 		/* quiet for settle_s, or changing for six times that: a minute by default */
 		if (!pending || (now - last < settle_ns && now - first < 6 * settle_ns))
@@ -429,6 +447,7 @@ int signature_watch_start(struct signature_watch *w, struct monitor *m, struct p
 
 	w->monitor = m;
 	w->pipeline = p;
+	w->info_generation = pipeline_generation(p);
 	pipeline_reload_state(p, &st);
 	if (w->cfg->auto_reload && !st.supported)
 		log_warning("signatures.auto_reload needs scan { isolation = \"process\" }: "
@@ -465,6 +484,7 @@ void signature_watch_stop(struct signature_watch *w)
 	for (size_t i = 0; i < w->n; i++)
 		free_plugin(&w->plugin[i]);
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->read_lock);
 	free(w);
 }
 
@@ -476,6 +496,7 @@ void signature_watch_format_status(struct signature_watch *w, struct textbuf *tb
 	char when[64], failed[64], age[32];
 	time_t now = time(NULL);
 
+	sync_infos(w);
 	pipeline_reload_state(w->pipeline, &st);
 	format_time(st.loaded, when, sizeof(when));
 	pthread_mutex_lock(&w->lock);
@@ -564,6 +585,7 @@ void signature_watch_format_prometheus(struct signature_watch *w, struct textbuf
 	struct reload_state st;
 	time_t now = time(NULL);
 
+	sync_infos(w);
 	pipeline_reload_state(w->pipeline, &st);
 	textbuf_printf(tb, "# HELP fanguard_signatures Signatures each plugin loaded, as it "
 			   "reported them.\n# TYPE fanguard_signatures gauge\n");
@@ -611,6 +633,7 @@ void signature_watch_health(struct signature_watch *w, struct health_report *r)
 	time_t now = time(NULL);
 	char made[64], age[32];
 
+	sync_infos(w);
 	pthread_mutex_lock(&w->lock);
 	for (size_t i = 0; i < w->n; i++) {
 		const struct data_plugin *d = &w->plugin[i];
