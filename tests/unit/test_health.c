@@ -116,10 +116,12 @@ static void test_signature_info(void)
 	CHECK(mkdir(sub, 0700) == 0);
 	snprintf(path, sizeof(path), "%s/daily.cld", sub);
 	f = fopen(path, "w");
-	CHECK(f && fputs("ClamAV-VDB:d:27470:1:90:m:s:b:1796000000      ", f) >= 0 && fclose(f) == 0);
+	CHECK(f && fputs("ClamAV-VDB:d:27470:1:90:m:s:b:1796000000      ", f) >= 0 &&
+	      fclose(f) == 0);
 	snprintf(path, sizeof(path), "%s/daily.cvd", sub);
 	f = fopen(path, "w");
-	CHECK(f && fputs("ClamAV-VDB:d:27477:1:90:m:s:b:1796630040      ", f) >= 0 && fclose(f) == 0);
+	CHECK(f && fputs("ClamAV-VDB:d:27477:1:90:m:s:b:1796630040      ", f) >= 0 &&
+	      fclose(f) == 0);
 	snprintf(path, sizeof(path), "%s/main.cvd", sub);
 	f = fopen(path, "w");
 	CHECK(f && fputs("ClamAV-VDB:d:62:1:90:m:s:b:1600000000      ", f) >= 0 && fclose(f) == 0);
@@ -140,9 +142,9 @@ static void test_histogram_buckets(void)
 	static char text[16384];
 	struct textbuf tb;
 
-	histogram_add(&h, 5000);	/* 5 us */
-	histogram_add(&h, 10000);	/* 10 us: le="1e-05" includes it */
-	histogram_add(&h, 3000000);	/* 3 ms */
+	histogram_add(&h, 5000);           /* 5 us */
+	histogram_add(&h, 10000);          /* 10 us: le="1e-05" includes it */
+	histogram_add(&h, 3000000);        /* 3 ms */
 	histogram_add(&h, 90000000000ull); /* 90 s: above every bound */
 	textbuf_init(&tb, text, sizeof(text));
 	histogram_format_prometheus(&h, "x_seconds", "stage=\"read\"", &tb);
