@@ -6,8 +6,9 @@ packages=(build-essential cmake pkg-config libclamav-dev libyara-dev libconfuse-
 	util-linux mount coreutils diffutils procps clang libclang-rt-14-dev python3
 	groff-base man-db dpkg-dev binutils # man page lint; the .deb (cpack) and its checks
 	clamav yara # clamscan and yara: the fidelity test compares fanguard's verdicts with theirs
-	clamav-daemon) # clamd for the clamd plugin's tests: they start their own, on a free port
+	clamav-daemon # clamd for the clamd plugin's tests: they start their own, on a free port
 	# with a private config and socket, so the package's own clamd/freshclam services do not matter
+	prometheus) # /usr/bin/promtool: e2e_metrics_promtool runs `promtool check metrics` on our output
 
 # The scanners' own user: no other process runs as it, so no one but root can signal them
 # (as `nobody`, any process of nobody's could kill them until they were disabled).

@@ -1,6 +1,6 @@
 /*
- * `fanguard status | reload | stats | top | explain PATH`: ask the running
- * daemon through its control socket.
+ * `fanguard status | health | reload | stats | top | explain PATH`: ask the
+ * running daemon through its control socket.
  */
 #include "cli/cmd_control.h"
 
@@ -18,6 +18,37 @@
 
 /* `fanguard status` when a scanner is disabled: running, but not protecting as configured. */
 #define STATUS_DEGRADED 3
+
+/* `fanguard health`: 0 ok, 1 degraded (and why), 2 no answer from the daemon (or usage). */
+#define HEALTH_OK 0
+#define HEALTH_DEGRADED 1
+#define HEALTH_UNKNOWN 2
+
+static int health(const char *socket, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	int rc;
+
+	if (!out) {
+		fprintf(stderr, "fanguard health: out of memory\n");
+		return HEALTH_UNKNOWN;
+	}
+	rc = control_request(socket, "health", out, err, errlen);
+	fclose(out);
+	if (rc != 0 || !text) {
+		fprintf(stderr, "fanguard health: %s\n", rc < 0 ? err : "no answer from fanguardd");
+		free(text);
+		return HEALTH_UNKNOWN;
+	}
+	fwrite(text, 1, size, stdout);
+	rc = strncmp(text, "ok\n", 3) == 0         ? HEALTH_OK
+	     : strncmp(text, "DEGRADED\n", 9) == 0 ? HEALTH_DEGRADED
+						   : HEALTH_UNKNOWN;
+	free(text);
+	return rc;
+}
 
 /* The status text to stdout; 0, or STATUS_DEGRADED when the daemon says protection is degraded. */
 static int status(const char *socket, char *err, size_t errlen)
@@ -128,6 +159,11 @@ int cmd_control(int argc, char **argv)
 	if (config_load(config_path, install_plugin_dir(), &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fanguard: %s\n", err);
 		return 2;
+	}
+	if (strcmp(command, "health") == 0) {
+		rc = health(cfg.control_socket, err, sizeof(err));
+		config_free(&cfg);
+		return rc;
 	}
 	rc = strcmp(line, "status") == 0
 		     ? status(cfg.control_socket, err, sizeof(err))

@@ -19,6 +19,8 @@ static void usage(FILE *out)
 		"                               (--daemon: let the running fanguardd scan them)\n"
 		"  status [-c FILE] [--top]     the running daemon: modes per path, plugins, counters,\n"
 		"                               latencies (--top: as `top`)\n"
+		"  health [-c FILE]             is protection degraded? exit 0 ok, 1 degraded (says\n"
+		"                               why), 2 the daemon cannot be asked\n"
 		"  top [-c FILE] [-n N]         the programs and folders that cost the most scan time\n"
 		"  explain [-c FILE] PATH       why the running daemon would allow or deny PATH now\n"
 		"  reload [-c FILE]             make the running daemon load new signatures and rules\n"
@@ -41,8 +43,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
-	    strcmp(argv[1], "stats") == 0 || strcmp(argv[1], "top") == 0 ||
-	    strcmp(argv[1], "explain") == 0)
+	    strcmp(argv[1], "health") == 0 || strcmp(argv[1], "stats") == 0 ||
+	    strcmp(argv[1], "top") == 0 || strcmp(argv[1], "explain") == 0)
 		return cmd_control(argc - 1, argv + 1);
 	if (strcmp(argv[1], "quarantine") == 0)
 		return cmd_quarantine(argc - 1, argv + 1);

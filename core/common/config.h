@@ -54,6 +54,9 @@ struct config {
 	unsigned memory_limit_mb; /* a scanner above it is restarted; 0: no limit */
 	unsigned restart_limit;   /* crashes within restart_window_s that disable a scanner */
 	unsigned restart_window_s;
+	bool auto_reload;           /* reload when the plugins' data files change (inotify) */
+	unsigned reload_settle_s;   /* ... once they have been quiet this long */
+	unsigned signature_max_age; /* days; older signatures make health degraded; 0: never */
 	int log_level;
 	char *control_socket; /* absolute path; "" turns the control socket off */
 	bool log_syslog;

@@ -229,6 +229,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	char resolved_socket[PATH_MAX];
 	cfg_t *watch = cfg_getsec(cfg, "watch"), *verdict = cfg_getsec(cfg, "verdict");
 	cfg_t *scan = cfg_getsec(cfg, "scan"), *log = cfg_getsec(cfg, "log");
+	cfg_t *sigs = cfg_getsec(cfg, "signatures");
 
 	if (copy_path_list(watch, "paths", true, &out->watch, &out->n_watch) < 0 ||
 	    copy_exclusions(watch, out) < 0 || copy_policies(cfg, out) < 0)
@@ -269,6 +270,9 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	out->memory_limit_mb = (unsigned)cfg_getint(scan, "memory_limit_mb");
 	out->restart_limit = (unsigned)cfg_getint(scan, "restart_limit");
 	out->restart_window_s = (unsigned)cfg_getint(scan, "restart_window_s");
+	out->auto_reload = cfg_getbool(sigs, "auto_reload");
+	out->reload_settle_s = (unsigned)cfg_getint(sigs, "settle_s");
+	out->signature_max_age = (unsigned)cfg_getint(sigs, "max_age_days");
 	out->log_level = log_level_from_name(cfg_getstr(log, "level"));
 	resolved_socket[0] = '\0';
 	if (cfg_getstr(cfg_getsec(cfg, "control"), "socket")[0])

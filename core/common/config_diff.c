@@ -56,6 +56,11 @@ void config_restart_needed(const struct config *running, const struct config *fr
 			    running->restart_window_s != fresh->restart_window_s,
 		    "scan");
 	name_change(out, outsize,
+		    running->auto_reload != fresh->auto_reload ||
+			    running->reload_settle_s != fresh->reload_settle_s ||
+			    running->signature_max_age != fresh->signature_max_age,
+		    "signatures");
+	name_change(out, outsize,
 		    running->log_level != fresh->log_level ||
 			    running->log_syslog != fresh->log_syslog ||
 			    !same_string(running->event_log, fresh->event_log),

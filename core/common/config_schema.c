@@ -139,6 +139,8 @@ static const struct int_range {
 	{ "scan|memory_limit_mb", 0, 1048576 },
 	{ "scan|restart_limit", 1, 1000 },
 	{ "scan|restart_window_s", 1, 86400 },
+	{ "signatures|settle_s", 1, 3600 },
+	{ "signatures|max_age_days", 0, 3650 },
 };
 
 static int validate_int_range(cfg_t *cfg, cfg_opt_t *opt)
@@ -288,6 +290,14 @@ static cfg_opt_t scan_opts[] = {
 	CFG_END(),
 };
 
+static cfg_opt_t signatures_opts[] = {
+	CFG_BOOL("auto_reload", cfg_true, CFGF_NONE),
+	CFG_INT("settle_s", 10, CFGF_NONE),
+	CFG_INT("max_age_days", 7, CFGF_NONE),
+	CFG_STR("__unknown", NULL, CFGF_NONE),
+	CFG_END(),
+};
+
 static cfg_opt_t control_opts[] = {
 	CFG_STR("socket", CONFIG_DEFAULT_CONTROL_SOCKET, CFGF_NONE),
 	CFG_STR("__unknown", NULL, CFGF_NONE),
@@ -320,6 +330,7 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		CFG_SEC("watch", watch_opts, CFGF_NONE),
 		CFG_SEC("verdict", verdict_opts, CFGF_NONE),
 		CFG_SEC("scan", scan_opts, CFGF_NONE),
+		CFG_SEC("signatures", signatures_opts, CFGF_NONE),
 		CFG_SEC("log", log_opts, CFGF_NONE),
 		CFG_SEC("control", control_opts, CFGF_NONE),
 		CFG_SEC("quarantine", quarantine_opts, CFGF_NONE),

@@ -4,6 +4,31 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "common/textbuf.h"
+
+/* 10 us to 60 s: an open answered from the cache up to a scan at the longest timeout_ms */
+const uint64_t histogram_le_ns[HISTOGRAM_LE_BOUNDS] = {
+	10000ull,      25000ull,      50000ull,      100000ull,      250000ull,
+	500000ull,     1000000ull,    2500000ull,    5000000ull,     10000000ull,
+	25000000ull,   50000000ull,   100000000ull,  250000000ull,   500000000ull,
+	1000000000ull, 2500000000ull, 5000000000ull, 10000000000ull, 60000000000ull,
+};
+
+static unsigned le_bucket_of(uint64_t ns)
+{
+	unsigned lo = 0, hi = HISTOGRAM_LE_BOUNDS;
+
+	/* the first bound >= ns; HISTOGRAM_LE_BOUNDS when above all */
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (histogram_le_ns[mid] >= ns)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 static unsigned bucket_of(uint64_t ns)
 {
 	unsigned msb, sub;
@@ -33,6 +58,7 @@ void histogram_add(struct histogram *h, uint64_t ns)
 	uint64_t max = atomic_load_explicit(&h->max_ns, memory_order_relaxed);
 
 	atomic_fetch_add_explicit(&h->bucket[bucket_of(ns)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->le_bucket[le_bucket_of(ns)], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->sum_ns, ns, memory_order_relaxed);
 	while (ns > max &&
@@ -88,4 +114,34 @@ void histogram_format(const struct histogram *h, char *buf, size_t size)
 	histogram_format_ns(atomic_load_explicit(&h->max_ns, memory_order_relaxed), v, sizeof(v));
 	if (len < size)
 		snprintf(buf + len, size - len, " max=%s", v);
+}
+
+void histogram_format_prometheus(const struct histogram *h, const char *name, const char *labels,
+				 struct textbuf *tb)
+{
+	const char *sep = labels[0] ? "," : "";
+	uint64_t cumulative = 0;
+
+	/*
+	 * The count is the buckets' sum, not h->count: writers update them one
+	 * after the other, and Prometheus wants +Inf and _count to agree.
+	 */
+	for (unsigned i = 0; i < HISTOGRAM_LE_BOUNDS; i++) {
+		cumulative += atomic_load_explicit(&h->le_bucket[i], memory_order_relaxed);
+		textbuf_printf(tb, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep,
+			       (double)histogram_le_ns[i] / 1e9, (unsigned long long)cumulative);
+	}
+	cumulative +=
+		atomic_load_explicit(&h->le_bucket[HISTOGRAM_LE_BOUNDS], memory_order_relaxed);
+	textbuf_printf(tb, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
+		       (unsigned long long)cumulative);
+	if (labels[0]) {
+		textbuf_printf(tb, "%s_sum{%s} %.9f\n", name, labels,
+			       (double)atomic_load(&h->sum_ns) / 1e9);
+		textbuf_printf(tb, "%s_count{%s} %llu\n", name, labels,
+			       (unsigned long long)cumulative);
+	} else {
+		textbuf_printf(tb, "%s_sum %.9f\n", name, (double)atomic_load(&h->sum_ns) / 1e9);
+		textbuf_printf(tb, "%s_count %llu\n", name, (unsigned long long)cumulative);
+	}
 }

@@ -19,13 +19,16 @@
 #include "common/log.h"
 #include "common/textbuf.h"
 #include "common/trust.h"
+#include "daemon/health.h"
 #include "daemon/kernel_features.h"
 #include "daemon/monitor.h"
+#include "daemon/other_agents.h"
 #include "daemon/pipeline.h"
 #include "daemon/scan_service.h"
+#include "daemon/signature_watch.h"
 #include "scanner/runtime.h"
 
-#define ANSWER_MAX (64 * 1024)
+#define ANSWER_MAX (256 * 1024)
 
 struct control {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -38,13 +41,86 @@ struct control {
 	time_t started;
 	char *answer;
 	struct scan_service *scans;
+	struct signature_watch *signatures;
+	struct health_window window; /* the control thread's alone */
 };
+
+static bool is_our_process(void *ctx, pid_t pid)
+{
+	struct control *c = ctx;
+
+	return pipeline_is_helper_pid(c->pipeline, pid);
+}
+
+/* Everything that degrades protection now, from every part that knows. */
+static void collect_health(struct control *c, struct health_report *r)
+{
+	struct health_counts counts;
+	struct timespec now;
+	char agents[512];
+
+	health_report_init(r);
+	pipeline_health(c->pipeline, r);
+	signature_watch_health(c->signatures, r);
+	monitor_health_counts(c->monitor, &counts);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	health_window_check(&c->window, &counts, now.tv_sec, r);
+	monitor_health(c->monitor, r);
+	if (other_agents_find(is_our_process, c, agents, sizeof(agents)))
+		health_add(r, HEALTH_OTHER_AGENT,
+			   "another on-access agent is running: %s (two permission listeners "
+			   "stack their delays and failures)",
+			   agents);
+}
+
+static void health_sample(struct control *c)
+{
+	struct health_counts counts;
+	struct timespec now;
+
+	monitor_health_counts(c->monitor, &counts);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	health_window_sample(&c->window, &counts, now.tv_sec);
+}
+
+/* `fanguard health`: "ok", or "DEGRADED" and a "problem: CAUSE: why" line per problem. */
+static void health(struct control *c, struct textbuf *tb)
+{
+	struct health_report r;
+	char *item, *save = NULL;
+
+	collect_health(c, &r);
+	if (health_ok(&r)) {
+		textbuf_printf(tb, "ok\n");
+		return;
+	}
+	textbuf_printf(tb, "DEGRADED\n");
+	for (item = strtok_r(r.text, "\n", &save); item; item = strtok_r(NULL, "\n", &save))
+		textbuf_printf(tb, "problem: %s\n", item);
+}
+
+static void health_prometheus(struct control *c, struct textbuf *tb)
+{
+	struct health_report r;
+
+	collect_health(c, &r);
+	textbuf_printf(tb,
+		       "# HELP fanguard_health_ok 1 when protection is as configured (fanguard "
+		       "health exits 0).\n# TYPE fanguard_health_ok gauge\nfanguard_health_ok %d\n",
+		       health_ok(&r));
+	textbuf_printf(tb, "# HELP fanguard_health_problem 1 while this cause degrades protection "
+			   "(fanguard health names it).\n# TYPE fanguard_health_problem gauge\n");
+	for (int k = 0; k < HEALTH_CAUSES; k++)
+		textbuf_printf(tb, "fanguard_health_problem{cause=\"%s\"} %d\n",
+			       health_cause_name((enum health_cause)k), r.problem[k]);
+}
 
 static void status(struct control *c, struct textbuf *tb)
 {
 	const struct config *cfg = &c->rt->cfg;
 	long up = (long)(time(NULL) - c->started);
-	char why[512];
+	struct health_report r;
+	char *item, *save = NULL;
 
 	textbuf_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
 		       (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
@@ -66,13 +142,20 @@ static void status(struct control *c, struct textbuf *tb)
 		       cfg->late_kill ? ", openers killed" : "");
 	textbuf_printf(tb, "signature generation: %u (reloads done)\n",
 		       pipeline_generation(c->pipeline));
+	signature_watch_format_status(c->signatures, tb);
 	kernel_features_format(tb);
 	monitor_format_stats(c->monitor, tb);
 	/* last, for `fanguard status` to find: its exit status says the same */
-	if (pipeline_degraded(c->pipeline, why, sizeof(why)))
-		textbuf_printf(tb, "health: DEGRADED: %s\n", why);
-	else
+	collect_health(c, &r);
+	if (health_ok(&r)) {
 		textbuf_printf(tb, "health: ok\n");
+		return;
+	}
+	/* one line: "cause: why; cause: why" */
+	textbuf_printf(tb, "health: DEGRADED: ");
+	for (item = strtok_r(r.text, "\n", &save); item; item = strtok_r(NULL, "\n", &save))
+		textbuf_printf(tb, "%s%s", item == r.text ? "" : "; ", item);
+	textbuf_printf(tb, "\n");
 }
 
 /* One client: one command line, one answer. */
@@ -109,9 +192,14 @@ static void serve_client(struct control *c, int fd)
 	if (strcmp(cmd, "status") == 0) {
 		textbuf_printf(&tb, "ok\n");
 		status(c, &tb);
+	} else if (strcmp(cmd, "health") == 0) {
+		textbuf_printf(&tb, "ok\n");
+		health(c, &tb);
 	} else if (strcmp(cmd, "stats") == 0) {
 		textbuf_printf(&tb, "ok\n");
 		monitor_format_prometheus(c->monitor, &tb);
+		signature_watch_format_prometheus(c->signatures, &tb);
+		health_prometheus(c, &tb);
 	} else if (strncmp(cmd, "explain /", 9) == 0) {
 		monitor_explain(c->monitor, c->scans, &c->rt->engine, cmd + 8, &tb);
 	} else if (strcmp(cmd, "top") == 0 || sscanf(cmd, "top %u", &top_n) == 1) {
@@ -136,8 +224,8 @@ static void serve_client(struct control *c, int fd)
 					    "\"process\" } (the exclusions are reloaded)\n");
 	} else {
 		textbuf_printf(&tb,
-			       "error: unknown command '%s' (status, stats, reload, scan, top [N], "
-			       "explain /PATH)\n",
+			       "error: unknown command '%s' (status, health, stats, reload, scan, "
+			       "top [N], explain /PATH)\n",
 			       cmd);
 	}
 reply:
@@ -156,7 +244,9 @@ static void *control_main(void *arg)
 		};
 		int fd;
 
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		/* wakes at least every second to sample the counters `health` looks back on */
+		health_sample(c);
+		if (poll(fds, 2, 1000) < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents)
 			break;
@@ -234,7 +324,8 @@ static int listen_on(struct control *c, char *err, size_t errlen)
 }
 
 struct control *control_start(const char *path, const struct runtime *rt, struct monitor *m,
-			      struct pipeline *p, const char *plugins, char *err, size_t errlen)
+			      struct pipeline *p, struct signature_watch *sigs, const char *plugins,
+			      char *err, size_t errlen)
 {
 	struct control *c = calloc(1, sizeof(*c));
 
@@ -254,7 +345,9 @@ struct control *control_start(const char *path, const struct runtime *rt, struct
 	c->rt = rt;
 	c->monitor = m;
 	c->pipeline = p;
+	c->signatures = sigs;
 	c->started = time(NULL);
+	health_sample(c);
 	c->scans = scan_service_start(p, &rt->engine, &rt->cfg);
 	c->listen_fd = -1;
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);

@@ -19,6 +19,7 @@
 #include "daemon/pipeline.h"
 #include "daemon/quarantine_worker.h"
 #include "daemon/sdnotify.h"
+#include "daemon/signature_watch.h"
 #include "scanner/runtime.h"
 #include "scanner/sandbox.h"
 #include "scanner/scanner.h"
@@ -88,6 +89,7 @@ static int serve(struct runtime *rt)
 	struct monitor *monitor;
 	struct control *control = NULL;
 	struct quarantine_worker *quarantine = NULL;
+	struct signature_watch *signatures;
 	struct pipeline_hooks hooks = { 0 };
 	unsigned workers = runtime_workers(rt);
 	int sfd, rc;
@@ -131,6 +133,14 @@ static int serve(struct runtime *rt)
 		hooks.detection_ctx = quarantine;
 		hooks.quarantine_late = rt->cfg.late_quarantine;
 	}
+	/* the data paths are in the plugins' options, which go with their code below */
+	signatures = signature_watch_create(&rt->cfg);
+	if (!signatures) {
+		log_error("out of memory");
+		monitor_destroy(monitor);
+		quarantine_worker_stop(quarantine);
+		return 1;
+	}
 	if (rt->cfg.isolate) {
 		/* the daemon parses no content: it keeps the plugins' names, not their code */
 		runtime_unload_plugin_code(rt);
@@ -142,12 +152,15 @@ static int serve(struct runtime *rt)
 	}
 	if (!pipeline) {
 		log_error("%s", err);
+		signature_watch_stop(signatures);
 		monitor_destroy(monitor);
 		quarantine_worker_stop(quarantine);
 		return 1;
 	}
-	if (monitor_watch(monitor, pipeline, err, sizeof(err)) != 0) {
+	if (monitor_watch(monitor, pipeline, err, sizeof(err)) != 0 ||
+	    signature_watch_start(signatures, monitor, pipeline, err, sizeof(err)) != 0) {
 		log_error("%s", err);
+		signature_watch_stop(signatures);
 		monitor_close(monitor);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
 		monitor_destroy(monitor);
@@ -159,9 +172,10 @@ static int serve(struct runtime *rt)
 	else
 		runtime_describe_plugins(rt, plugins, sizeof(plugins));
 	if (rt->cfg.control_socket[0] &&
-	    !(control = control_start(rt->cfg.control_socket, rt, monitor, pipeline, plugins, err,
-				      sizeof(err)))) {
+	    !(control = control_start(rt->cfg.control_socket, rt, monitor, pipeline, signatures,
+				      plugins, err, sizeof(err)))) {
 		log_error("%s", err);
+		signature_watch_stop(signatures);
 		monitor_close(monitor);
 		close(sfd);
 		pipeline_stop(pipeline, WORKER_STOP_WAIT_MS);
@@ -182,6 +196,8 @@ static int serve(struct runtime *rt)
 	rc = monitor_run(monitor, sfd, sd_watchdog_ms());
 	sd_notify_send("STOPPING=1");
 	control_stop(control);
+	/* before the pipeline: it asks the pipeline for reloads */
+	signature_watch_stop(signatures);
 	/* Every event read has been answered; closing the group releases any still queued. */
 	monitor_close(monitor);
 	close(sfd);

@@ -36,6 +36,12 @@ struct textbuf;
 void monitor_format_stats(struct monitor *m, struct textbuf *tb);
 /* The same in Prometheus' text exposition format. */
 void monitor_format_prometheus(struct monitor *m, struct textbuf *tb);
+struct health_counts;
+struct health_report;
+/* The counters the health window watches: overloads, late verdicts, timeouts. Any thread. */
+void monitor_health_counts(struct monitor *m, struct health_counts *out);
+/* Adds to r what the monitor knows degrades protection: filesystems it could not mark. */
+void monitor_health(struct monitor *m, struct health_report *r);
 /* What the kernel watches: "marks: filesystem marks, N placed; not marked whole: ..." (status). */
 void monitor_format_marks(struct monitor *m, struct textbuf *tb);
 /* The mode of each watched path and policy section, one line each (status). Any thread. */

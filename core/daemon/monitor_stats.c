@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "common/textbuf.h"
+#include "daemon/health.h"
 
 void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 {
@@ -81,6 +82,10 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 		       "fanguard_late_verdicts_total{found=\"detection\"} %llu\n"
 		       "fanguard_late_verdicts_total{found=\"nothing\"} %llu\n",
 		       m->n.late_detections, m->n.late_verdicts - m->n.late_detections);
+	/*
+	 * Report mode's would-deny counter (issue 12, item 1) belongs here, beside
+	 * the answers: fanguard_would_deny_total.
+	 */
 	textbuf_printf(tb,
 		       "# HELP fanguard_would_deny_total Events in report mode that block mode "
 		       "would have denied (answered allow, logged).\n"
@@ -147,7 +152,30 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 		       "# HELP fanguard_inflight Events waiting for a verdict.\n"
 		       "# TYPE fanguard_inflight gauge\nfanguard_inflight %llu\n",
 		       (unsigned long long)inflight_count(&m->inflight));
+	textbuf_printf(tb, "# HELP fanguard_answer_latency_seconds From the kernel's event to our "
+			   "answer, for events that waited on a scan.\n"
+			   "# TYPE fanguard_answer_latency_seconds histogram\n");
+	histogram_format_prometheus(&m->answer_latency, "fanguard_answer_latency_seconds", "", tb);
 	pipeline_format_prometheus(m->pipeline, tb);
+}
+
+void monitor_health_counts(struct monitor *m, struct health_counts *out)
+{
+	/* plain counters written by the monitor's thread: a torn read is off by one event */
+	out->overload = m->n.overloaded + m->n.over_share;
+	out->late = m->n.late_verdicts;
+	out->timeouts = m->n.timeouts;
+	out->overdue = pipeline_overdue_count(m->pipeline);
+}
+
+void monitor_health(struct monitor *m, struct health_report *r)
+{
+	if (m->marks.refused[0])
+		health_add(r, HEALTH_UNMARKED_FILESYSTEM, "not marked whole: %s", m->marks.refused);
+	if (!m->marks.fs_marks)
+		health_add(r, HEALTH_KERNEL_FEATURE,
+			   "this kernel refused filesystem marks (Linux 4.20+): mount marks do not "
+			   "see other mounts of the watched filesystems");
 }
 
 void monitor_log_stats(struct monitor *m)

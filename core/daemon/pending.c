@@ -260,6 +260,7 @@ void pending_decide_overdue(struct proc_pipeline *p, uint64_t now)
 				 p->sc[i]->name, p->cfg->timeout_ms);
 			set_errors(p, pd, i, why);
 		}
+		atomic_fetch_add(&p->base.stats.overdue, 1);
 		finish(p, pd); /* the late votes are still owed: a hung scanner shows */
 	}
 }

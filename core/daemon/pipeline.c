@@ -13,6 +13,7 @@
 #include "common/monotonic.h"
 #include "common/procinfo.h"
 #include "common/textbuf.h"
+#include "daemon/health.h"
 
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
 		       unsigned cap, const struct pipeline_hooks *hooks, char *err, size_t errlen)
@@ -26,6 +27,9 @@ int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const
 	p->done = calloc(cap, sizeof(*p->done));
 	scan_top_init(&p->top);
 	pthread_mutex_init(&p->done_lock, NULL);
+	pthread_mutex_init(&p->reload_lock, NULL);
+	p->reload.supported = ops->reload != NULL;
+	p->reload.loaded = time(NULL);
 	if (p->efd < 0 || !p->done) {
 		snprintf(err, errlen, "cannot set up the scan pipeline: %s", strerror(errno));
 		return -1;
@@ -40,6 +44,7 @@ void pipeline_base_free(struct pipeline *p)
 	free(p->done);
 	pthread_mutex_destroy(&p->done_lock);
 	scan_top_free(&p->top);
+	pthread_mutex_destroy(&p->reload_lock);
 }
 
 bool pipeline_reserve(struct pipeline *p)
@@ -437,36 +442,25 @@ void pipeline_format_top(struct pipeline *p, unsigned n, struct textbuf *tb)
 	scan_top_format(&p->top, n, tb);
 }
 
-/* One summary per stage, in seconds, for Prometheus. */
-static void prometheus_summary(struct textbuf *tb, const struct histogram *h, const char *labels)
-{
-	static const double q[] = { 0.5, 0.9, 0.99 };
-
-	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		textbuf_printf(tb, "fanguard_scan_stage_seconds{%s,quantile=\"%g\"} %.9f\n", labels,
-			       q[i], (double)histogram_percentile(h, q[i] * 100) / 1e9);
-	textbuf_printf(tb, "fanguard_scan_stage_seconds_sum{%s} %.9f\n", labels,
-		       (double)atomic_load(&h->sum_ns) / 1e9);
-	textbuf_printf(tb, "fanguard_scan_stage_seconds_count{%s} %llu\n", labels,
-		       (unsigned long long)atomic_load(&h->count));
-}
-
 void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 {
 	struct stage_stats *s = &p->stats;
 	char labels[128];
 
 	textbuf_printf(tb, "# HELP fanguard_scan_stage_seconds Time spent per scan stage.\n"
-			   "# TYPE fanguard_scan_stage_seconds summary\n");
-	prometheus_summary(tb, &s->queue_wait, "stage=\"queue_wait\"");
-	prometheus_summary(tb, &s->read, "stage=\"read\"");
-	prometheus_summary(tb, &s->sha256, "stage=\"sha256\"");
+			   "# TYPE fanguard_scan_stage_seconds histogram\n");
+	histogram_format_prometheus(&s->queue_wait, "fanguard_scan_stage_seconds",
+				    "stage=\"queue_wait\"", tb);
+	histogram_format_prometheus(&s->read, "fanguard_scan_stage_seconds", "stage=\"read\"", tb);
+	histogram_format_prometheus(&s->sha256, "fanguard_scan_stage_seconds", "stage=\"sha256\"",
+				    tb);
 	for (size_t i = 0; i < p->engine->n_plugins; i++) {
 		snprintf(labels, sizeof(labels), "stage=\"plugin\",plugin=\"%s\"",
 			 p->engine->plugins[i].name);
-		prometheus_summary(tb, &s->plugin[i], labels);
+		histogram_format_prometheus(&s->plugin[i], "fanguard_scan_stage_seconds", labels,
+					    tb);
 	}
-	prometheus_summary(tb, &s->scan, "stage=\"scan\"");
+	histogram_format_prometheus(&s->scan, "fanguard_scan_stage_seconds", "stage=\"scan\"", tb);
 	textbuf_printf(tb,
 		       "# HELP fanguard_plugin_skipped_total Files not given to a plugin: larger "
 		       "than its max_file_size.\n"
@@ -475,6 +469,12 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 		textbuf_printf(tb, "fanguard_plugin_skipped_total{plugin=\"%s\"} %llu\n",
 			       p->engine->plugins[i].name,
 			       (unsigned long long)atomic_load(&s->skipped[i]));
+	textbuf_printf(tb,
+		       "# HELP fanguard_overdue_scans_total Scans decided at their deadline "
+		       "without some scanner's votes (counted as errors, on_error decided).\n"
+		       "# TYPE fanguard_overdue_scans_total counter\n"
+		       "fanguard_overdue_scans_total %llu\n",
+		       (unsigned long long)atomic_load(&s->overdue));
 	textbuf_printf(tb,
 		       "# HELP fanguard_too_large_total Files larger than every plugin's "
 		       "max_file_size (verdict.on_too_large decided).\n"
@@ -485,18 +485,68 @@ void pipeline_format_prometheus(struct pipeline *p, struct textbuf *tb)
 		p->ops->format_prometheus(p, tb);
 }
 
-bool pipeline_degraded(struct pipeline *p, char *why, size_t size)
+void pipeline_health(struct pipeline *p, struct health_report *r)
 {
-	why[0] = '\0';
-	return p->ops->degraded && p->ops->degraded(p, why, size);
+	struct reload_state st;
+
+	if (p->ops->health)
+		p->ops->health(p, r);
+	pipeline_reload_state(p, &st);
+	if (st.last_failed)
+		health_add(r, HEALTH_RELOAD_FAILED,
+			   "the last reload failed (%s); older signatures "
+			   "stay in use",
+			   st.error);
+}
+
+unsigned long long pipeline_overdue_count(struct pipeline *p)
+{
+	return atomic_load(&p->stats.overdue);
+}
+
+uint64_t pipeline_signature_count(struct pipeline *p, size_t i)
+{
+	if (p->ops->signature_count)
+		return p->ops->signature_count(p, i);
+	if (i < p->engine->n_plugins && p->engine->plugins[i].started &&
+	    p->engine->plugins[i].desc.signature_count)
+		return p->engine->plugins[i].desc.signature_count(p->engine->plugins[i].state);
+	return 0;
 }
 
 int pipeline_reload(struct pipeline *p)
 {
 	if (!p->ops->reload)
 		return -1;
+	pthread_mutex_lock(&p->reload_lock);
+	p->reload.running = true;
+	pthread_mutex_unlock(&p->reload_lock);
 	p->ops->reload(p);
 	return 0;
+}
+
+void pipeline_reload_ended(struct pipeline *p, const char *why)
+{
+	pthread_mutex_lock(&p->reload_lock);
+	p->reload.running = false;
+	if (why) {
+		p->reload.failed++;
+		p->reload.failed_at = time(NULL);
+		p->reload.last_failed = true;
+		snprintf(p->reload.error, sizeof(p->reload.error), "%s", why);
+	} else {
+		p->reload.done++;
+		p->reload.loaded = time(NULL);
+		p->reload.last_failed = false;
+	}
+	pthread_mutex_unlock(&p->reload_lock);
+}
+
+void pipeline_reload_state(struct pipeline *p, struct reload_state *out)
+{
+	pthread_mutex_lock(&p->reload_lock);
+	*out = p->reload;
+	pthread_mutex_unlock(&p->reload_lock);
 }
 
 void pipeline_set_helper_pid(struct pipeline *p, size_t slot, pid_t pid)

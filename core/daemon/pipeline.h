@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/procinfo.h"
 #include "scanner/engine.h"
@@ -147,11 +148,28 @@ int pipeline_reload(struct pipeline *p);
 unsigned pipeline_generation(struct pipeline *p);
 /* The per-stage latency histograms and, for processes, the scanners' state: lines of text. */
 void pipeline_format_stats(struct pipeline *p, struct textbuf *tb);
+struct health_report;
 /*
- * True when protection is degraded: a scanner is disabled (its plugins vote
- * only errors); why says which. For `fanguard status` and its exit code.
+ * Adds to r what degrades protection here: a scanner disabled (its plugins
+ * vote only errors) or restarting, the last reload failed.
  */
-bool pipeline_degraded(struct pipeline *p, char *why, size_t size);
+void pipeline_health(struct pipeline *p, struct health_report *r);
+
+/* What became of reloads: set by the pipeline, read by status, health and metrics. */
+struct reload_state {
+	bool supported;                  /* false: signatures load only at start-up (threads) */
+	bool running;                    /* new scanners are loading */
+	unsigned long long done, failed; /* since start-up */
+	time_t loaded;                   /* when the signatures in use took over (start-up too) */
+	time_t failed_at;                /* the last failure; 0: none */
+	bool last_failed;                /* the latest reload failed: an older set is in use */
+	char error[512];                 /* why it failed */
+};
+void pipeline_reload_state(struct pipeline *p, struct reload_state *out);
+/* Scans decided at their deadline without some scanner's votes (counted as errors). */
+unsigned long long pipeline_overdue_count(struct pipeline *p);
+/* Signatures plugin i (engine index) reported when its scanner started; 0: it cannot tell. */
+uint64_t pipeline_signature_count(struct pipeline *p, size_t i);
 /* The n programs and n folders that cost the most scan time since start (`fanguard top`). */
 void pipeline_format_top(struct pipeline *p, unsigned n, struct textbuf *tb);
 /* The per-stage latencies in Prometheus' text format. */

@@ -16,7 +16,8 @@ struct pipeline_ops {
 	int (*stop)(struct pipeline *p, unsigned wait_ms);
 	/* NULL: nothing of the implementation's own to show or to lose */
 	void (*format_prometheus)(struct pipeline *p, struct textbuf *tb);
-	bool (*degraded)(struct pipeline *p, char *why, size_t size);
+	void (*health)(struct pipeline *p, struct health_report *r);
+	uint64_t (*signature_count)(struct pipeline *p, size_t i);
 };
 
 /* Scanner processes alive at once at most: one per group, its reload candidate and a retiring one. */
@@ -27,6 +28,8 @@ struct stage_stats {
 	struct histogram plugin[PLUGINS_MAX];
 	/* files a plugin was not given (over its max_file_size), and files every plugin skipped */
 	_Atomic unsigned long long skipped[PLUGINS_MAX], too_large;
+	/* scans decided at the deadline without some scanner's votes (they counted as errors) */
+	_Atomic unsigned long long overdue;
 };
 
 /* The first member of each implementation's struct. */
@@ -46,7 +49,12 @@ struct pipeline {
 	/* the scanner processes' pids by pool slot (0: none), read by the monitor for every event */
 	_Atomic pid_t helper_pid[PIPELINE_MAX_HELPERS];
 	_Atomic unsigned n_helper_slots; /* slots ever used: the monitor looks no further */
+	pthread_mutex_t reload_lock;     /* reload, written by whoever ends a reload */
+	struct reload_state reload;
 };
+
+/* A reload ended: new signatures took over, or (why != NULL) the old ones stay. */
+void pipeline_reload_ended(struct pipeline *p, const char *why);
 
 int pipeline_base_init(struct pipeline *p, const struct pipeline_ops *ops, const struct engine *e,
 		       unsigned cap, const struct pipeline_hooks *hooks, char *err, size_t errlen);

@@ -27,6 +27,7 @@
 #include "common/log.h"
 #include "common/monotonic.h"
 #include "common/textbuf.h"
+#include "daemon/health.h"
 #include "daemon/pipeline_procs_internal.h"
 #include "daemon/scanner_host.h"
 #include "scanner/runtime.h"
@@ -271,6 +272,8 @@ static void procs_reload(struct pipeline *base)
 	pthread_mutex_unlock(&p->lock);
 }
 
+static const char *const state_names[] = { "down", "starting", "ready", "disabled" };
+
 static void procs_format_prometheus(struct pipeline *base, struct textbuf *tb)
 {
 	struct proc_pipeline *p = (struct proc_pipeline *)base;
@@ -287,21 +290,54 @@ static void procs_format_prometheus(struct pipeline *base, struct textbuf *tb)
 	for (size_t i = 0; i < p->n; i++)
 		textbuf_printf(tb, "fanguard_scanner_ready{scanner=\"%s\"} %d\n", p->sc[i]->name,
 			       p->sc[i]->state == SC_READY);
+	/* one series per state, 1 for the current one: sum by state across hosts */
+	textbuf_printf(tb, "# HELP fanguard_scanner_state The state each scanner process is in "
+			   "(1 for the current state).\n"
+			   "# TYPE fanguard_scanner_state gauge\n");
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < sizeof(state_names) / sizeof(state_names[0]); k++)
+			textbuf_printf(tb,
+				       "fanguard_scanner_state{scanner=\"%s\",state=\"%s\"} %d\n",
+				       p->sc[i]->name, state_names[k], p->sc[i]->state == k);
+	textbuf_printf(tb, "# HELP fanguard_scanner_restarts_total Scanner processes started again "
+			   "after a crash, hang or kill.\n"
+			   "# TYPE fanguard_scanner_restarts_total counter\n");
+	for (size_t i = 0; i < p->n; i++)
+		textbuf_printf(tb, "fanguard_scanner_restarts_total{scanner=\"%s\"} %llu\n",
+			       p->sc[i]->name, p->sc[i]->restarts);
 	pthread_mutex_unlock(&p->lock);
 }
 
-static bool procs_degraded(struct pipeline *base, char *why, size_t size)
+static void procs_health(struct pipeline *base, struct health_report *r)
 {
 	struct proc_pipeline *p = (struct proc_pipeline *)base;
-	size_t len = 0;
 
 	pthread_mutex_lock(&p->lock);
-	for (size_t i = 0; i < p->n && len < size; i++)
-		if (p->sc[i]->state == SC_DISABLED)
-			len += (size_t)snprintf(why + len, size - len, "%sscanner %s is disabled",
-						len ? ", " : "", p->sc[i]->name);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct scanner *s = p->sc[i];
+
+		if (s->state == SC_DISABLED)
+			health_add(r, HEALTH_SCANNER_DISABLED, "scanner %s is disabled", s->name);
+		else if (s->state != SC_READY)
+			health_add(r, HEALTH_SCANNER_RESTARTING, "scanner %s is %s (%s)", s->name,
+				   state_names[s->state],
+				   s->why_down[0] ? s->why_down : "not ready yet");
+	}
 	pthread_mutex_unlock(&p->lock);
-	return len > 0;
+}
+
+static uint64_t procs_signature_count(struct pipeline *base, size_t j)
+{
+	struct proc_pipeline *p = (struct proc_pipeline *)base;
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->sc[i]->n_plugins; k++)
+			if (p->sc[i]->plugin[k] == j)
+				n = p->sc[i]->signatures[k];
+	pthread_mutex_unlock(&p->lock);
+	return n;
 }
 
 static const struct pipeline_ops proc_ops = {
@@ -310,7 +346,8 @@ static const struct pipeline_ops proc_ops = {
 	.reload = procs_reload,
 	.stop = procs_stop,
 	.format_prometheus = procs_format_prometheus,
-	.degraded = procs_degraded,
+	.health = procs_health,
+	.signature_count = procs_signature_count,
 };
 
 /* Start-up: every scanner says READY or why not, before the daemon says ready. */

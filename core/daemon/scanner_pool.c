@@ -295,14 +295,18 @@ static void finish_reload_if_ready(struct proc_pipeline *p)
 	p->reloading = false;
 	for (size_t i = 0; i < p->n; i++)
 		procs_dispatch(p, i); /* the new scanners have all their credit */
+	pipeline_reload_ended(&p->base, NULL);
 	new_generation(p);
 	log_notice("reload: done; new signatures and rules are in use, cached verdicts dropped");
 }
 
 static void reload_failed(struct proc_pipeline *p, const char *why)
 {
-	log_error("reload FAILED: %s%s%s; the previous signatures and rules stay in use", why,
-		  p->reload_error[0] ? ": " : "", p->reload_error);
+	char all[2048];
+
+	snprintf(all, sizeof(all), "%s%s%s", why, p->reload_error[0] ? ": " : "", p->reload_error);
+	log_error("reload FAILED: %s; the previous signatures and rules stay in use", all);
+	pipeline_reload_ended(&p->base, all);
 	for (size_t i = 0; i < p->n; i++) {
 		struct scanner *c = p->cand[i];
 

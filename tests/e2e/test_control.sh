@@ -26,7 +26,7 @@ done
 timeout 20 "$FANGUARD" stats --prometheus -c "$WORK/fanguard.conf" >"$WORK/metrics" || fail "stats failed"
 grep -qx 'fanguard_answers_total{answer="deny"} 1' "$WORK/metrics" || fail "metrics: $(cat "$WORK/metrics")"
 grep -qx 'fanguard_scanner_disabled{scanner="plugins"} 0' "$WORK/metrics" && grep -qx 'fanguard_scanner_ready{scanner="plugins"} 1' "$WORK/metrics" || fail "scanner gauges: $(grep fanguard_scanner_ "$WORK/metrics")"
-grep -q '^# TYPE fanguard_scan_stage_seconds summary$' "$WORK/metrics" || fail "no stage summary"
+grep -q '^# TYPE fanguard_scan_stage_seconds histogram$' "$WORK/metrics" || fail "no stage histogram"
 grep -Eq '^fanguard_scan_stage_seconds_count\{stage="plugin",plugin="marker"\} 2$' "$WORK/metrics" ||
 	fail "no marker stage count: $(grep marker "$WORK/metrics")"
 

@@ -23,7 +23,7 @@ expect_log "DENY open of $MNT/clean.txt by pid [0-9]+ .*faulty: scanner faulty i
 rc=0
 timeout 20 "$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/status" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || fail "status with a disabled scanner exited $rc: $(cat "$WORK/status")"
-grep -qx 'health: DEGRADED: scanner faulty is disabled' "$WORK/status" || fail "status: $(tail -3 "$WORK/status")"
+grep -qx 'health: DEGRADED: scanner_disabled: scanner faulty is disabled' "$WORK/status" || fail "status: $(tail -3 "$WORK/status")"
 timeout 20 "$FANGUARD" stats --prometheus -c "$WORK/fanguard.conf" >"$WORK/metrics" || fail "stats failed"
 grep -qx 'fanguard_scanner_disabled{scanner="faulty"} 1' "$WORK/metrics" ||
 	fail "no disabled gauge: $(grep fanguard_scanner "$WORK/metrics")"
