@@ -297,23 +297,27 @@ static void read_opener(const struct scan_request *req, struct procinfo *who)
 }
 
 /*
- * The scan's time, to its program and folder for `fanguard top`. After the
- * answer, so the opener does not wait for the /proc read; a program that has
- * exited by then is counted as such.
+ * The program a scan's time goes to in `fanguard top`, read while the opener
+ * still waits for its answer: a short-lived one (cat, a compiler) is gone
+ * right after it, and would all be counted as "exited".
  */
-static void record_top(struct pipeline *p, const struct scan_request *req,
-		       const struct scan_outcome *out, const struct procinfo *who, uint64_t scan_ns)
+static void top_program(const struct scan_request *req, const struct procinfo *who, char *exe,
+			size_t size)
 {
-	char exe[sizeof(who->exe)];
+	if (who && strcmp(who->exe, "?") != 0)
+		snprintf(exe, size, "%s", who->exe);
+	else if (req->have_who && strcmp(req->who.exe, "?") != 0)
+		snprintf(exe, size, "%s", req->who.exe);
+	else if (procinfo_exe(req->pid, exe, size) <= 0)
+		snprintf(exe, size, "(exited, or its program replaced)");
+}
 
+/* The scan's time, to its program and folder, once the opener has its answer. */
+static void record_top(struct pipeline *p, const struct scan_request *req,
+		       const struct scan_outcome *out, const char *exe, uint64_t scan_ns)
+{
 	if (out->reason == REASON_TOO_LARGE)
 		return; /* nothing was scanned */
-	if (who && strcmp(who->exe, "?") != 0)
-		snprintf(exe, sizeof(exe), "%s", who->exe);
-	else if (req->have_who && strcmp(req->who.exe, "?") != 0)
-		snprintf(exe, sizeof(exe), "%s", req->who.exe);
-	else if (procinfo_exe(req->pid, exe, sizeof(exe)) <= 0)
-		snprintf(exe, sizeof(exe), "(exited, or its program replaced)");
 	scan_top_add(&p->top, exe, req->path, scan_ns);
 }
 
@@ -322,6 +326,7 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 {
 	struct scan_completion done = { 0 };
 	struct procinfo who = { .uid = -1, .exe = "?" };
+	char exe[sizeof(who.exe)];
 	bool log = false;
 
 	engine_decide(p->engine, out);
@@ -330,11 +335,12 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 		read_opener(req, &who);
 	else if (out->reason == REASON_TOO_LARGE)
 		log_too_large_allowed(req);
+	top_program(req, log ? &who : NULL, exe, sizeof(exe));
 	if (req->kind == FG_EVENT_ON_DEMAND) {
 		if (log)
 			log_outcome(p, req, out, &who, false);
 		record_stages(&p->stats, p->engine, out, scan_ns);
-		record_top(p, req, out, log ? &who : NULL, scan_ns);
+		record_top(p, req, out, exe, scan_ns);
 		if (req->ondemand)
 			req->ondemand(req->ondemand_ctx, req, out);
 		pthread_mutex_lock(&p->done_lock);
@@ -353,7 +359,7 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	if (log)
 		log_outcome(p, req, out, &who, done.late);
 	record_stages(&p->stats, p->engine, out, scan_ns);
-	record_top(p, req, out, log ? &who : NULL, scan_ns);
+	record_top(p, req, out, exe, scan_ns);
 	queue_completion(p, req, out, &done);
 }
 
