@@ -438,6 +438,11 @@ bool pipeline_degraded(struct pipeline *p, char *why, size_t size)
 	return p->ops->degraded && p->ops->degraded(p, why, size);
 }
 
+bool pipeline_can_reload(const struct pipeline *p)
+{
+	return p->ops->reload != NULL;
+}
+
 int pipeline_reload(struct pipeline *p)
 {
 	if (!p->ops->reload)
