@@ -2,11 +2,13 @@
 #include "cli/cmd_control.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/control_client.h"
+#include "cli/stats_text.h"
 #include "common/config.h"
 #include "common/install_paths.h"
 
@@ -35,6 +37,28 @@ static int status(const char *socket, char *err, size_t errlen)
 	return rc;
 }
 
+/* `stats`: Prometheus' text as the daemon sends it, or (by default) a readable form of it. */
+static int stats(const char *socket, bool prometheus, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out;
+	int rc;
+
+	if (prometheus)
+		return control_request(socket, "stats", stdout, err, errlen);
+	if (!(out = open_memstream(&text, &size))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = control_request(socket, "stats", out, err, errlen);
+	fclose(out);
+	if (rc == 0 && text)
+		stats_text_print(text, stdout);
+	free(text);
+	return rc;
+}
+
 int cmd_control(int argc, char **argv)
 {
 	const char *command = argv[0], *config_path = NULL;
@@ -46,12 +70,13 @@ int cmd_control(int argc, char **argv)
 	};
 	struct config cfg;
 	char err[1024];
+	bool prometheus = false;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
-		case 'p': break; /* stats are always in Prometheus' text format */
+		case 'p': prometheus = true; break;
 		case 'h':
 			printf("usage: fanguard %s [-c FILE]%s\n", command,
 			       strcmp(command, "stats") == 0 ? " [--prometheus]" : "");
@@ -70,9 +95,12 @@ int cmd_control(int argc, char **argv)
 		fprintf(stderr, "fanguard: %s\n", err);
 		return 2;
 	}
-	rc = strcmp(command, "status") == 0
-		     ? status(cfg.control_socket, err, sizeof(err))
-		     : control_request(cfg.control_socket, command, stdout, err, sizeof(err));
+	if (strcmp(command, "status") == 0)
+		rc = status(cfg.control_socket, err, sizeof(err));
+	else if (strcmp(command, "stats") == 0)
+		rc = stats(cfg.control_socket, prometheus, err, sizeof(err));
+	else
+		rc = control_request(cfg.control_socket, command, stdout, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "fanguard %s: %s\n", command, err);
 	config_free(&cfg);
