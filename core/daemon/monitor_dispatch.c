@@ -117,11 +117,12 @@ static void log_cached_deny(const struct fanotify_event_metadata *ev,
 			    const struct scan_request *req, const char *threats)
 {
 	struct procinfo who;
+	char whom[600];
 
 	procinfo_read(ev->pid, &who);
-	log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
-		    "earlier scan)",
-		    event_kind_name(req->kind), req->path, (int)ev->pid, who.uid, who.exe, threats);
+	log_warning("DENY %s of %s by pid %d (%s): %s (verdict remembered from an earlier scan)",
+		    event_kind_name(req->kind), req->path, (int)ev->pid,
+		    procinfo_describe(&who, whom, sizeof(whom)), threats);
 	if (eventlog_enabled()) {
 		struct event_record r;
 

@@ -146,7 +146,7 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out, const struct procinfo *who, bool late)
 {
 	const struct engine *e = p->engine;
-	char detections[1024], errors[1024];
+	char detections[1024], errors[1024], whom[600];
 	const char *kind = event_kind_name(req->kind);
 
 	engine_describe(e, out, FG_VERDICT_DETECTED, detections, sizeof(detections));
@@ -164,28 +164,27 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 	write_event(p, req, out, who, late);
 	if (!detections[0] && out->decision == DECISION_ALLOW)
 		return;
+	procinfo_describe(who, whom, sizeof(whom));
 	if (req->kind == FG_EVENT_ON_DEMAND)
-		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s",
-			    (int)req->pid, who->uid, who->exe, req->path,
-			    detections[0] ? detections : errors);
+		log_warning("FOUND by an on-demand scan for pid %d (%s): %s: %s", (int)req->pid,
+			    whom, req->path, detections[0] ? detections : errors);
 	else if (req->kind == FG_EVENT_CLOSE_WRITE)
-		log_warning(
-			"DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
-			"write already happened)",
-			req->path, (int)req->pid, who->uid, who->exe, detections);
+		log_warning("DETECTED after write of %s by pid %d (%s): %s (not blocked: the "
+			    "write already happened)",
+			    req->path, (int)req->pid, whom, detections);
 	else if (late)
-		log_warning("LATE DETECTION in %s of %s by pid %d (uid %ld, exe %s): %s, %llu ms "
+		log_warning("LATE DETECTION in %s of %s by pid %d (%s): %s, %llu ms "
 			    "after the event, which its deadline had answered (on_timeout); the "
 			    "verdict is remembered: the next open is denied",
-			    kind, req->path, (int)req->pid, who->uid, who->exe, detections,
+			    kind, req->path, (int)req->pid, whom, detections,
 			    (unsigned long long)((monotonic_ns() - req->submitted_ns) / 1000000));
 	else if (out->decision == DECISION_DENY)
-		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s%s", kind, req->path,
-			    (int)req->pid, who->uid, who->exe, detections[0] ? detections : errors,
+		log_warning("DENY %s of %s by pid %d (%s): %s%s", kind, req->path, (int)req->pid,
+			    whom, detections[0] ? detections : errors,
 			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
 	else
-		log_warning("ALLOW %s of %s by pid %d (uid %ld, exe %s) despite %s: %s", kind,
-			    req->path, (int)req->pid, who->uid, who->exe, detections,
+		log_warning("ALLOW %s of %s by pid %d (%s) despite %s: %s", kind, req->path,
+			    (int)req->pid, whom, detections,
 			    out->reason == REASON_TRUSTED ? "an allowlist entry"
 							  : "the majority policy");
 }
@@ -272,7 +271,7 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 		     uint64_t scan_ns)
 {
 	struct scan_completion done = { 0 };
-	struct procinfo who = { .uid = -1, .exe = "?" };
+	struct procinfo who = { .uid = -1, .exe = "?", .exited = false };
 	bool log = false;
 
 	engine_decide(p->engine, out);
@@ -309,7 +308,7 @@ void pipeline_finish_followup(struct pipeline *p, const struct scan_request *req
 			      struct scan_outcome *out)
 {
 	struct scan_completion done = { .late = true, .followup = true };
-	struct procinfo who = { .uid = -1, .exe = "?" };
+	struct procinfo who = { .uid = -1, .exe = "?", .exited = false };
 
 	engine_decide(p->engine, out);
 	if (!any_detection(out) || out->decision != DECISION_DENY)
