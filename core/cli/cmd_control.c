@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/control_client.h"
+#include "cli/stats_text.h"
 #include "common/config.h"
 #include "common/install_paths.h"
 
@@ -105,6 +106,28 @@ static int explain_command(const char *path, char *line, size_t size)
 	return 0;
 }
 
+/* `stats`: Prometheus' text as the daemon sends it, or (by default) a readable form of it. */
+static int stats(const char *socket, bool prometheus, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out;
+	int rc;
+
+	if (prometheus)
+		return control_request(socket, "stats", stdout, err, errlen);
+	if (!(out = open_memstream(&text, &size))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = control_request(socket, "stats", out, err, errlen);
+	fclose(out);
+	if (rc == 0 && text)
+		stats_text_print(text, stdout);
+	free(text);
+	return rc;
+}
+
 int cmd_control(int argc, char **argv)
 {
 	const char *command = argv[0], *config_path = NULL;
@@ -120,12 +143,13 @@ int cmd_control(int argc, char **argv)
 	unsigned long top_n = 10;
 	struct config cfg;
 	char err[1024], *end;
+	bool prometheus = false;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "c:n:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
-		case 'p': break; /* stats are always in Prometheus' text format */
+		case 'p': prometheus = true; break;
 		case 't': top = strcmp(command, "status") == 0; break;
 		case 'n':
 			top_n = strtoul(optarg, &end, 10);
@@ -165,9 +189,12 @@ int cmd_control(int argc, char **argv)
 		config_free(&cfg);
 		return rc;
 	}
-	rc = strcmp(line, "status") == 0
-		     ? status(cfg.control_socket, err, sizeof(err))
-		     : control_request(cfg.control_socket, line, stdout, err, sizeof(err));
+	if (strcmp(line, "status") == 0)
+		rc = status(cfg.control_socket, err, sizeof(err));
+	else if (strcmp(command, "stats") == 0)
+		rc = stats(cfg.control_socket, prometheus, err, sizeof(err));
+	else
+		rc = control_request(cfg.control_socket, line, stdout, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "fanguard %s: %s\n", command, err);
 	config_free(&cfg);

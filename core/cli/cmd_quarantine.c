@@ -1,7 +1,9 @@
 /* `fanguard quarantine`: list, restore and delete quarantined files; `scan --move`'s move. */
 #include "cli/cmd_quarantine.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,23 +43,37 @@ static int list_items(int qfd, const char *dir)
 	size_t n;
 	int rc = quarantine_list(qfd, &items, &n, err, sizeof(err));
 
+	size_t id_width = strlen("ID"), threat_width = strlen("THREAT");
+
 	if (rc != 0)
 		fprintf(stderr, "fanguard quarantine: %s\n", err);
-	if (n)
-		printf("%-33s  %-20s  %s  %s\n", "ID", "TIME (UTC)", "THREAT", "ORIGINAL PATH");
-	else if (rc == 0)
+	if (!n && rc == 0)
 		printf("no files in quarantine (%s)\n", dir);
+	/* columns as wide as their widest entry, so they line up */
 	for (size_t i = 0; i < n; i++) {
+		size_t w = strlen(items[i].plugin[0] ? items[i].plugin : "?") + 1 +
+			   strlen(items[i].threat[0] ? items[i].threat : "?");
+		if (w > threat_width)
+			threat_width = w;
+		if (strlen(items[i].id) > id_width)
+			id_width = strlen(items[i].id);
+	}
+	if (n)
+		printf("%-*s  %-20s  %-*s  %s\n", (int)id_width, "ID", "TIME (UTC)",
+		       (int)threat_width, "THREAT", "ORIGINAL PATH");
+	for (size_t i = 0; i < n; i++) {
+		const char *plugin = items[i].plugin[0] ? items[i].plugin : "?";
+		const char *threat = items[i].threat[0] ? items[i].threat : "?";
 		time_t t = (time_t)items[i].time;
 		struct tm tm;
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%s  %-20s  ", items[i].id, when);
-		print_field(items[i].plugin[0] ? items[i].plugin : "?");
+		printf("%-*s  %-20s  ", (int)id_width, items[i].id, when);
+		print_field(plugin);
 		putchar(':');
-		print_field(items[i].threat[0] ? items[i].threat : "?");
-		printf("  ");
+		print_field(threat);
+		printf("%*s  ", (int)(threat_width - strlen(plugin) - 1 - strlen(threat)), "");
 		print_field(items[i].path);
 		putchar('\n');
 	}
@@ -76,6 +92,7 @@ int cmd_quarantine(int argc, char **argv)
 	struct quarantine_item item;
 	struct config cfg;
 	char err[PATH_MAX + 512], dir[PATH_MAX];
+	bool missing;
 	int opt, qfd, rc;
 
 	optind = 1;
@@ -101,9 +118,18 @@ int cmd_quarantine(int argc, char **argv)
 		fprintf(stderr, "fanguard: %s\n", err);
 		return 2;
 	}
-	qfd = quarantine_open(cfg.quarantine_dir, err, sizeof(err));
+	/* listing creates nothing: a quarantine never used has no folder yet */
+	if (strcmp(action, "list") == 0)
+		qfd = quarantine_open_existing(cfg.quarantine_dir, err, sizeof(err));
+	else
+		qfd = quarantine_open(cfg.quarantine_dir, err, sizeof(err));
+	missing = qfd < 0 && errno == ENOENT;
 	snprintf(dir, sizeof(dir), "%s", cfg.quarantine_dir);
 	config_free(&cfg);
+	if (missing && strcmp(action, "list") == 0) {
+		printf("no files in quarantine (%s does not exist yet)\n", dir);
+		return 0;
+	}
 	if (qfd < 0) {
 		fprintf(stderr, "fanguard quarantine: %s\n", err);
 		return 2;

@@ -6,6 +6,8 @@
 #define SCAN_EXIT_CLEAN 0
 #define SCAN_EXIT_FOUND 1
 #define SCAN_EXIT_ERROR 2
+/* Ctrl-C before the end, nothing found: 128 + SIGINT, as shells report it */
+#define SCAN_EXIT_INTERRUPTED 130
 
 int cmd_scan(int argc, char **argv);
 

@@ -4,6 +4,7 @@
 
 #include "build_paths.h"
 #include "cli/cmd_control.h"
+#include "cli/cmd_import_clamd.h"
 #include "cli/cmd_plugin_test.h"
 #include "cli/cmd_quarantine.h"
 #include "cli/cmd_scan.h"
@@ -14,7 +15,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: fanguard COMMAND [ARGS]\n"
 		"commands:\n"
-		"  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] PATH...\n"
+		"  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] [--exclude PAT]... PATH...\n"
 		"                               scan files and directories with the configured plugins\n"
 		"                               (--daemon: let the running fanguardd scan them)\n"
 		"  status [-c FILE] [--top]     the running daemon: modes per path, plugins, counters,\n"
@@ -25,11 +26,13 @@ static void usage(FILE *out)
 		"  explain [-c FILE] PATH       why the running daemon would allow or deny PATH now\n"
 		"  reload [-c FILE]             make the running daemon load new signatures and rules\n"
 		"  stats [-c FILE] [--prometheus]\n"
-		"                               the daemon's metrics in Prometheus' text format\n"
+		"                               the daemon's metrics (--prometheus: Prometheus' text)\n"
 		"  plugin-test [-o NAME=VALUE]... PLUGIN.so FILE...\n"
 		"                               load one plugin alone and scan FILEs with it\n"
 		"  quarantine [-c FILE] list | restore ID | delete ID\n"
 		"                               files moved into quarantine (scan --move, the daemon)\n"
+		"  import-clamd-conf CLAMD.CONF a fanguard.conf (on stdout) from clamonacc's OnAccess*\n"
+		"                               settings and clamd's scan settings\n"
 		"  version                      print the version\n"
 		"run `fanguard COMMAND -h` for a command's options\n");
 }
@@ -48,6 +51,8 @@ int main(int argc, char **argv)
 		return cmd_control(argc - 1, argv + 1);
 	if (strcmp(argv[1], "quarantine") == 0)
 		return cmd_quarantine(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import-clamd-conf") == 0)
+		return cmd_import_clamd_conf(argc - 1, argv + 1);
 	if (strcmp(argv[1], "plugin-test") == 0)
 		return cmd_plugin_test(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {

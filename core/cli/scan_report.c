@@ -221,11 +221,14 @@ void scan_report_summary(struct scan_report *r, const char *plugins, const char 
 		printf(",\"policy\":");
 		json_string(policy);
 		printf(",\"scanned_files\":%llu,\"infected_files\":%llu,\"errors\":%llu,"
-		       "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.3f}}\n",
-		       r->files, r->found, r->errors, r->skipped, r->bytes, seconds);
+		       "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.3f,\"interrupted\":%s}}\n",
+		       r->files, r->found, r->errors, r->skipped, r->bytes, seconds,
+		       r->interrupted ? "true" : "false");
 		return;
 	}
 	printf("\n----------- SCAN SUMMARY -----------\n");
+	if (r->interrupted)
+		printf("Interrupted: yes (Ctrl-C; what follows covers the files scanned until then)\n");
 	printf("Plugins: %s\n", plugins);
 	printf("Policy: %s\n", policy);
 	printf("Scanned files: %llu\n", r->files);

@@ -34,6 +34,7 @@ struct scan_report {
 	bool json, infected_only;
 	struct scan_progress progress;
 	unsigned long long files, found, errors, skipped, bytes;
+	bool interrupted; /* Ctrl-C: the summary covers what was scanned until then */
 };
 
 void scan_report_init(struct scan_report *r, bool json, bool infected_only, bool progress);

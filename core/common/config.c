@@ -103,7 +103,8 @@ static int load(const char *plugin_dir, struct config *out)
 	if (!schema.plugin_opts)
 		goto done;
 	lenient = config_schema_instantiate(&schema, true);
-	if (!lenient || config_parse_text(lenient, text) != 0)
+	if (!lenient || config_check_structure(lenient, text, len) != 0 ||
+	    config_parse_text(lenient, text) != 0)
 		goto free_schema;
 	if (config_open_enabled_plugins(lenient, secs, n_secs, plugin_dir, out) < 0)
 		goto free_schema;

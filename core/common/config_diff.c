@@ -45,6 +45,10 @@ void config_restart_needed(const struct config *running, const struct config *fr
 			    running->late_quarantine != fresh->late_quarantine ||
 			    running->late_kill != fresh->late_kill,
 		    "verdict");
+	/* the scanners' threads, user and filter are set up by the daemon for what it started with */
+	name_change(out, outsize, running->workers != fresh->workers, "scan.workers");
+	name_change(out, outsize, !same_string(running->scan_user, fresh->scan_user), "scan.user");
+	name_change(out, outsize, running->seccomp != fresh->seccomp, "scan.seccomp");
 	name_change(out, outsize,
 		    running->max_inflight != fresh->max_inflight ||
 			    running->max_inflight_per_uid != fresh->max_inflight_per_uid ||

@@ -57,6 +57,12 @@ int config_schema_add_plugin(struct schema *s, const struct plugin *p);
  */
 cfg_t *config_schema_instantiate(struct schema *s, bool lenient);
 
+/*
+ * What libconfuse misses in the text's sections (conftext_check_sections), with
+ * the section names of schema's tree; 0, or -1 with the error recorded.
+ */
+int config_check_structure(cfg_t *schema, const char *text, size_t len);
+
 const struct conftext_section *config_find_text_section(const struct conftext_section *secs,
 							size_t n, const char *title);
 /* Pass one: which plugins are enabled and where their shared objects are; opens them. */

@@ -43,9 +43,63 @@ void config_fail_at(unsigned line, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The options a section of the schema has, for a message naming the ones there are. */
+static void list_section_options(const cfg_t *sec, char *out, size_t outsize)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (const cfg_opt_t *o = sec->opts; o && o->name; o++) {
+		if (strcmp(o->name, "__unknown") == 0)
+			continue;
+		snprintf(out + strlen(out), outsize - strlen(out), "%s%s", n++ ? ", " : "",
+			 o->name);
+	}
+}
+
 static void on_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
-	record_error(cfg && cfg->line > 0 ? (unsigned)cfg->line : 0, fmt, ap);
+	unsigned line = cfg && cfg->line > 0 ? (unsigned)cfg->line : 0;
+	char names[512];
+	va_list copy;
+
+	/*
+	 * libconfuse names an unknown key alone; say whose options there are, as
+	 * for a plugin's (config_plugins.c). Plugin sections never get here: their
+	 * keys are checked before libconfuse parses them.
+	 */
+	if (cfg && strcmp(fmt, "no such option '%s'") == 0 && strcmp(cfg->name, "root") != 0) {
+		va_copy(copy, ap);
+		const char *key = va_arg(copy, const char *);
+		list_section_options(cfg, names, sizeof(names));
+		config_fail_at(line, "section '%s' has no option '%s' (its options: %s)", cfg->name,
+			       key, names);
+		va_end(copy);
+		return;
+	}
+	record_error(line, fmt, ap);
+}
+
+int config_check_structure(cfg_t *schema, const char *text, size_t len)
+{
+	const char *sections[16] = { 0 }, *multi[16] = { 0 };
+	size_t n = 0, n_multi = 0;
+	struct conftext_problem problem;
+
+	/* the section names come from the schema libconfuse is given: one source of truth */
+	for (const cfg_opt_t *o = schema->opts; o && o->name && n < 15; o++) {
+		if (o->type != CFGT_SEC)
+			continue;
+		sections[n++] = o->name;
+		if (o->flags & CFGF_MULTI)
+			multi[n_multi++] = o->name;
+	}
+	if (conftext_check_sections(text, len, sections, multi, &problem) < 0)
+		return -1;
+	if (!problem.line)
+		return 0;
+	config_fail_at(problem.line, "%s", problem.message);
+	return -1;
 }
 
 void config_resolve_path(const char *value, char *out, size_t outsize)

@@ -1,6 +1,7 @@
 #include "common/conftext.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,4 +206,197 @@ void conftext_blank(char *text, size_t start, size_t end)
 	for (size_t i = start; i <= end; i++)
 		if (text[i] != '\n')
 			text[i] = ' ';
+}
+
+/* ---- the structure check: a statement-level walk of the same tokens ---- */
+
+struct section_seen {
+	char name[CONFTEXT_NAME_MAX];
+	unsigned line;
+};
+
+struct structure_walk {
+	struct lexer lx;
+	const char *const *sections, *const *multi;
+	struct section_seen *seen;
+	size_t n_seen;
+	struct conftext_problem *problem;
+};
+
+static struct token peek_token(const struct lexer *lx)
+{
+	struct lexer copy = *lx;
+
+	return next_token(&copy);
+}
+
+static bool is_punct(const struct token *t, char c)
+{
+	return t->kind == TOK_PUNCT && t->punct == c;
+}
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, name) == 0)
+			return true;
+	return false;
+}
+
+/* Skips a `{ ... }` list or a `( ... )` argument list whose opening token was just read. */
+static void skip_group(struct lexer *lx, char open, char close)
+{
+	int depth = 1;
+	struct token t;
+
+	while (depth > 0 && (t = next_token(lx)).kind != TOK_END) {
+		if (is_punct(&t, open))
+			depth++;
+		else if (is_punct(&t, close))
+			depth--;
+	}
+}
+
+/* After `=` (or `+=`): one value, a list, or a function call. */
+static void skip_value(struct lexer *lx)
+{
+	struct token v = next_token(lx);
+
+	if (is_punct(&v, '{')) {
+		skip_group(lx, '{', '}');
+	} else if (v.kind == TOK_WORD) {
+		struct token next = peek_token(lx);
+		if (is_punct(&next, '(')) {
+			next_token(lx);
+			skip_group(lx, '(', ')');
+		}
+	}
+}
+
+static void list_names(const char *const *list, char *out, size_t outsize)
+{
+	out[0] = '\0';
+	for (size_t i = 0; list && list[i]; i++)
+		snprintf(out + strlen(out), outsize - strlen(out), "%s%s", i ? ", " : "", list[i]);
+}
+
+/* A top-level section `name` opened at line: known, and not a second of its kind. */
+static int check_top_section(struct structure_walk *w, const char *name, unsigned line)
+{
+	struct conftext_problem *p = w->problem;
+	struct section_seen *grown;
+	char names[256];
+
+	if (!in_list(w->sections, name)) {
+		list_names(w->sections, names, sizeof(names));
+		p->line = line;
+		snprintf(p->message, sizeof(p->message),
+			 "unknown section '%s' (the sections are: %s)", name, names);
+		return 0;
+	}
+	if (in_list(w->multi, name))
+		return 0;
+	for (size_t i = 0; i < w->n_seen; i++) {
+		if (strcmp(w->seen[i].name, name) == 0) {
+			p->line = line;
+			snprintf(p->message, sizeof(p->message),
+				 "a second '%s' section (the first is at line %u): write its "
+				 "options in one",
+				 name, w->seen[i].line);
+			return 0;
+		}
+	}
+	grown = realloc(w->seen, (w->n_seen + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	w->seen = grown;
+	snprintf(w->seen[w->n_seen].name, sizeof(w->seen[w->n_seen].name), "%s", name);
+	w->seen[w->n_seen++].line = line;
+	return 0;
+}
+
+/*
+ * One section body (or the file, at depth 0) up to its closing brace. Stops at
+ * the first problem; a statement it does not understand is skipped token by
+ * token, for libconfuse to report.
+ */
+static int walk_body(struct structure_walk *w, const char *section, unsigned opened_at, int depth)
+{
+	char name[CONFTEXT_NAME_MAX];
+	struct token t, n;
+
+	while (!w->problem->line) {
+		t = next_token(&w->lx);
+		if (t.kind == TOK_END) {
+			if (depth > 0) {
+				w->problem->line = opened_at;
+				snprintf(w->problem->message, sizeof(w->problem->message),
+					 "section '%s' is never closed (a '}' is missing)",
+					 section);
+			}
+			return 0;
+		}
+		if (is_punct(&t, '}')) {
+			if (depth > 0)
+				return 0;
+			continue; /* a stray brace: libconfuse names it */
+		}
+		if (t.kind != TOK_WORD && t.kind != TOK_STRING)
+			continue;
+		token_copy(&w->lx, &t, name, sizeof(name));
+		n = next_token(&w->lx);
+		if (is_punct(&n, '=')) {
+			skip_value(&w->lx);
+			continue;
+		}
+		if (is_punct(&n, '+')) {
+			n = next_token(&w->lx); /* the '=' of '+=' */
+			skip_value(&w->lx);
+			continue;
+		}
+		if (is_punct(&n, '(')) {
+			skip_group(&w->lx, '(', ')');
+			continue;
+		}
+		if (n.kind == TOK_WORD || n.kind == TOK_STRING) {
+			struct token brace = peek_token(&w->lx);
+			if (!is_punct(&brace, '{'))
+				continue;
+			next_token(&w->lx);
+		} else if (!is_punct(&n, '{')) {
+			continue;
+		}
+		/* a section opens: `name {` or `name TITLE {` */
+		if (depth > 0) {
+			w->problem->line = t.line;
+			snprintf(w->problem->message, sizeof(w->problem->message),
+				 "unknown section '%s' inside section '%s' (sections do not nest)",
+				 name, section);
+			return 0;
+		}
+		if (check_top_section(w, name, t.line) < 0)
+			return -1;
+		if (w->problem->line)
+			return 0;
+		if (walk_body(w, name, t.line, depth + 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int conftext_check_sections(const char *text, size_t len, const char *const *sections,
+			    const char *const *multi, struct conftext_problem *problem)
+{
+	struct structure_walk w = {
+		.lx = { .text = text, .len = len, .line = 1 },
+		.sections = sections,
+		.multi = multi,
+		.problem = problem,
+	};
+	int rc;
+
+	memset(problem, 0, sizeof(*problem));
+	rc = walk_body(&w, "", 0, 0);
+	free(w.seen);
+	return rc;
 }

@@ -32,6 +32,25 @@ int conftext_plugin_sections(const char *text, size_t len, struct conftext_secti
 			     size_t *n_out);
 void conftext_free(struct conftext_section *sections, size_t n);
 
+/* What conftext_check_sections found wrong; line 0 when the text is sound. */
+struct conftext_problem {
+	unsigned line;
+	char message[384];
+};
+
+/*
+ * The structure libconfuse 3.3 lets pass or misreports: a section still open
+ * at the end of the file (libconfuse takes the end as its close), a top-level
+ * section not in `sections` (libconfuse says "premature end of file"), a second
+ * one of a kind not in `multi` (libconfuse merges them), a section inside a
+ * section (none of fanguard's sections has one). Both lists are NULL-terminated
+ * and come from the libconfuse schema, so they cannot drift from it. Anything
+ * else unusual is left to libconfuse, which reports it with its line.
+ * Returns 0 (problem->line 0 if sound), or -1 on allocation failure.
+ */
+int conftext_check_sections(const char *text, size_t len, const char *const *sections,
+			    const char *const *multi, struct conftext_problem *problem);
+
 /* Overwrites text[start..end] with spaces, keeping newlines so line numbers stay true. */
 void conftext_blank(char *text, size_t start, size_t end);
 

@@ -14,6 +14,7 @@ void procinfo_read(pid_t pid, struct procinfo *out)
 	ssize_t n;
 
 	out->uid = -1;
+	out->exited = false;
 	snprintf(out->exe, sizeof(out->exe), "?");
 	if (pid <= 0)
 		return;
@@ -24,6 +25,24 @@ void procinfo_read(pid_t pid, struct procinfo *out)
 		snprintf(out->exe, sizeof(out->exe), "?");
 	if (procinfo_uids(pid, &real, &effective) == 0)
 		out->uid = (long)real;
+	else
+		out->exited = n <= 0; /* neither could be read: no such process any more */
+}
+
+const char *procinfo_describe(const struct procinfo *who, char *buf, size_t size)
+{
+	char uid[24];
+
+	if (who->exited) {
+		snprintf(buf, size, "uid ?, exe ? (exited)");
+		return buf;
+	}
+	if (who->uid >= 0)
+		snprintf(uid, sizeof(uid), "%ld", who->uid);
+	else
+		snprintf(uid, sizeof(uid), "?");
+	snprintf(buf, size, "uid %s, exe %s", uid, who->exe);
+	return buf;
 }
 
 int procinfo_exe(pid_t pid, char *buf, size_t size)

@@ -5,15 +5,24 @@
 #ifndef FANGUARD_PROCINFO_H
 #define FANGUARD_PROCINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct procinfo {
 	long uid;      /* real uid, -1 if unknown */
 	char exe[512]; /* executable path, "?" if unknown */
+	bool exited;   /* the process was gone when it was looked up */
 };
 
 void procinfo_read(pid_t pid, struct procinfo *out);
+
+/*
+ * "uid 1000, exe /usr/bin/cat" for log lines; "uid ?, exe ? (exited)" when the
+ * process had gone (a close_write whose writer exited), "?" for what could not
+ * be read of a live one. Returns buf.
+ */
+const char *procinfo_describe(const struct procinfo *who, char *buf, size_t size);
 
 /*
  * The executable of pid (readlink of /proc/PID/exe) into buf. Returns its

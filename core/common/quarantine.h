@@ -27,6 +27,11 @@
  * reason in err.
  */
 int quarantine_open(const char *dir, char *err, size_t errlen);
+/*
+ * The same checks on a folder that must exist already (for reading it: `list`
+ * creates nothing). -1 with errno ENOENT when it does not exist.
+ */
+int quarantine_open_existing(const char *dir, char *err, size_t errlen);
 
 /*
  * Moves the regular file at path into the quarantine folder qfd: rename(2)

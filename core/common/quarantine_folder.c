@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,25 +29,28 @@ static int make_parents(const char *dir)
 	return 0;
 }
 
-int quarantine_open(const char *dir, char *err, size_t errlen)
+static int open_checked(const char *dir, bool create, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd;
+	int fd, saved;
 
 	if (!dir || dir[0] != '/')
 		return quarantine_fail(err, errlen,
 				       "quarantine folder '%s' is not an absolute path",
 				       dir ? dir : "");
-	if (make_parents(dir) != 0 || (mkdir(dir, 0700) != 0 && errno != EEXIST))
+	if (create && (make_parents(dir) != 0 || (mkdir(dir, 0700) != 0 && errno != EEXIST)))
 		return quarantine_fail(err, errlen, "cannot create quarantine folder %s: %s", dir,
 				       strerror(errno));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return quarantine_fail(err, errlen, "quarantine folder %s: %s%s", dir,
-				       strerror(errno),
-				       errno == ELOOP || errno == ENOTDIR
-					       ? " (must be a real folder, not a symlink)"
-					       : "");
+	if (fd < 0) {
+		saved = errno;
+		quarantine_fail(err, errlen, "quarantine folder %s: %s%s", dir, strerror(errno),
+				errno == ELOOP || errno == ENOTDIR
+					? " (must be a real folder, not a symlink)"
+					: "");
+		errno = saved;
+		return -1;
+	}
 	if (fstat(fd, &st) != 0) {
 		quarantine_fail(err, errlen, "quarantine folder %s: %s", dir, strerror(errno));
 		goto refuse;
@@ -71,5 +75,16 @@ int quarantine_open(const char *dir, char *err, size_t errlen)
 	return fd;
 refuse:
 	close(fd);
+	errno = EPERM;
 	return -1;
+}
+
+int quarantine_open(const char *dir, char *err, size_t errlen)
+{
+	return open_checked(dir, true, err, errlen);
+}
+
+int quarantine_open_existing(const char *dir, char *err, size_t errlen)
+{
+	return open_checked(dir, false, err, errlen);
 }

@@ -24,6 +24,7 @@
 #include "scanner/sandbox.h"
 #include "scanner/scanner.h"
 
+#include <linux/capability.h>
 #include <sys/resource.h>
 
 /* How long shutdown waits for running scans after every event was answered. */
@@ -32,13 +33,14 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: fanguardd [-c FILE] [-t] [-d] [-V]\n"
-		"       (fanguardd --scanner GROUP [--tmpdir DIR] -c FILE is how the daemon starts its\n"
-		"       scanners)\n"
-		"  -c FILE  configuration file (default %s)\n"
-		"  -t       check the configuration and the plugins' signatures, then exit\n"
-		"  -d       log debug messages\n"
-		"  -V       print the version and exit\n",
+		"usage: fanguardd [-c FILE] [-t] [-d] [-V] [-h]\n"
+		"       (fanguardd --scanner NAME [--tmpdir DIR] -c FILE is how the daemon starts\n"
+		"       its scanner process NAME)\n"
+		"  -c, --config FILE  configuration file (default %s)\n"
+		"  -t, --test         check the configuration and the plugins' signatures, then exit\n"
+		"  -d, --debug        log debug messages\n"
+		"  -V, --version      print the version and exit\n"
+		"  -h, --help         print this help and exit\n",
 		install_default_config());
 }
 
@@ -102,6 +104,14 @@ static int serve(struct runtime *rt)
 	sfd = block_signals();
 	if (sfd < 0) {
 		log_error("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	/* before the seccomp filter, whose refusal would otherwise be the only message */
+	if (!sandbox_have_capability(CAP_SYS_ADMIN)) {
+		log_error("fanguardd needs root: fanotify permission events take CAP_SYS_ADMIN, "
+			  "which this process (uid %u) does not have; start it as root (systemctl "
+			  "start fanguardd), or check a configuration with -t",
+			  (unsigned)geteuid());
 		return 1;
 	}
 	budget_descriptors(&rt->cfg);
@@ -233,7 +243,13 @@ int main(int argc, char **argv)
 			argc -= 2;
 		}
 	}
-	while ((opt = getopt(argc, argv, "c:tdVh")) != -1) {
+	static const struct option long_opts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "test", no_argument, NULL, 't' },
+		{ "debug", no_argument, NULL, 'd' },        { "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "c:tdVh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 't': check_only = true; break;

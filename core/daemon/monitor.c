@@ -216,12 +216,20 @@ static void reload_exclusions(struct monitor *m)
 			    m->cfg->path, strchr(changed, ',') ? "them" : "it");
 }
 
+/*
+ * Called from any thread (the control socket's too), the reload itself runs on
+ * the monitor's: the exclusions are its own, and the new scanners it forks get a
+ * parent-death signal that fires when their parent *thread* ends. Forked by
+ * the control thread, they were killed when it stopped, before the pipeline,
+ * which took that for a crash and logged an error at every clean stop.
+ */
 int monitor_reload(struct monitor *m)
 {
-	/* the exclusions belong to the monitor's thread: it reloads them when it reads this */
-	if (eventfd_write(m->reload_fd, 1) != 0)
-		log_error("cannot ask for a reload of the exclusions: %s", strerror(errno));
-	return pipeline_reload(m->pipeline);
+	if (eventfd_write(m->reload_fd, 1) != 0) {
+		log_error("cannot ask for a reload: %s", strerror(errno));
+		return -1;
+	}
+	return pipeline_can_reload(m->pipeline) ? 0 : -1;
 }
 
 void monitor_format_modes(struct monitor *m, struct textbuf *tb)
@@ -297,8 +305,10 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			monitor_expire_deadlines(m);
 		if (fds[0].revents & POLLIN)
 			read_events(m, req);
-		if (fds[4].revents & POLLIN && eventfd_read(m->reload_fd, &requests) == 0)
+		if (fds[4].revents & POLLIN && eventfd_read(m->reload_fd, &requests) == 0) {
 			reload_exclusions(m);
+			pipeline_reload(m->pipeline);
+		}
 		if (pipeline_generation(m->pipeline) != m->generation)
 			forget_everything(m);
 		if (fds[6].revents & POLLIN && eventfd_read(m->query_fd, &requests) == 0)

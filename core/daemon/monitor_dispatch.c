@@ -186,12 +186,12 @@ static void log_cached_deny(const struct fanotify_event_metadata *ev,
 			    const struct scan_request *req, const char *threats, bool report)
 {
 	struct procinfo who;
+	char whom[600];
 
 	procinfo_read(ev->pid, &who);
-	log_warning("%s %s of %s by pid %d (uid %ld, exe %s): %s (verdict remembered from an "
-		    "earlier scan%s)",
+	log_warning("%s %s of %s by pid %d (%s): %s (verdict remembered from an earlier scan%s)",
 		    report ? "WOULD DENY" : "DENY", event_kind_name(req->kind), req->path,
-		    (int)ev->pid, who.uid, who.exe, threats,
+		    (int)ev->pid, procinfo_describe(&who, whom, sizeof(whom)), threats,
 		    report ? "; report mode: allowed" : "");
 	if (eventlog_enabled()) {
 		struct event_record r;

@@ -159,7 +159,7 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out, const struct procinfo *who, bool late)
 {
 	const struct engine *e = p->engine;
-	char detections[1024], errors[1024];
+	char detections[1024], errors[1024], whom[600];
 	const char *kind = event_kind_name(req->kind);
 
 	engine_describe(e, out, FG_VERDICT_DETECTED, detections, sizeof(detections));
@@ -177,34 +177,31 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 	write_event(p, req, out, who, late);
 	if (!detections[0] && out->decision == DECISION_ALLOW)
 		return;
+	procinfo_describe(who, whom, sizeof(whom));
 	if (req->kind == FG_EVENT_ON_DEMAND)
-		log_warning("FOUND by an on-demand scan for pid %d (uid %ld, exe %s): %s: %s",
-			    (int)req->pid, who->uid, who->exe, req->path,
-			    detections[0] ? detections : errors);
+		log_warning("FOUND by an on-demand scan for pid %d (%s): %s: %s", (int)req->pid,
+			    whom, req->path, detections[0] ? detections : errors);
 	else if (req->kind == FG_EVENT_CLOSE_WRITE)
-		log_warning(
-			"DETECTED after write of %s by pid %d (uid %ld, exe %s): %s (not blocked: the "
-			"write already happened)",
-			req->path, (int)req->pid, who->uid, who->exe, detections);
+		log_warning("DETECTED after write of %s by pid %d (%s): %s (not blocked: the "
+			    "write already happened)",
+			    req->path, (int)req->pid, whom, detections);
 	else if (req->report && out->decision == DECISION_DENY)
-		log_warning("WOULD DENY %s of %s by pid %d (uid %ld, exe %s): %s%s (report mode: "
-			    "allowed)",
-			    kind, req->path, (int)req->pid, who->uid, who->exe,
-			    detections[0] ? detections : errors,
+		log_warning("WOULD DENY %s of %s by pid %d (%s): %s%s (report mode: allowed)", kind,
+			    req->path, (int)req->pid, whom, detections[0] ? detections : errors,
 			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
 	else if (late)
-		log_warning("LATE DETECTION in %s of %s by pid %d (uid %ld, exe %s): %s, %llu ms "
+		log_warning("LATE DETECTION in %s of %s by pid %d (%s): %s, %llu ms "
 			    "after the event, which its deadline had answered (on_timeout); the "
 			    "verdict is remembered: the next open is denied",
-			    kind, req->path, (int)req->pid, who->uid, who->exe, detections,
+			    kind, req->path, (int)req->pid, whom, detections,
 			    (unsigned long long)((monotonic_ns() - req->submitted_ns) / 1000000));
 	else if (out->decision == DECISION_DENY)
-		log_warning("DENY %s of %s by pid %d (uid %ld, exe %s): %s%s", kind, req->path,
-			    (int)req->pid, who->uid, who->exe, detections[0] ? detections : errors,
+		log_warning("DENY %s of %s by pid %d (%s): %s%s", kind, req->path, (int)req->pid,
+			    whom, detections[0] ? detections : errors,
 			    out->reason == REASON_ERROR ? " (on_error = deny)" : "");
 	else
-		log_warning("ALLOW %s of %s by pid %d (uid %ld, exe %s) despite %s: %s", kind,
-			    req->path, (int)req->pid, who->uid, who->exe, detections,
+		log_warning("ALLOW %s of %s by pid %d (%s) despite %s: %s", kind, req->path,
+			    (int)req->pid, whom, detections,
 			    out->reason == REASON_TRUSTED ? "an allowlist entry"
 							  : "the majority policy");
 }
@@ -304,12 +301,17 @@ static void read_opener(const struct scan_request *req, struct procinfo *who)
 static void top_program(const struct scan_request *req, const struct procinfo *who, char *exe,
 			size_t size)
 {
-	if (who && strcmp(who->exe, "?") != 0)
-		snprintf(exe, size, "%s", who->exe);
-	else if (req->have_who && strcmp(req->who.exe, "?") != 0)
-		snprintf(exe, size, "%s", req->who.exe);
-	else if (procinfo_exe(req->pid, exe, size) <= 0)
+	const char *known = who && strcmp(who->exe, "?") != 0                 ? who->exe
+			    : req->have_who && strcmp(req->who.exe, "?") != 0 ? req->who.exe
+									      : NULL;
+
+	if (known) {
+		size_t n = strnlen(known, size - 1);
+		memcpy(exe, known, n);
+		exe[n] = '\0';
+	} else if (procinfo_exe(req->pid, exe, size) <= 0) {
 		snprintf(exe, size, "(exited, or its program replaced)");
+	}
 }
 
 /* The scan's time, to its program and folder, once the opener has its answer. */
@@ -325,7 +327,7 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 		     uint64_t scan_ns)
 {
 	struct scan_completion done = { 0 };
-	struct procinfo who = { .uid = -1, .exe = "?" };
+	struct procinfo who = { .uid = -1, .exe = "?", .exited = false };
 	char exe[sizeof(who.exe)];
 	bool log = false;
 
@@ -367,7 +369,7 @@ void pipeline_finish_followup(struct pipeline *p, const struct scan_request *req
 			      struct scan_outcome *out)
 {
 	struct scan_completion done = { .late = true, .followup = true };
-	struct procinfo who = { .uid = -1, .exe = "?" };
+	struct procinfo who = { .uid = -1, .exe = "?", .exited = false };
 
 	engine_decide(p->engine, out);
 	if (!any_detection(out) || out->decision != DECISION_DENY)
@@ -518,6 +520,11 @@ uint64_t pipeline_signature_count(struct pipeline *p, size_t i)
 	    p->engine->plugins[i].desc.signature_count)
 		return p->engine->plugins[i].desc.signature_count(p->engine->plugins[i].state);
 	return 0;
+}
+
+bool pipeline_can_reload(const struct pipeline *p)
+{
+	return p->ops->reload != NULL;
 }
 
 int pipeline_reload(struct pipeline *p)

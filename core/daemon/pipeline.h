@@ -144,6 +144,8 @@ size_t pipeline_take_completions(struct pipeline *p, struct scan_completion *out
  * leave the old data in use. Returns -1 if this pipeline cannot reload.
  */
 int pipeline_reload(struct pipeline *p);
+/* Whether pipeline_reload can load new data (the process layout), without starting it. */
+bool pipeline_can_reload(const struct pipeline *p);
 /* Changes each time new signatures take over: verdicts cached before are void. */
 unsigned pipeline_generation(struct pipeline *p);
 /* The per-stage latency histograms and, for processes, the scanners' state: lines of text. */

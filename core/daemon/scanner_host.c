@@ -42,6 +42,15 @@ static void exec_scanner(int exe_fd, int sock, const char *const argv[])
 		fcntl(SCANNER_FD, F_SETFD, 0);
 	else if (dup2(sock, SCANNER_FD) < 0)
 		_exit(127);
+	/*
+	 * The scanner ignores stop signals sent to the whole group (the daemon
+	 * stops it); ignored from here, one sent while it starts up cannot kill
+	 * it either (an ignored disposition survives exec; pending ones are dropped).
+	 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	fexecve(exe_fd, (char *const *)argv, environ);
 	_exit(127);

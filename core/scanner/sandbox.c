@@ -403,6 +403,16 @@ int sandbox_daemon_filter(char *err, size_t errlen)
 #endif
 }
 
+bool sandbox_have_capability(unsigned cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (cap >= 64 || syscall(SYS_capget, &hdr, data) != 0)
+		return false;
+	return data[cap / 32].effective & (1u << (cap % 32));
+}
+
 int sandbox_lock_down(bool seccomp, bool network, const char *landlock_dir, char *err,
 		      size_t errlen)
 {

@@ -37,6 +37,9 @@ int sandbox_become_user(const struct sandbox_user *u, char *err, size_t errlen);
 int sandbox_lock_down(bool seccomp, bool network, const char *landlock_dir, char *err,
 		      size_t errlen);
 
+/* Whether this process holds cap (CAP_SYS_ADMIN, ...) in its effective set. */
+bool sandbox_have_capability(unsigned cap);
+
 /*
  * The daemon's own seccomp filter, for all its threads: a short list of
  * system calls it never makes (kernel and module loading, mounts, namespaces,

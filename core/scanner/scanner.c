@@ -27,6 +27,7 @@ struct scan_thread {
 	uint64_t budget_ns; /* how long a scan may take from when it was sent */
 	pthread_t thread;
 	int sock;
+	bool main_thread; /* serve() of the process's first thread: it must not return */
 };
 
 static void report_failure(int sock, const char *message)
@@ -102,7 +103,17 @@ static void *serve(void *arg)
 	 */
 	if (atomic_fetch_sub(&threads_serving, 1) == 1)
 		_exit(0);
-	pthread_exit(NULL);
+	/*
+	 * Not pthread_exit: it unwinds through libgcc_s, which glibc opens on
+	 * first use and Landlock no longer lets it open; it then aborts the whole
+	 * process, and the other threads' last scans with it. A scan thread just
+	 * returns; the main thread (which must not return: that exits the
+	 * process) waits for the last one's _exit.
+	 */
+	if (t->main_thread)
+		for (;;)
+			sleep(3600);
+	return NULL;
 }
 
 /*
@@ -211,6 +222,7 @@ int scanner_main(const char *config_path, const char *group, const char *given_t
 	}
 	if (scanner_send(sock, &ready, sizeof(ready), -1, 0) != 0)
 		_exit(1);
+	threads[0].main_thread = true;
 	serve(&threads[0]);
 	return 0;
 fail:

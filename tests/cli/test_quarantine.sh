@@ -70,6 +70,11 @@ quarantine { dir = "quarantine" }      # relative: next to this file
 CONF
 Q="$WORK/quarantine"
 
+# listing a quarantine never used creates nothing
+expect_quarantine 0 -c "$WORK/fg.conf" list
+expect_out "^no files in quarantine \($Q does not exist yet\)$"
+[ ! -e "$Q" ] || fail "quarantine list created $Q"
+
 expect_scan 1 -c "$WORK/fg.conf" --move "$WORK/files"
 expect_out "^$WORK/files/eicar.com: clamav:Fanguard.Test.EICAR.UNOFFICIAL FOUND$"
 expect_out "^$WORK/files/clean.txt: OK$"
@@ -90,6 +95,22 @@ expect_out "^$Q/$id.data: not moved to quarantine: $Q/$id.data is in the quarant
 
 expect_quarantine 0 -c "$WORK/fg.conf" list
 expect_out "^$id  20[0-9-]*T[0-9:]*Z +clamav:Fanguard.Test.EICAR.UNOFFICIAL  $WORK/files/eicar.com$"
+
+# a second item with a shorter threat name: the columns still line up under their headings
+printf 'x %s%s x\n' FANGUARD-CLAMAV-TEST- MARKER-7f3a >"$WORK/files/marker.txt"
+expect_scan 1 -c "$WORK/fg.conf" --move "$WORK/files/marker.txt"
+id2=$(moved_id "$WORK/files/marker.txt")
+expect_quarantine 0 -c "$WORK/fg.conf" list
+[ "$(wc -l <"$WORK/out")" -eq 3 ] || fail "list: expected a heading and two items"
+for col in "TIME (UTC)" "ORIGINAL PATH"; do
+	want=$(head -n 1 "$WORK/out" | awk -v c="$col" '{ print index($0, c) }')
+	case $col in "TIME (UTC)") pat='20[0-9][0-9]-' ;; *) pat="$WORK/files/" ;; esac
+	tail -n 2 "$WORK/out" | while IFS= read -r line; do
+		got=$(awk -v p="$pat" '{ if (match($0, p)) print RSTART }' <<<"$line")
+		[ "$got" = "$want" ] || fail "column '$col' at $got, not $want, in: $line"
+	done
+done
+expect_quarantine 0 -c "$WORK/fg.conf" delete "$id2"
 
 # restore never overwrites
 printf 'newer\n' >"$WORK/files/eicar.com"

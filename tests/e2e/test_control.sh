@@ -30,6 +30,14 @@ grep -q '^# TYPE fanguard_scan_stage_seconds histogram$' "$WORK/metrics" || fail
 grep -Eq '^fanguard_scan_stage_seconds_count\{stage="plugin",plugin="marker"\} 2$' "$WORK/metrics" ||
 	fail "no marker stage count: $(grep marker "$WORK/metrics")"
 
+# without --prometheus: the same numbers for a person, a block per metric under its help text
+timeout 20 "$FANGUARD" stats -c "$WORK/fanguard.conf" >"$WORK/readable" || fail "stats failed"
+grep -q '^# \|^fanguard_' "$WORK/readable" && fail "stats printed Prometheus text: $(head "$WORK/readable")"
+grep -qx 'answers total: Answers to scanned permission events.' "$WORK/readable" ||
+	fail "readable stats lack the answers block: $(cat "$WORK/readable")"
+grep -Eq '^  answer=deny +1$' "$WORK/readable" || fail "readable stats: $(cat "$WORK/readable")"
+grep -Eq '^  scanner=plugins +1$' "$WORK/readable" || fail "readable stats lack the scanner gauge"
+
 timeout 20 "$FANGUARD" reload -c "$WORK/fanguard.conf" >"$WORK/reload" || fail "reload failed"
 grep -q "reload started" "$WORK/reload" || fail "reload said: $(cat "$WORK/reload")"
 fg_wait_log "reload: done"

@@ -36,7 +36,7 @@ grep -F '"event":"would_deny"' "$WORK/events.jsonl" | grep -qF '"reason":"cache"
 "$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/status.out" || fail "status failed"
 grep -q "^mode: $MNT report (verdict.mode)$" "$WORK/status.out" || fail "status: $(cat "$WORK/status.out")"
 grep -Eq '^report mode: 2 would-deny' "$WORK/status.out" || fail "status: $(grep -i report "$WORK/status.out")"
-"$FANGUARD" stats -c "$WORK/fanguard.conf" >"$WORK/stats.out" || fail "stats failed"
+"$FANGUARD" stats --prometheus -c "$WORK/fanguard.conf" >"$WORK/stats.out" || fail "stats failed"
 grep -q '^fanguard_would_deny_total 2$' "$WORK/stats.out" || fail "stats: $(grep would "$WORK/stats.out")"
 
 # 4. roll-out done: block by reload, no restart

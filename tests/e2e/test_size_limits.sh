@@ -58,7 +58,8 @@ fg_stop
 # on_too_large = deny: the same file is denied, with an event naming the reason
 VERDICT_EXTRA='on_too_large = "deny"' fg_write_config "$WORK/fanguard.conf"
 marker_block >>"$WORK/fanguard.conf"
-echo "log { events = \"$WORK/events.jsonl\" }" >>"$WORK/fanguard.conf"
+# one log section (a second one is refused): the event log goes into the one there is
+sed -i "s|^log { level = \"info\" }|log { level = \"info\" events = \"$WORK/events.jsonl\" }|" "$WORK/fanguard.conf"
 fg_start "$WORK/fanguard.conf"
 expect_open EPERM "$MNT/big-marked"
 expect_log "DENY open of $MNT/big-marked .*not scanned, larger than every plugin's max_file_size \(on_too_large = deny\)"

@@ -243,6 +243,46 @@ static void test_errors_name_file_and_line(void)
 	CHECK_STR_CONTAINS(e, ":3:");
 }
 
+/* What libconfuse let pass or misreported (issue 12): each refused with its line. */
+static void test_section_structure(void)
+{
+	const char *e;
+
+	/* libconfuse took the end of the file for the missing brace */
+	e = load_error("watch { paths = {\"/tmp\"} }\n\nlog {\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "section 'log' is never closed");
+	e = load_error("log {\n level = \"info\"\n scan {\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	/* ...it merged a second watch section into the first */
+	e = load_error("watch { paths = {\"/tmp\"} }\nverdict { }\nwatch { paths = {\"/var\"} }\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "a second 'watch' section (the first is at line 1)");
+	/* ...and said "premature end of file" for a section it does not know */
+	e = load_error("watch { paths = {\"/tmp\"} }\nfoo {\n x = 1\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "unknown section 'foo'");
+	CHECK_STR_CONTAINS(e, "watch, verdict, scan");
+	e = load_error("watch {\n paths = {\"/tmp\"}\n sub { }\n}\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "unknown section 'sub' inside section 'watch'");
+	/* a misspelt core option lists the section's options, as a plugin's does */
+	e = load_error("log {\n levle = \"info\"\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "section 'log' has no option 'levle' (its options: level, syslog");
+	/* several plugin sections, lists and `+=` are fine */
+	CHECK(strcmp(load_error("watch { paths = {\"/tmp\"} exclude += {\"/tmp/a\"} }\n"
+				"plugin hash { blocklist = {} }\n"
+				"plugin marker { enabled = false }\n"),
+		     "") == 0);
+	/* a plugin loaded by path lists its own options like the bundled ones */
+	e = load_error("plugin marker {\n path = \"" TEST_PLUGIN_DIR
+		       "/marker.so\"\n markr = \"x\"\n}\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "plugin 'marker' has no option 'markr' (its options: enabled, path, "
+			      "scanner, marker");
+}
+
 static void test_exclusions(void)
 {
 	char text[1024], err[1024], expect[PATH_MAX];
@@ -423,6 +463,7 @@ int main(void)
 	test_good_config();
 	test_defaults();
 	test_errors_name_file_and_line();
+	test_section_structure();
 	test_exclusions();
 	test_exclusion_errors();
 	test_policies();
