@@ -38,7 +38,7 @@ static void labels_text(const char *start, size_t len, char *out, size_t outsize
 static void print_sample(const char *line, size_t len, const char *family, FILE *out)
 {
 	const char *brace = memchr(line, '{', len), *space = NULL, *name_end;
-	char labels[256] = "", suffix[NAME_MAX_LEN] = "", what[320];
+	char labels[256] = "", suffix[NAME_MAX_LEN] = "", what[256 + NAME_MAX_LEN + 2];
 	size_t flen = strlen(family);
 
 	for (size_t i = len; i > 0; i--)
