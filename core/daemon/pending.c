@@ -51,6 +51,7 @@ struct pending *pending_open(struct pending_table *t, const struct scan_request 
 	pd->sent_ns = monotonic_ns();
 	pd->out.n_votes = n_votes;
 	pd->waiting = pd->voters = pd->unsent = voters;
+	pd->retried = 0;
 	return pd;
 }
 
@@ -67,10 +68,6 @@ struct pending *pending_at(struct pending_table *t, uint32_t index)
 void pending_sent(struct pending *pd, size_t i)
 {
 	pd->unsent &= ~(1u << i);
-	if (!pd->unsent && pd->req.fd >= 0) {
-		close(pd->req.fd); /* each scanner has its own copy */
-		pd->req.fd = -1;
-	}
 }
 
 uint64_t pending_tag(const struct pending_table *t, const struct pending *pd)
@@ -92,7 +89,7 @@ static struct pending *find(struct pending_table *t, uint64_t tag)
 
 static void release(struct pending_table *t, struct pending *pd)
 {
-	if (pd->req.fd >= 0) /* not reached: unsent is a part of waiting, and nothing is owed */
+	if (pd->req.fd >= 0) /* nothing is owed: no scanner will be sent it again */
 		close(pd->req.fd);
 	pd->req.fd = -1;
 	pd->gen = 0;
@@ -222,20 +219,34 @@ void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 	pending_settle(p, pd);
 }
 
-void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why)
-{
-	struct pending_table *t = &p->pending;
-
-	for (unsigned k = 0; k < t->cap; k++)
-		if (t->slot[k].gen && !(t->slot[k].unsent & (1u << s->group)) &&
-		    t->slot[k].proc[s->group] == s->proc)
-			pending_vote_error(p, &t->slot[k], s->group, why);
-}
-
 /* The lock is dropped while requests finish: one may have been sent after `now` was taken. */
 static bool older_than(uint64_t since, uint64_t now, uint64_t age)
 {
 	return now > since && now - since >= age;
+}
+
+void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why,
+		       bool retry, uint64_t hung_ns)
+{
+	struct pending_table *t = &p->pending;
+	uint32_t bit = 1u << s->group;
+	uint64_t now = monotonic_ns();
+
+	for (unsigned k = 0; k < t->cap; k++) {
+		struct pending *pd = &t->slot[k];
+
+		if (!pd->gen || !(pd->waiting & bit) || (pd->unsent & bit) ||
+		    pd->proc[s->group] != s->proc)
+			continue;
+		if (!retry || (pd->retried & bit) || pd->req.fd < 0 ||
+		    older_than(pd->sent_at[s->group], now, hung_ns)) {
+			pending_vote_error(p, pd, s->group, why);
+			continue;
+		}
+		pd->retried |= bit;
+		pd->unsent |= bit;
+		fairq_push(&p->queue[s->group], k, pd->req.uid);
+	}
 }
 
 /*

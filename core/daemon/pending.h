@@ -28,9 +28,13 @@ struct pending {
 	uint32_t waiting; /* groups that still owe a vote (and may be hung) */
 	uint32_t voters;  /* groups asked: all (a disabled one votes an error at once) */
 	uint32_t unsent;  /* groups it waits in the queue of: not yet sent (a part of waiting) */
+	uint32_t retried; /* groups whose scanner died owing it, and that were sent it again */
 	uint64_t sent_ns; /* submitted */
 	uint64_t sent_at[PLUGINS_MAX]; /* handed to each group's scanner */
-	/* the one copy of the request; req.fd is open until every group was sent it */
+	/*
+	 * The one copy of the request; req.fd stays open while a vote is owed,
+	 * so that a scan lost with its scanner can be sent again.
+	 */
 	struct scan_request req;
 	struct scan_outcome out;
 };
@@ -56,7 +60,7 @@ uint64_t pending_tag(const struct pending_table *t, const struct pending *pd);
 /* The slot's index (what the groups' queues hold), and back. */
 uint32_t pending_index(const struct pending_table *t, const struct pending *pd);
 struct pending *pending_at(struct pending_table *t, uint32_t index);
-/* Group i has been handed pd (or never will be): once all have, its fd is closed. */
+/* Group i has been handed pd (or never will be). */
 void pending_sent(struct pending *pd, size_t i);
 
 /*
@@ -74,8 +78,16 @@ void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 			  const struct scanner_verdict *v, size_t len);
 /* Finishes pd when every vote is in, frees it when nothing more is owed. */
 void pending_settle(struct proc_pipeline *p, struct pending *pd);
-/* Every vote the scanner process s still owes for what it was sent becomes an error. */
-void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why);
+/*
+ * The scanner process s ended owing votes. Each request it owed is queued
+ * again for its group, once, unless the group cannot scan any more (retry
+ * false: disabled), it was sent again already, or s had held it past hung_ns
+ * (what got s killed as hung would only hang the next one): those vote errors
+ * saying why. A scan lost to another user's file (one that crashes or hangs a
+ * plugin) is thus not an error that on_error could let through.
+ */
+void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why,
+		       bool retry, uint64_t hung_ns);
 /*
  * Just before the deadline (older than partial_ns at now): decides the
  * requests some votes are still missing for, the missing ones as errors.

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -61,6 +62,9 @@ static void tick(struct proc_pipeline *p)
 		if (pending_owed_since(&p->pending, s, now, hang_ns)) {
 			s->hung_kills++;
 			scanner_host_kill(s, "hung (a scan ran past twice timeout_ms), killed");
+		} else if (!s->proven && now - s->self_test_sent_ns > hang_ns) {
+			s->hung_kills++;
+			scanner_host_kill(s, "hung on its self-test file, killed");
 		}
 		/* every tick: a fast leak grows by hundreds of MiB a second */
 		if (p->cfg->memory_limit_mb && !s->kill_reason &&
@@ -80,6 +84,10 @@ static void read_scanner(struct proc_pipeline *p, struct scanner *s)
 		if (msg->type == SCANNER_VERDICT && s->state == SC_READY) {
 			if (s->busy)
 				s->busy--;
+			if (msg->verdict.tag == SELF_TEST_TAG) {
+				pool_self_test_passed(p, s);
+				continue;
+			}
 			pending_take_verdict(p, s, &msg->verdict, (size_t)n);
 			if (s->role == ROLE_ACTIVE)
 				procs_dispatch(p, s->group); /* its credit is back */
@@ -143,23 +151,36 @@ static void send_one(struct proc_pipeline *p, struct pending *pd, size_t i, stru
 	pending_sent(pd, i);
 }
 
+/*
+ * A scanner that is down or starting again will be back: what it is sent
+ * waits in its queue for it, and the deadline answers the openers meanwhile
+ * (on_timeout), the verdict acted on when it comes. Errors then would be a
+ * fail-open (on_error = allow) anyone who can crash or hang a plugin could
+ * time. Only a disabled scanner's votes are errors at once.
+ */
+static bool will_scan(const struct scanner *s)
+{
+	return s->state != SC_DISABLED;
+}
+
 void procs_dispatch(struct proc_pipeline *p, size_t i)
 {
 	struct scanner *s = p->sc[i];
 	uint32_t k;
 
-	while ((s->state != SC_READY || s->busy < p->credits) && fairq_pop(&p->queue[i], &k)) {
+	if (s->state == SC_DOWN || s->state == SC_STARTING || (s->state == SC_READY && !s->proven))
+		return;
+	while ((s->state == SC_DISABLED || s->busy < p->credits) && fairq_pop(&p->queue[i], &k)) {
 		struct pending *pd = pending_at(&p->pending, k);
 
-		if (s->state != SC_READY)
-			pending_vote_error(p, pd, i,
-					   s->why_down[0] ? s->why_down : "scanner starting");
+		if (s->state == SC_DISABLED)
+			pending_vote_error(p, pd, i, s->why_down);
 		else
 			send_one(p, pd, i, s);
 	}
 }
 
-/* Queues the request for every group's scanner; a group that cannot take it votes an error. */
+/* Queues the request for every group's scanner; a disabled group votes an error. */
 static void send_to_scanners(struct proc_pipeline *p, struct pending *pd)
 {
 	uint32_t k = pending_index(&p->pending, pd);
@@ -169,9 +190,8 @@ static void send_to_scanners(struct proc_pipeline *p, struct pending *pd)
 
 		if (!(pd->waiting & (1u << i)))
 			continue;
-		if (s->state != SC_READY) {
-			pending_vote_error(p, pd, i,
-					   s->why_down[0] ? s->why_down : "scanner starting");
+		if (!will_scan(s)) {
+			pending_vote_error(p, pd, i, s->why_down);
 			/* when an error was the last vote, pd is finished and free */
 			if (!pd->gen)
 				return;
@@ -230,6 +250,8 @@ static void procs_free(struct proc_pipeline *p)
 	pool_free(p);
 	if (p->exe_fd >= 0)
 		close(p->exe_fd);
+	if (p->self_test_fd >= 0)
+		close(p->self_test_fd);
 	if (p->epfd >= 0)
 		close(p->epfd);
 	if (p->timer_fd >= 0)
@@ -350,6 +372,21 @@ static const struct pipeline_ops proc_ops = {
 	.signature_count = procs_signature_count,
 };
 
+static int open_self_test(struct proc_pipeline *p, char *err, size_t errlen)
+{
+	static const char text[] = "fanguard scanner self-test: a clean file\n";
+
+	p->self_test_fd = memfd_create("fanguard-self-test", MFD_CLOEXEC);
+	if (p->self_test_fd < 0 ||
+	    write(p->self_test_fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1) ||
+	    fstat(p->self_test_fd, &p->self_test_st) != 0) {
+		snprintf(err, errlen, "cannot make the scanners' self-test file: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Start-up: every scanner says READY or why not, before the daemon says ready. */
 static int wait_for_scanners(struct proc_pipeline *p, char *err, size_t errlen)
 {
@@ -371,7 +408,7 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	p->epfd = p->timer_fd = p->wake_fd = p->exe_fd = -1;
+	p->epfd = p->timer_fd = p->wake_fd = p->exe_fd = p->self_test_fd = -1;
 	pthread_mutex_init(&p->lock, NULL);
 	p->cfg = cfg;
 	p->n = 0;
@@ -391,6 +428,8 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 		snprintf(err, errlen, "cannot open my own executable: %s", strerror(errno));
 		goto fail;
 	}
+	if (open_self_test(p, err, errlen) != 0)
+		goto fail;
 	p->msg = malloc(sizeof(*p->msg));
 	if (pending_init(&p->pending, cfg->max_inflight) != 0 || !p->msg) {
 		snprintf(err, errlen, "out of memory");
@@ -408,6 +447,8 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 			goto fail;
 	if (wait_for_scanners(p, err, errlen) != 0)
 		goto fail;
+	for (size_t i = 0; i < p->n; i++)
+		p->sc[i]->proven = true; /* a plugin that fails on every file shows at its first */
 	p->epfd = epoll_create1(EPOLL_CLOEXEC);
 	p->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	p->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -7,6 +7,8 @@
 #ifndef FANGUARD_PIPELINE_PROCS_INTERNAL_H
 #define FANGUARD_PIPELINE_PROCS_INTERNAL_H
 
+#include <sys/stat.h>
+
 #include "daemon/fair_queue.h"
 #include "daemon/pending.h"
 #include "daemon/pipeline_internal.h"
@@ -38,6 +40,13 @@ struct scanner {
 	unsigned long long crashes, restarts, hung_kills, memory_kills;
 	unsigned long long outside_kills; /* SIGKILLs fanguardd did not send: not crashes */
 	unsigned busy;                    /* requests sent whose verdict has not come back */
+	/*
+	 * It has scanned a file: from the start, or, after a restart, the
+	 * self-test file. Until then it is sent nothing else, and a failure
+	 * counts toward disabling it (scanner_pool.c).
+	 */
+	bool proven;
+	uint64_t self_test_sent_ns;
 	uint64_t signatures[PLUGINS_MAX];
 	uint64_t size_limit[PLUGINS_MAX]; /* each plugin's max_file_size, as it reported it */
 	char version[PLUGINS_MAX][64];
@@ -55,6 +64,9 @@ struct proc_pipeline {
 	 * (a new scanner talking to an old monitor, or a half-written file).
 	 */
 	int exe_fd;
+	/* A small clean file a restarted scanner is given first (scanner_pool.c). */
+	int self_test_fd;
+	struct stat self_test_st;
 	pthread_mutex_t lock;                      /* pending and scanner state */
 	struct scanner pool[PIPELINE_MAX_HELPERS]; /* epoll points into it: entries never move */
 	struct scanner *sc[PLUGINS_MAX];           /* the active scanner of each group */
@@ -80,7 +92,7 @@ struct proc_pipeline {
 	bool collector_running, stopping;
 };
 
-/* Sends group i's scanner what it has credit for; a group that cannot scan votes errors. */
+/* Sends group i's scanner what it has credit for; a disabled group votes errors. */
 void procs_dispatch(struct proc_pipeline *p, size_t i);
 
 /* ---- the pool of scanner processes (scanner_pool.c) ---- */
@@ -93,6 +105,10 @@ uint32_t pool_voters(const struct proc_pipeline *p);
 /* "clamav, yara": the plugins scanner s runs. */
 void pool_plugin_names(const struct proc_pipeline *p, const struct scanner *s, char *buf,
 		       size_t size);
+/* The tag of the self-test scan: never a pending request's (their generation starts at 1). */
+#define SELF_TEST_TAG 0
+/* Its verdict came: the scanner works, and gets the requests that wait for it. */
+void pool_self_test_passed(struct proc_pipeline *p, struct scanner *s);
 /* A READY or FAILED from a restarted scanner or a reload's candidate. */
 void pool_take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg);
 /* The scanner's socket closed: reap it, settle its votes, restart it or give up on it. */

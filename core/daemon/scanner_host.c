@@ -284,7 +284,7 @@ void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t dead
 uint64_t scanner_host_resident_bytes(const struct scanner *s)
 {
 	char path[64];
-	unsigned long long size, resident = 0;
+	unsigned long long size, resident = 0, shared = 0;
 	FILE *f;
 
 	if (!s->pid)
@@ -292,8 +292,13 @@ uint64_t scanner_host_resident_bytes(const struct scanner *s)
 	snprintf(path, sizeof(path), "/proc/%d/statm", (int)s->pid);
 	if (!(f = fopen(path, "re")))
 		return 0;
-	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
-		resident = 0;
+	if (fscanf(f, "%llu %llu %llu", &size, &resident, &shared) != 3 || shared > resident)
+		resident = shared = 0;
 	fclose(f);
-	return resident * (uint64_t)sysconf(_SC_PAGESIZE);
+	/*
+	 * Anonymous memory only (resident less file and shmem pages): the pages of
+	 * the files it maps to scan are the files' owners' to grow, and counting
+	 * them let any user's big file get the scanner killed "for memory".
+	 */
+	return (resident - shared) * (uint64_t)sysconf(_SC_PAGESIZE);
 }

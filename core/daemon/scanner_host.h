@@ -67,7 +67,7 @@ void scanner_host_kill(struct scanner *s, const char *reason);
 bool scanner_host_reap(struct proc_pipeline *p, struct scanner *s, char *status_text, size_t size);
 /* At stop, its socket closed: waits for s to exit until deadline, kills it after. */
 void scanner_host_stop(struct proc_pipeline *p, struct scanner *s, uint64_t deadline);
-/* Its resident memory; 0 when it has no process. */
+/* Its resident anonymous memory (not the pages of files it maps); 0 when it has no process. */
 uint64_t scanner_host_resident_bytes(const struct scanner *s);
 
 #endif

@@ -1,8 +1,12 @@
 /*
  * The pool of scanner processes: one group of plugins per `scanner` name, each
- * served by its active scanner. A scanner that crashes is restarted after a
- * back-off; one that fails restart_limit times within restart_window_s is
- * disabled and its plugins vote errors (on_error decides). A reload starts a candidate per group
+ * served by its active scanner. A scanner that ends is restarted, and the
+ * scans it held are sent again once. One that fails to start (to load its
+ * plugins and scan a self-test file) restart_limit times within
+ * restart_window_s is disabled and its plugins vote errors (on_error
+ * decides). A scanner that had started counts for nothing there: what ends it
+ * then is a file (one that crashes or hangs a plugin), and anyone can write
+ * files, so counting it would let any user disable protection for all. A reload starts a candidate per group
  * with the new data while the old scanners keep scanning; once every
  * candidate is ready they take over, and the old ones retire.
  */
@@ -122,35 +126,40 @@ static void back_off(struct scanner *s, unsigned recent, uint64_t now)
 
 /*
  * An active scanner ended (how says why): it is restarted later or disabled.
- * A kill from outside is not the plugins' failure and does not count toward
- * disabling: only root or the kernel's OOM killer can send it.
+ * Only a failure to start counts toward disabling (see the top). A kill from
+ * outside is not the plugins' failure either: only root or the kernel's OOM
+ * killer can send it.
  */
 static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how, bool outside,
 		    uint64_t now)
 {
+	bool serving = s->state == SC_READY && s->proven;
 	unsigned recent;
 
 	snprintf(s->why_down, sizeof(s->why_down), "scanner %s %s", s->name, how);
 	if (outside)
 		s->outside_kills++;
-	else {
+	else
 		s->crashes++;
+	if (!outside && !serving)
 		s->crash_ns[s->crash_next++ % p->cfg->restart_limit] = now;
-	}
 	recent = recent_crashes(p, s, now);
-	log_error(
-		"scanner %s (pid %d) %s%s; its pending scans count as errors", s->name, (int)s->pid,
-		how,
-		outside ? " from outside fanguardd (root, or the kernel's OOM killer: not counted "
-			  "toward restart_limit)"
-			: "");
+	log_error("scanner %s (pid %d) %s%s; %s", s->name, (int)s->pid, how,
+		  outside   ? " from outside fanguardd (root, or the kernel's OOM killer: not "
+			      "counted toward restart_limit)"
+		  : serving ? " while scanning (a file, not a failure to start: not counted "
+			      "toward restart_limit)"
+			    : "",
+		  serving ? "the scans it held are sent again, once, when it is back"
+			  : "its pending scans count as errors");
 	s->pid = 0;
 	if (recent >= p->cfg->restart_limit)
 		disable(p, s, recent);
 	else
-		back_off(s, recent, now);
-	/* after the state change: requests submitted meanwhile no longer wait for it */
-	pending_fail_owed(p, s, s->why_down);
+		back_off(s, serving ? 0 : recent, now);
+	/* after the state change: a disabled scanner's requests no longer wait for it */
+	pending_fail_owed(p, s, s->why_down, s->state != SC_DISABLED,
+			  SCAN_HUNG_NS(p->cfg->timeout_ms));
 	s->proc = 0;
 	s->busy = 0;
 	procs_dispatch(p, s->group); /* what waits for it votes errors too, as new requests do */
@@ -166,9 +175,11 @@ void pool_scanner_down(struct proc_pipeline *p, struct scanner *s)
 	bool outside = scanner_host_reap(p, s, status_text, sizeof(status_text));
 
 	if (s->role == ROLE_RETIRING) {
-		/* a replaced scanner that finished its work: nothing more is owed */
+		/* a replaced scanner: what it still owed goes to its successor */
 		snprintf(why, sizeof(why), "scanner %s was replaced by a reload", s->name);
-		pending_fail_owed(p, s, why);
+		pending_fail_owed(p, s, why, p->sc[s->group]->state != SC_DISABLED,
+				  SCAN_HUNG_NS(p->cfg->timeout_ms));
+		procs_dispatch(p, s->group);
 		s->pid = 0;
 		s->in_use = false;
 		return;
@@ -194,8 +205,19 @@ void pool_restart_due(struct proc_pipeline *p, uint64_t now)
 			continue;
 		s->restarts++;
 		if (scanner_host_spawn(p, s, err, sizeof(err)) != 0) {
+			unsigned recent;
+
 			log_error("scanner %s: cannot restart it: %s", s->name, err);
-			s->restart_at_ns = now + RESTART_BACKOFF_MAX_NS;
+			snprintf(s->why_down, sizeof(s->why_down),
+				 "scanner %s cannot start: %.100s", s->name, err);
+			/* a failure to start: it counts, or what waits for it would wait for ever */
+			s->crash_ns[s->crash_next++ % p->cfg->restart_limit] = now;
+			if ((recent = recent_crashes(p, s, now)) >= p->cfg->restart_limit) {
+				disable(p, s, recent);
+				procs_dispatch(p, s->group);
+			} else {
+				s->restart_at_ns = now + RESTART_BACKOFF_MAX_NS;
+			}
 		}
 	}
 }
@@ -323,16 +345,51 @@ static void reload_failed(struct proc_pipeline *p, const char *why)
 	p->reloading = false;
 }
 
+/*
+ * A restarted scanner first scans a small clean file, and is sent nothing
+ * else until it has: one that fails on it is broken, and that counts toward
+ * disabling it; one that passes it works, so what ends it later was a file.
+ */
+static void send_self_test(struct proc_pipeline *p, struct scanner *s)
+{
+	struct scan_request req = { .fd = p->self_test_fd,
+				    .st = p->self_test_st,
+				    .pid = getpid(),
+				    .kind = FG_EVENT_ON_DEMAND };
+	struct scanner_scan scan;
+
+	snprintf(req.path, sizeof(req.path), "(self-test)");
+	scanner_host_scan_msg(&scan, &req, SELF_TEST_TAG);
+	s->proven = false;
+	s->self_test_sent_ns = monotonic_ns();
+	if (scanner_host_send_scan(s, &scan, p->self_test_fd) != 0) {
+		scanner_host_kill(s, "could not be sent its self-test file, killed");
+		return;
+	}
+	s->busy++;
+}
+
+void pool_self_test_passed(struct proc_pipeline *p, struct scanner *s)
+{
+	if (s->proven)
+		return;
+	s->proven = true;
+	log_info("scanner %s (pid %d) passed its self-test", s->name, (int)s->pid);
+	procs_dispatch(p, s->group);
+}
+
 void pool_take_hello(struct proc_pipeline *p, struct scanner *s, union scanner_msg *msg)
 {
 	char err[sizeof(msg->failed.message)];
 
 	switch (scanner_host_hello(s, p->base.engine, msg, err, sizeof(err))) {
 	case HELLO_READY:
-		if (s->role == ROLE_CANDIDATE)
+		if (s->role == ROLE_CANDIDATE) {
+			s->proven = true; /* a reload's: it failed the reload if it cannot scan */
 			finish_reload_if_ready(p);
-		else
-			procs_dispatch(p, s->group);
+		} else {
+			send_self_test(p, s);
+		}
 		break;
 	case HELLO_WRONG_PLUGINS:
 		log_error("%s", err);
