@@ -135,8 +135,9 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
  * share like any other) so that its verdict is remembered — a clean file gets
  * its ignore mark, a would-deny is kept as the deny it is, for the day the
  * path switches to block and for its other names that block. An event for a
- * file being scanned already is answered at once and does not join: that
- * scan reports it.
+ * file being scanned already for its own user is answered at once and does
+ * not join: that scan reports it (under the leader's pid: this opener is not
+ * named in a WOULD DENY line).
  */
 static void submit_report_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 				struct scan_request *req)
