@@ -3,9 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t home_of(const struct flight_table *t, uint64_t dev, uint64_t ino)
+static size_t home_of(const struct flight_table *t, uint64_t dev, uint64_t ino, uid_t uid)
 {
-	uint64_t h = (ino ^ (dev << 32 | dev >> 32)) * 0x9e3779b97f4a7c15ull;
+	uint64_t h = (ino ^ (dev << 32 | dev >> 32) ^ (uint64_t)uid * 0xc2b2ae3d27d4eb4full) *
+		     0x9e3779b97f4a7c15ull;
 
 	return (size_t)(h >> 17) & t->mask;
 }
@@ -28,21 +29,22 @@ void flight_free(struct flight_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static struct flight_slot *lookup(const struct flight_table *t, uint64_t dev, uint64_t ino)
+static struct flight_slot *lookup(const struct flight_table *t, uint64_t dev, uint64_t ino,
+				  uid_t uid)
 {
-	for (size_t i = home_of(t, dev, ino);; i = (i + 1) & t->mask) {
+	for (size_t i = home_of(t, dev, ino, uid);; i = (i + 1) & t->mask) {
 		struct flight_slot *s = &t->slots[i];
 
 		if (!s->id)
 			return NULL;
-		if (s->dev == dev && s->ino == ino)
+		if (s->dev == dev && s->ino == ino && s->uid == uid)
 			return s;
 	}
 }
 
-uint64_t flight_find(const struct flight_table *t, uint64_t dev, uint64_t ino)
+uint64_t flight_find(const struct flight_table *t, uint64_t dev, uint64_t ino, uid_t uid)
 {
-	struct flight_slot *s = lookup(t, dev, ino);
+	struct flight_slot *s = lookup(t, dev, ino, uid);
 
 	return s ? s->id : 0;
 }
@@ -56,7 +58,7 @@ static void delete_slot(struct flight_table *t, size_t hole)
 		i = (i + 1) & t->mask;
 		if (!t->slots[i].id)
 			break;
-		size_t home = home_of(t, t->slots[i].dev, t->slots[i].ino);
+		size_t home = home_of(t, t->slots[i].dev, t->slots[i].ino, t->slots[i].uid);
 		/* move i into the hole unless its home lies cyclically in (hole, i] */
 		if (((i - home) & t->mask) >= ((i - hole) & t->mask)) {
 			t->slots[hole] = t->slots[i];
@@ -77,10 +79,10 @@ static void purge_older(struct flight_table *t, uint64_t oldest_live)
 	}
 }
 
-void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id,
+void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uid_t uid, uint64_t id,
 		uint64_t oldest_live)
 {
-	struct flight_slot *s = lookup(t, dev, ino);
+	struct flight_slot *s = lookup(t, dev, ino, uid);
 	size_t i;
 
 	if (s) {
@@ -91,15 +93,15 @@ void flight_put(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id,
 		purge_older(t, oldest_live);
 	if ((t->used + 1) * 4 > (t->mask + 1) * 3)
 		return; /* only live entries: this event simply scans on its own */
-	for (i = home_of(t, dev, ino); t->slots[i].id; i = (i + 1) & t->mask)
+	for (i = home_of(t, dev, ino, uid); t->slots[i].id; i = (i + 1) & t->mask)
 		;
-	t->slots[i] = (struct flight_slot){ .dev = dev, .ino = ino, .id = id };
+	t->slots[i] = (struct flight_slot){ .dev = dev, .ino = ino, .uid = uid, .id = id };
 	t->used++;
 }
 
-void flight_remove(struct flight_table *t, uint64_t dev, uint64_t ino, uint64_t id)
+void flight_remove(struct flight_table *t, uint64_t dev, uint64_t ino, uid_t uid, uint64_t id)
 {
-	struct flight_slot *s = lookup(t, dev, ino);
+	struct flight_slot *s = lookup(t, dev, ino, uid);
 
 	if (s && s->id == id)
 		delete_slot(t, (size_t)(s - t->slots));

@@ -113,13 +113,14 @@ static struct inflight *prepare(struct inflight_ring *r, int fd, const struct sc
 	return e;
 }
 
-struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st, const char *path)
+struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st, const char *path,
+				  uid_t uid)
 {
-	uint64_t id = flight_find(&r->flights, st->st_dev, st->st_ino);
+	uint64_t id = flight_find(&r->flights, st->st_dev, st->st_ino, uid);
 	struct inflight *e = inflight_slot(r, id);
 	unsigned char digest[16];
 
-	if (!id || e->id != id || !e->scanning || !cache_same_state(&e->st, st))
+	if (!id || e->id != id || !e->scanning || e->uid != uid || !cache_same_state(&e->st, st))
 		return NULL;
 	path_digest(path, digest);
 	if (memcmp(digest, e->path_digest, sizeof(digest)) != 0)
@@ -153,7 +154,7 @@ struct inflight *inflight_lead(struct inflight_ring *r, int fd, const struct sca
 void inflight_start(struct inflight_ring *r, struct inflight *e)
 {
 	r->tail++;
-	flight_put(&r->flights, e->st.st_dev, e->st.st_ino, e->id, r->head);
+	flight_put(&r->flights, e->st.st_dev, e->st.st_ino, e->uid, e->id, r->head);
 }
 
 void inflight_cancel(struct inflight *e)
@@ -168,7 +169,7 @@ struct inflight *inflight_scan_ended(struct inflight_ring *r, uint64_t id)
 
 	if (e->id != id)
 		return NULL;
-	flight_remove(&r->flights, e->st.st_dev, e->st.st_ino, e->id);
+	flight_remove(&r->flights, e->st.st_dev, e->st.st_ino, e->uid, e->id);
 	return e;
 }
 

@@ -2,7 +2,7 @@
  * The permission events waiting for their answers: a ring in arrival order
  * (so their deadlines are in order too), a timer set to the oldest deadline,
  * and the single-flight join: an event for a file that is being scanned
- * waits on that scan instead of starting its own.
+ * for the same user waits on that scan instead of starting its own.
  *
  * Every event is answered exactly once, and three parties race to do it:
  *  - the pipeline thread that finished the scan, the moment the verdict is
@@ -101,8 +101,13 @@ struct inflight *inflight_slot(struct inflight_ring *r, uint64_t id);
 /* Takes the right to answer e, whose id is id; false if someone has (or e is newer). Any thread. */
 bool inflight_claim(struct inflight *e, uint64_t id);
 
-/* The event scanning this very file (same inode, unchanged), if one is in flight. */
-struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st, const char *path);
+/*
+ * The event scanning this very file (same inode, unchanged, same name) for
+ * the user uid, if one is in flight. Another user's scan is never returned:
+ * it waits in that user's lane of the scan queue (see submit_permission_event).
+ */
+struct inflight *inflight_scan_of(struct inflight_ring *r, const struct stat *st, const char *path,
+				  uid_t uid);
 /*
  * The permission event fd (req tells whose, of what, and its file) comes in
  * flight waiting on leader's scan, last of its waiters.

@@ -213,6 +213,75 @@ static void settle_report(struct monitor *m, struct inflight *e, const struct sc
 		cache_store(&m->cache, &done->st, done->decision, done->threats);
 }
 
+/*
+ * The record of one waiter's own deny, built like the leader's (the same
+ * builder, the scan's findings and reason): each opener is named in the log.
+ */
+static void write_waiter_event(const struct inflight *e, const struct scan_completion *done,
+			       const char *path, const struct procinfo *who)
+{
+	struct event_record r;
+	const char *at = done->findings;
+
+	event_record_init(&r, "deny", e->kind, path, e->pid, who);
+	r.sha256 = done->have_sha256 ? done->sha256 : NULL;
+	r.verdict = "deny";
+	r.action = "denied";
+	r.reason = pipeline_reason_name(done->reason);
+	for (unsigned i = 0; i < done->n_findings; i++) {
+		const char *plugin = at, *threat = plugin + strlen(plugin) + 1;
+
+		event_record_add_finding(&r, plugin, threat);
+		at = threat + strlen(threat) + 1;
+	}
+	eventlog_write(&r);
+}
+
+static void log_waiter_deny(const struct inflight *e, const struct inflight *leader,
+			    const struct scan_completion *done, const char *path,
+			    const struct procinfo *who)
+{
+	char whom[600];
+
+	log_warning("DENY %s of %s by pid %d (%s): %s%s (the verdict of the scan it waited on, "
+		    "for pid %d)",
+		    event_kind_name(e->kind), path, (int)e->pid,
+		    procinfo_describe(who, whom, sizeof(whom)),
+		    done->threats[0] ? done->threats : pipeline_reason_name(done->reason),
+		    done->reason == REASON_ERROR ? " (on_error = deny)" : "", (int)leader->pid);
+	if (eventlog_enabled())
+		write_waiter_event(e, done, path, who);
+}
+
+/*
+ * Every event that waited on leader's scan and is not answered yet (its
+ * deadline did not come first) gets the scan's verdict. The pipeline logged
+ * the leader's outcome; a waiter denied is logged here, each with its own
+ * pid, uid and program, read while it still waits (once answered, its pid may
+ * be another process's) and written after its answer (the log is a queue).
+ */
+static void answer_waiters(struct monitor *m, struct inflight *leader,
+			   const struct scan_completion *done)
+{
+	bool deny = done->decision == DECISION_DENY;
+
+	for (struct inflight *e = inflight_next_waiter(&m->inflight, leader); e;
+	     e = inflight_next_waiter(&m->inflight, e)) {
+		struct procinfo who;
+		char path[PATH_MAX];
+
+		if (e->answered)
+			continue;
+		if (deny) {
+			procinfo_read(e->pid, &who);
+			if (procinfo_fd_path(e->fd, path, sizeof(path)) <= 0)
+				snprintf(path, sizeof(path), "?");
+		}
+		if (answer_inflight(m, e, done->decision, done) && deny)
+			log_waiter_deny(e, leader, done, path, &who);
+	}
+}
+
 void monitor_take_completions(struct monitor *m)
 {
 	struct scan_completion done[COMPLETION_BATCH];
@@ -227,10 +296,8 @@ void monitor_take_completions(struct monitor *m)
 			e = done[i].followup ? NULL : inflight_scan_ended(&m->inflight, done[i].id);
 			settle_report(m, e, &done[i]);
 			/* a block event (another name of the file) may wait on this scan */
-			for (e = e ? inflight_next_waiter(&m->inflight, e) : NULL; e;
-			     e = inflight_next_waiter(&m->inflight, e))
-				if (!e->answered)
-					answer_inflight(m, e, done[i].decision, &done[i]);
+			if (e)
+				answer_waiters(m, e, &done[i]);
 			continue;
 		}
 		if (done[i].late)
@@ -248,9 +315,9 @@ void monitor_take_completions(struct monitor *m)
 			settle(m, e, done[i].decision,
 			       &done[i]); /* the worker answered the kernel */
 		/* the leader, then every event that waited on its scan, unless a deadline came first */
-		for (; e; e = inflight_next_waiter(&m->inflight, e))
-			if (!e->answered)
-				answer_inflight(m, e, done[i].decision, &done[i]);
+		if (!e->answered)
+			answer_inflight(m, e, done[i].decision, &done[i]);
+		answer_waiters(m, e, &done[i]);
 	}
 }
 

@@ -83,8 +83,22 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 		over_share(m, ev, req, false);
 		return;
 	}
-	if ((leader = inflight_scan_of(&m->inflight, &req->st, req->path))) {
-		/* wait for that scan's verdict instead of scanning the same bytes again */
+	/*
+	 * Wait for that scan's verdict instead of scanning the same bytes again,
+	 * but only a scan led by an open of the same real uid. Scans take turns
+	 * by uid (fair_queue.c): a scan that has not started waits in its
+	 * leader's lane, behind everything else that user queued. Joining
+	 * another user's scan would put this open behind that user's flood,
+	 * past its deadline (on_timeout). A scan of our own user waits in the
+	 * very lane this open's own scan would join, ahead of it, so joining it
+	 * never waits longer than scanning would: the common case, several
+	 * processes of one user opening one file, still scans once. (Joining
+	 * only scans already handed to a scanner would need the pipeline's
+	 * threads to tell the monitor when each one starts, per scanner group.)
+	 * An open of another user leads a scan of its own in its own lane, and
+	 * its share unit, taken above, is held by that scan.
+	 */
+	if ((leader = inflight_scan_of(&m->inflight, &req->st, req->path, req->uid))) {
 		inflight_join(&m->inflight, leader, ev->fd, req, start, req->generation);
 		m->n.joined++;
 		return;
@@ -121,8 +135,9 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
  * share like any other) so that its verdict is remembered — a clean file gets
  * its ignore mark, a would-deny is kept as the deny it is, for the day the
  * path switches to block and for its other names that block. An event for a
- * file being scanned already is answered at once and does not join: that
- * scan reports it.
+ * file being scanned already for its own user is answered at once and does
+ * not join: that scan reports it (under the leader's pid: this opener is not
+ * named in a WOULD DENY line).
  */
 static void submit_report_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 				struct scan_request *req)
@@ -138,7 +153,7 @@ static void submit_report_event(struct monitor *m, const struct fanotify_event_m
 		over_share(m, ev, req, true);
 		return;
 	}
-	if (inflight_scan_of(&m->inflight, &req->st, req->path) ||
+	if (inflight_scan_of(&m->inflight, &req->st, req->path, req->uid) ||
 	    (dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		uid_share_put(&m->share, req->uid);
 		m->n.allowed_inline++;

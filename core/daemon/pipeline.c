@@ -67,6 +67,13 @@ void pipeline_unreserve(struct pipeline *p)
 	pthread_mutex_unlock(&p->done_lock);
 }
 
+const char *pipeline_reason_name(enum verdict_reason reason)
+{
+	return reason == REASON_ERROR       ? "on_error"
+	       : reason == REASON_TOO_LARGE ? "too_large"
+					    : verdict_reason_name(reason);
+}
+
 /* Detections and errors as event-log findings; the event names what decided. */
 static void write_event(struct pipeline *p, const struct scan_request *req,
 			const struct scan_outcome *out, const struct procinfo *who, bool late)
@@ -109,9 +116,7 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		r.event = detected ? "allowed_despite_detection" : "error";
 		r.action = "allowed";
 	}
-	r.reason = out->reason == REASON_ERROR       ? "on_error"
-		   : out->reason == REASON_TOO_LARGE ? "too_large"
-						     : verdict_reason_name(out->reason);
+	r.reason = pipeline_reason_name(out->reason);
 	/* a malicious file already there: whoever acts on it (quarantine) logs it when done */
 	if (!req->report &&
 	    (req->kind == FG_EVENT_CLOSE_WRITE || (late && p->hooks.quarantine_late)) && detected &&
@@ -247,6 +252,34 @@ static bool any_detection(const struct scan_outcome *out)
 	return false;
 }
 
+/*
+ * A deny's findings, as write_event lists them, for the events that waited on
+ * the scan: "plugin\0threat\0" each, as many as fit (the last threat may be cut).
+ */
+static void completion_add_findings(const struct engine *e, const struct scan_outcome *out,
+				    struct scan_completion *done)
+{
+	size_t len = 0;
+
+	done->n_findings = 0;
+	for (size_t i = 0; i < out->n_votes; i++) {
+		size_t room = sizeof(done->findings) - len;
+		int n;
+
+		if (out->votes[i].verdict != FG_VERDICT_DETECTED &&
+		    out->votes[i].verdict != FG_VERDICT_ERROR)
+			continue;
+		n = snprintf(done->findings + len, room, "%s%c%s", e->plugins[i].name, '\0',
+			     out->votes[i].threat);
+		if (n < 0 || strlen(e->plugins[i].name) + 2 > room)
+			break; /* not even the plugin's name fits */
+		done->n_findings++;
+		if ((size_t)n >= room)
+			break; /* its threat is cut at the end of the buffer, still terminated */
+		len += (size_t)n + 1;
+	}
+}
+
 /* The completion for the monitor: the verdict, whether to remember it, whose share it held. */
 static void queue_completion(struct pipeline *p, const struct scan_request *req,
 			     const struct scan_outcome *out, struct scan_completion *done)
@@ -260,11 +293,18 @@ static void queue_completion(struct pipeline *p, const struct scan_request *req,
 	done->generation = req->generation;
 	done->st = req->st;
 	done->threats[0] = '\0';
-	if (out->decision == DECISION_DENY)
+	done->reason = out->reason;
+	done->n_findings = 0;
+	if (out->decision == DECISION_DENY) {
 		engine_describe(p->engine, out,
 				out->reason == REASON_ERROR ? FG_VERDICT_ERROR
 							    : FG_VERDICT_DETECTED,
 				done->threats, sizeof(done->threats));
+		done->have_sha256 = out->have_sha256;
+		if (out->have_sha256)
+			memcpy(done->sha256, out->sha256, sizeof(done->sha256));
+		completion_add_findings(p->engine, out, done);
+	}
 	pthread_mutex_lock(&p->done_lock);
 	if (!done->followup)
 		p->outstanding--;

@@ -69,7 +69,20 @@ struct scan_completion {
 	unsigned generation;  /* of the signatures it was submitted under */
 	struct stat st;       /* the file as the event saw it: the late verdict's cache key */
 	char threats[SCAN_THREATS_MAX]; /* for denies: "clamav: X; yara: Y" */
+	/*
+	 * For denies, what the events that waited on the scan are logged with
+	 * (each opener gets its own record): what decided, the digest, and each
+	 * finding of the event log as "plugin\0threat\0", n_findings of them.
+	 */
+	enum verdict_reason reason;
+	bool have_sha256;
+	unsigned char sha256[32];
+	unsigned n_findings;
+	char findings[2 * SCAN_THREATS_MAX];
 };
+
+/* The event log's "reason" for an outcome decided for reason ("on_error", "too_large", ...). */
+const char *pipeline_reason_name(enum verdict_reason reason);
 
 /*
  * Lets the pipeline deliver a verdict the moment it is known, before the

@@ -18,7 +18,7 @@ static size_t home(size_t slots, uint64_t dev, uint64_t ino)
 
 	if (flight_init(&t, slots / 2) != 0 || t.mask + 1 != slots)
 		abort();
-	flight_put(&t, dev, ino, 1, 1);
+	flight_put(&t, dev, ino, 0, 1, 1);
 	for (size_t i = 0; i <= t.mask; i++)
 		if (t.slots[i].id)
 			at = i;
@@ -47,17 +47,17 @@ static void test_put_find_remove(void)
 	struct flight_table t;
 
 	CHECK(flight_init(&t, 8) == 0);
-	CHECK(flight_find(&t, 1, 2) == 0); /* 0: nobody is scanning it */
-	flight_put(&t, 1, 2, 100, 1);
-	flight_put(&t, 1, 3, 101, 1);
-	CHECK(flight_find(&t, 1, 2) == 100 && flight_find(&t, 1, 3) == 101);
+	CHECK(flight_find(&t, 1, 2, 0) == 0); /* 0: nobody is scanning it */
+	flight_put(&t, 1, 2, 0, 100, 1);
+	flight_put(&t, 1, 3, 0, 101, 1);
+	CHECK(flight_find(&t, 1, 2, 0) == 100 && flight_find(&t, 1, 3, 0) == 101);
 	CHECK(t.used == 2);
-	flight_remove(&t, 1, 2, 100);
-	CHECK(flight_find(&t, 1, 2) == 0 && flight_find(&t, 1, 3) == 101);
+	flight_remove(&t, 1, 2, 0, 100);
+	CHECK(flight_find(&t, 1, 2, 0) == 0 && flight_find(&t, 1, 3, 0) == 101);
 	CHECK(t.used == 1);
-	flight_remove(&t, 1, 2, 100); /* already gone: nothing happens */
-	flight_remove(&t, 5, 5, 7);   /* never there */
-	CHECK(t.used == 1 && flight_find(&t, 1, 3) == 101);
+	flight_remove(&t, 1, 2, 0, 100); /* already gone: nothing happens */
+	flight_remove(&t, 5, 5, 0, 7);   /* never there */
+	CHECK(t.used == 1 && flight_find(&t, 1, 3, 0) == 101);
 	flight_free(&t);
 	CHECK(t.slots == NULL && t.used == 0);
 }
@@ -68,15 +68,15 @@ static void test_key_is_dev_and_ino(void)
 	struct flight_table t;
 
 	CHECK(flight_init(&t, 8) == 0);
-	flight_put(&t, 1, 2, 10, 1);
-	CHECK(flight_find(&t, 2, 1) == 0);
-	CHECK(flight_find(&t, 1, 1) == 0);
-	CHECK(flight_find(&t, 2, 2) == 0);
+	flight_put(&t, 1, 2, 0, 10, 1);
+	CHECK(flight_find(&t, 2, 1, 0) == 0);
+	CHECK(flight_find(&t, 1, 1, 0) == 0);
+	CHECK(flight_find(&t, 2, 2, 0) == 0);
 	/* dev and ino swapped halves: mixed into one hash, still two keys */
-	flight_put(&t, 1, 0, 20, 1);
-	flight_put(&t, 0, 1ull << 32, 30, 1);
-	CHECK(flight_find(&t, 1, 0) == 20 && flight_find(&t, 0, 1ull << 32) == 30);
-	CHECK(flight_find(&t, 1, 2) == 10);
+	flight_put(&t, 1, 0, 0, 20, 1);
+	flight_put(&t, 0, 1ull << 32, 0, 30, 1);
+	CHECK(flight_find(&t, 1, 0, 0) == 20 && flight_find(&t, 0, 1ull << 32, 0) == 30);
+	CHECK(flight_find(&t, 1, 2, 0) == 10);
 	flight_free(&t);
 }
 
@@ -86,17 +86,17 @@ static void test_put_again_replaces_the_id(void)
 	struct flight_table t;
 
 	CHECK(flight_init(&t, 8) == 0);
-	flight_put(&t, 1, 2, 100, 1);
-	flight_put(&t, 1, 2, 105, 1);
-	CHECK(flight_find(&t, 1, 2) == 105);
+	flight_put(&t, 1, 2, 0, 100, 1);
+	flight_put(&t, 1, 2, 0, 105, 1);
+	CHECK(flight_find(&t, 1, 2, 0) == 105);
 	CHECK(t.used == 1);
 	/* the completion of the older scan must not forget the newer one */
-	flight_remove(&t, 1, 2, 100);
-	CHECK(flight_find(&t, 1, 2) == 105);
-	flight_remove(&t, 1, 2, 0); /* 0 is no event's id */
-	CHECK(flight_find(&t, 1, 2) == 105);
-	flight_remove(&t, 1, 2, 105);
-	CHECK(flight_find(&t, 1, 2) == 0 && t.used == 0);
+	flight_remove(&t, 1, 2, 0, 100);
+	CHECK(flight_find(&t, 1, 2, 0) == 105);
+	flight_remove(&t, 1, 2, 0, 0); /* 0 is no event's id */
+	CHECK(flight_find(&t, 1, 2, 0) == 105);
+	flight_remove(&t, 1, 2, 0, 105);
+	CHECK(flight_find(&t, 1, 2, 0) == 0 && t.used == 0);
 	flight_free(&t);
 }
 
@@ -112,28 +112,28 @@ static void test_collisions(void)
 	uint64_t d = ino_with_home(h + 1, 0), e = ino_with_home(h + 4, 0);
 
 	CHECK(flight_init(&t, 8) == 0 && t.mask == 15);
-	flight_put(&t, 1, e, 50, 1); /* at its home, h + 4 */
-	flight_put(&t, 1, a, 10, 1);
-	flight_put(&t, 1, b, 20, 1);
-	flight_put(&t, 1, c, 30, 1);
-	flight_put(&t, 1, d, 40, 1); /* home h + 1 is taken: lands at h + 3 */
+	flight_put(&t, 1, e, 0, 50, 1); /* at its home, h + 4 */
+	flight_put(&t, 1, a, 0, 10, 1);
+	flight_put(&t, 1, b, 0, 20, 1);
+	flight_put(&t, 1, c, 0, 30, 1);
+	flight_put(&t, 1, d, 0, 40, 1); /* home h + 1 is taken: lands at h + 3 */
 	CHECK(slot_of(&t, 1, a) == h && slot_of(&t, 1, b) == h + 1 && slot_of(&t, 1, c) == h + 2);
 	CHECK(slot_of(&t, 1, d) == h + 3 && slot_of(&t, 1, e) == h + 4);
-	CHECK(flight_find(&t, 1, a) == 10 && flight_find(&t, 1, b) == 20 &&
-	      flight_find(&t, 1, c) == 30 && flight_find(&t, 1, d) == 40 &&
-	      flight_find(&t, 1, e) == 50);
+	CHECK(flight_find(&t, 1, a, 0) == 10 && flight_find(&t, 1, b, 0) == 20 &&
+	      flight_find(&t, 1, c, 0) == 30 && flight_find(&t, 1, d, 0) == 40 &&
+	      flight_find(&t, 1, e, 0) == 50);
 
-	flight_remove(&t, 1, a, 10); /* the head of the chain */
-	CHECK(flight_find(&t, 1, a) == 0);
-	CHECK(flight_find(&t, 1, b) == 20 && flight_find(&t, 1, c) == 30 &&
-	      flight_find(&t, 1, d) == 40 && flight_find(&t, 1, e) == 50);
+	flight_remove(&t, 1, a, 0, 10); /* the head of the chain */
+	CHECK(flight_find(&t, 1, a, 0) == 0);
+	CHECK(flight_find(&t, 1, b, 0) == 20 && flight_find(&t, 1, c, 0) == 30 &&
+	      flight_find(&t, 1, d, 0) == 40 && flight_find(&t, 1, e, 0) == 50);
 	CHECK(slot_of(&t, 1, b) == h && slot_of(&t, 1, c) == h + 1 && slot_of(&t, 1, d) == h + 2);
 	CHECK(slot_of(&t, 1, e) == h + 4); /* not before its home */
 	CHECK(t.slots[h + 3].id == 0 && t.used == 4);
 
-	flight_remove(&t, 1, c, 30); /* the middle */
-	CHECK(flight_find(&t, 1, b) == 20 && flight_find(&t, 1, d) == 40 &&
-	      flight_find(&t, 1, e) == 50);
+	flight_remove(&t, 1, c, 0, 30); /* the middle */
+	CHECK(flight_find(&t, 1, b, 0) == 20 && flight_find(&t, 1, d, 0) == 40 &&
+	      flight_find(&t, 1, e, 0) == 50);
 	CHECK(slot_of(&t, 1, d) == h + 1); /* its home now */
 	flight_free(&t);
 }
@@ -147,19 +147,19 @@ static void test_collisions_wrap_around(void)
 	uint64_t z = ino_with_home(0, 0);
 
 	CHECK(flight_init(&t, 8) == 0 && t.mask == 15);
-	flight_put(&t, 1, a, 1, 1);
-	flight_put(&t, 1, b, 2, 1);
-	flight_put(&t, 1, c, 3, 1);
-	flight_put(&t, 1, z, 4, 1);
+	flight_put(&t, 1, a, 0, 1, 1);
+	flight_put(&t, 1, b, 0, 2, 1);
+	flight_put(&t, 1, c, 0, 3, 1);
+	flight_put(&t, 1, z, 0, 4, 1);
 	CHECK(slot_of(&t, 1, a) == 15 && slot_of(&t, 1, b) == 0 && slot_of(&t, 1, c) == 1);
 	CHECK(slot_of(&t, 1, z) == 2);
-	flight_remove(&t, 1, a, 1);
+	flight_remove(&t, 1, a, 0, 1);
 	CHECK(slot_of(&t, 1, b) == 15 && slot_of(&t, 1, c) == 0 && slot_of(&t, 1, z) == 1);
-	CHECK(flight_find(&t, 1, b) == 2 && flight_find(&t, 1, c) == 3 &&
-	      flight_find(&t, 1, z) == 4);
-	flight_remove(&t, 1, b, 2);
+	CHECK(flight_find(&t, 1, b, 0) == 2 && flight_find(&t, 1, c, 0) == 3 &&
+	      flight_find(&t, 1, z, 0) == 4);
+	flight_remove(&t, 1, b, 0, 2);
 	CHECK(slot_of(&t, 1, c) == 15 && slot_of(&t, 1, z) == 0); /* z back at its home */
-	CHECK(flight_find(&t, 1, c) == 3 && flight_find(&t, 1, z) == 4 && t.used == 2);
+	CHECK(flight_find(&t, 1, c, 0) == 3 && flight_find(&t, 1, z, 0) == 4 && t.used == 2);
 	flight_free(&t);
 }
 
@@ -174,9 +174,10 @@ static void test_init_holds_entries_live(void)
 		CHECK(((t.mask + 1) & t.mask) == 0); /* a power of two */
 		CHECK(t.mask + 1 >= 16 && t.mask + 1 >= 2 * n);
 		for (uint64_t id = 1; id <= n; id++)
-			flight_put(&t, 3, id * 7919, id, 1); /* all live: nothing may be purged */
+			flight_put(&t, 3, id * 7919, 0, id,
+				   1); /* all live: nothing may be purged */
 		for (uint64_t id = 1; id <= n; id++)
-			found += flight_find(&t, 3, id * 7919) == id;
+			found += flight_find(&t, 3, id * 7919, 0) == id;
 		CHECK(found == n && t.used == n);
 		flight_free(&t);
 	}
@@ -190,27 +191,27 @@ static void test_full_table(void)
 
 	CHECK(flight_init(&t, 8) == 0 && t.mask == 15);
 	for (uint64_t id = 1; id <= 12; id++)
-		flight_put(&t, 4, id, id, 1);
+		flight_put(&t, 4, id, 0, id, 1);
 	CHECK(t.used == 12);
 	/* full of live scans: the new event is not recorded and scans on its own */
-	flight_put(&t, 4, 13, 13, 1);
-	CHECK(flight_find(&t, 4, 13) == 0 && t.used == 12);
+	flight_put(&t, 4, 13, 0, 13, 1);
+	CHECK(flight_find(&t, 4, 13, 0) == 0 && t.used == 12);
 	/* a live inode can still change hands when full: no new slot is needed */
-	flight_put(&t, 4, 12, 14, 1);
-	CHECK(flight_find(&t, 4, 12) == 14 && t.used == 12);
+	flight_put(&t, 4, 12, 0, 14, 1);
+	CHECK(flight_find(&t, 4, 12, 0) == 14 && t.used == 12);
 	for (uint64_t id = 1; id <= 11; id++)
-		found += flight_find(&t, 4, id) == id;
+		found += flight_find(&t, 4, id, 0) == id;
 	CHECK(found == 11);
 
 	/* the ring head passed 5: ids 1..4 were answered (by deadline) and make room */
-	flight_put(&t, 4, 13, 15, 5);
-	CHECK(flight_find(&t, 4, 13) == 15);
+	flight_put(&t, 4, 13, 0, 15, 5);
+	CHECK(flight_find(&t, 4, 13, 0) == 15);
 	for (uint64_t id = 1; id <= 4; id++)
-		CHECK(flight_find(&t, 4, id) == 0);
+		CHECK(flight_find(&t, 4, id, 0) == 0);
 	found = 0;
 	for (uint64_t id = 5; id <= 11; id++)
-		found += flight_find(&t, 4, id) == id;
-	CHECK(found == 7 && flight_find(&t, 4, 12) == 14);
+		found += flight_find(&t, 4, id, 0) == id;
+	CHECK(found == 7 && flight_find(&t, 4, 12, 0) == 14);
 	CHECK(t.used == 9);
 	flight_free(&t);
 }
@@ -222,24 +223,24 @@ static void test_head_drops_only_older_ids_when_needed(void)
 
 	CHECK(flight_init(&t, 8) == 0);
 	for (uint64_t id = 1; id <= 3; id++)
-		flight_put(&t, 6, id, id, 1);
-	flight_put(&t, 6, 4, 100, 100); /* far from full: nothing is purged */
-	CHECK(flight_find(&t, 6, 1) == 1 && flight_find(&t, 6, 3) == 3 && t.used == 4);
+		flight_put(&t, 6, id, 0, id, 1);
+	flight_put(&t, 6, 4, 0, 100, 100); /* far from full: nothing is purged */
+	CHECK(flight_find(&t, 6, 1, 0) == 1 && flight_find(&t, 6, 3, 0) == 3 && t.used == 4);
 
 	flight_free(&t);
 	CHECK(flight_init(&t, 8) == 0);
 	for (uint64_t id = 1; id <= 12; id++)
-		flight_put(&t, 6, id, id, 1);
-	flight_put(&t, 6, 99, 99, 12);
-	CHECK(flight_find(&t, 6, 99) == 99);
-	CHECK(flight_find(&t, 6, 11) == 0);
-	CHECK(flight_find(&t, 6, 12) == 12); /* == oldest_live: still in flight */
+		flight_put(&t, 6, id, 0, id, 1);
+	flight_put(&t, 6, 99, 0, 99, 12);
+	CHECK(flight_find(&t, 6, 99, 0) == 99);
+	CHECK(flight_find(&t, 6, 11, 0) == 0);
+	CHECK(flight_find(&t, 6, 12, 0) == 12); /* == oldest_live: still in flight */
 	CHECK(t.used == 2);
 
 	/* a long run of events, each passing its own id as the head: the table never clogs */
 	for (uint64_t id = 1000; id < 3000; id++)
-		flight_put(&t, 9, id, id, id);
-	CHECK(flight_find(&t, 9, 2999) == 2999);
+		flight_put(&t, 9, id, 0, id, id);
+	CHECK(flight_find(&t, 9, 2999, 0) == 2999);
 	CHECK(t.used * 4 <= (t.mask + 1) * 3);
 	flight_free(&t);
 }
@@ -265,7 +266,7 @@ static void test_matches_a_model(void)
 				used += !model[k];
 				model[k] = id;
 			}
-			flight_put(&t, dev, ino, id, 0);
+			flight_put(&t, dev, ino, 0, id, 0);
 		} else {
 			/* remove with the recorded id, or now and then a stale one */
 			uint64_t id = (rng >> 40) % 4 ? model[k] : model[k] + 1;
@@ -273,13 +274,36 @@ static void test_matches_a_model(void)
 				model[k] = 0;
 				used--;
 			}
-			flight_remove(&t, dev, ino, id);
+			flight_remove(&t, dev, ino, 0, id);
 		}
 		for (size_t j = 0; j < KEYS; j++)
-			mismatches += flight_find(&t, j % 3, j / 3 * 977) != model[j];
+			mismatches += flight_find(&t, j % 3, j / 3 * 977, 0) != model[j];
 		mismatches += t.used != used;
 	}
 	CHECK(mismatches == 0);
+	flight_free(&t);
+}
+
+/*
+ * The leader's uid is part of the key: another user's open of the same inode
+ * finds nothing and scans in its own lane; each user keeps a flight of their own.
+ */
+static void test_key_has_the_uid(void)
+{
+	struct flight_table t;
+
+	CHECK(flight_init(&t, 8) == 0);
+	flight_put(&t, 1, 2, 1000, 10, 1);
+	CHECK(flight_find(&t, 1, 2, 1000) == 10);
+	CHECK(flight_find(&t, 1, 2, 1001) == 0);
+	CHECK(flight_find(&t, 1, 2, 0) == 0);
+	flight_put(&t, 1, 2, 1001, 11, 1);
+	CHECK(flight_find(&t, 1, 2, 1000) == 10 && flight_find(&t, 1, 2, 1001) == 11);
+	CHECK(t.used == 2);
+	flight_remove(&t, 1, 2, 1001, 10); /* uid 1000's id under uid 1001: not its entry */
+	CHECK(flight_find(&t, 1, 2, 1001) == 11);
+	flight_remove(&t, 1, 2, 1000, 10);
+	CHECK(flight_find(&t, 1, 2, 1000) == 0 && flight_find(&t, 1, 2, 1001) == 11);
 	flight_free(&t);
 }
 
@@ -287,6 +311,7 @@ int main(void)
 {
 	test_put_find_remove();
 	test_key_is_dev_and_ino();
+	test_key_has_the_uid();
 	test_put_again_replaces_the_id();
 	test_collisions();
 	test_collisions_wrap_around();
