@@ -191,3 +191,39 @@ fg_put() {
 	shift
 	printf '%s' "$@" >"$dest"
 }
+
+# ---- attacks that try to switch protection off for everyone (test_attack_*_disable.sh) ----
+# The attacker (nobody) and a victim (uid 65533), each an ordinary user.
+as_attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+as_victim() { setpriv --reuid=65533 --regid=65533 --clear-groups -- "$@"; }
+
+# Before fg_start: EICAR on the hash blocklist too (every plugin can find it), a folder anyone
+# may write to ($MNT/drop), and the victim's EICAR, not opened before fg_victim_denied asks.
+fg_victim_setup() {
+	chmod 0711 "$WORK"
+	printf '%s' "$EICAR" | sha256sum >"$WORK/blocklist.sha256"
+	mkdir -m 1777 "$MNT/drop"
+	printf '%s' "$EICAR" >"$MNT/victim-later.com"
+	chmod 0644 "$MNT/victim-later.com"
+}
+
+# The daemon log's lines that match $1 (an extended regular expression), counted.
+fg_count_log() { grep -Ec -- "$1" "$DAEMON_LOG" || true; }
+
+# Waits (up to 10 s) until the scanner killed in round $1 is back, or disabled.
+fg_wait_scanner_back() {
+	for _ in $(seq 1 100); do
+		[ "$(fg_count_log 'scanner plugins ready \(pid [0-9]+\) after a restart')" -ge "$1" ] && return 0
+		grep -q "SCANNER plugins DISABLED" "$DAEMON_LOG" && return 0
+		sleep 0.1
+	done
+}
+
+# After the attack ($1 says what it did): the scanner is not disabled and the victim's EICAR
+# is still denied.
+fg_victim_denied() {
+	local got
+	if grep -q "SCANNER plugins DISABLED" "$DAEMON_LOG"; then fail "$1 disabled the scanner"; fi
+	got=$(as_victim "$FG_PROBE" open "$MNT/victim-later.com" || true)
+	[ "$got" = EPERM ] || fail "victim's EICAR after $1: '$got' (expected EPERM)"
+}
