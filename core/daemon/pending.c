@@ -114,6 +114,12 @@ static void release(struct pending_table *t, struct pending *pd)
  */
 static void finish(struct proc_pipeline *p, struct pending *pd)
 {
+	/* every vote is in: nothing will be sent again, and the file must not stay open past
+	 * the answer (an umount right after the opener got it would find it busy) */
+	if (!pd->waiting && pd->req.fd >= 0) {
+		close(pd->req.fd);
+		pd->req.fd = -1;
+	}
 	pd->finished = pd->finishing = true;
 	pthread_mutex_unlock(&p->lock);
 	pipeline_finish(&p->base, &pd->req, &pd->out, monotonic_ns() - pd->sent_ns);
