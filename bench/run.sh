@@ -237,7 +237,7 @@ for L in "${LISTENERS[@]}"; do
 	# on the marked filesystem but outside fanguardd's watch path (it watches $MNT/fanguardd)
 	mkdir -p "$MNT/outside"
 	"$OB" mkfiles "$MNT/outside/$L" "$N_SMALL" 4096
-	[ "$L" != none ] || "$OB" mkfiles "$MNT/bare/small" "$N_SMALL" 4096
+	[ "$L" != none ] || { mkdir -p "$MNT/bare" && "$OB" mkfiles "$MNT/bare/small" "$N_SMALL" 4096; }
 	printf 'clean\n' >"$d/clean.txt"
 	if [ "$WORKLOAD" = 1 ]; then
 		copy_stdlib "$d/py_read"
