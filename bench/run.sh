@@ -16,6 +16,9 @@
 #                for all three), per-plugin (a scanner process each) or thread (inside the daemon)
 #   --mode M     fanguardd's verdict.mode: block (default) or report (nothing denied: EICAR must
 #                then open in every folder and be logged as WOULD DENY)
+#   --db DIR     a database made by bench/gen_db.py (DIR/clamav, DIR/yara) instead of the repo's
+#                own signatures, for fanguardd and clamd alike (bench/realdb.sh uses it)
+#   --no-workload  skip the stdlib read and compileall rows
 #
 # Runs as root. It re-executes itself inside `unshare --mount --propagation private`, mounts a
 # fresh tmpfs there and marks (fanguardd and clamonacc alike) nothing but that tmpfs. Every
@@ -26,6 +29,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
 
 SMOKE=0
+DB=""
+NO_WORKLOAD=0
 WITH_CLAMAV=1
 KEEP=0
 LAYOUT=shared
@@ -42,6 +47,8 @@ while [ $# -gt 0 ]; do
 	--out) OUT=${2:?--out needs a file}; shift ;;
 	--layout) LAYOUT=${2:?--layout needs shared, per-plugin or thread}; shift ;;
 	--mode) MODE=${2:?--mode needs block or report}; shift ;;
+	--db) DB=${2:?--db needs a folder made by bench/gen_db.py}; shift ;;
+	--no-workload) NO_WORKLOAD=1 ;;
 	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
 	esac
@@ -107,6 +114,7 @@ MYNS=$(readlink /proc/self/ns/mnt)
 EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 EICAR_NAME=zz-eicar.com
 FANGUARDD="$BUILD/sbin/fanguardd"
+FANGUARD="$BUILD/bin/fanguard"
 [ -x "$FANGUARDD" ] || die "no $FANGUARDD (build with scripts/build.sh $BUILD)"
 
 if [ "$SMOKE" = 1 ]; then
@@ -115,8 +123,21 @@ else
 	N_SMALL=2000 N_LARGE=200 N_PAR=2000 WORKLOAD=1
 fi
 N_SAME=8
+[ "$NO_WORKLOAD" = 0 ] || WORKLOAD=0
+# the signatures both listeners load: the repo's own, or a generated database (--db)
+if [ -n "$DB" ]; then
+	[ -d "$DB/clamav" ] && [ -d "$DB/yara" ] || die "--db $DB: no clamav/ and yara/ in it (bench/gen_db.py makes them)"
+	CLAMAV_DB="$DB/clamav" YARA_RULES="$DB/yara"
+	DAEMON_TIMEOUT=1800
+	# a big database scans a MiB in ~0.1-1 s, and clamonacc scans each 1 MiB file ~10 times:
+	# fewer large and parallel files keep the run within minutes
+	[ "$SMOKE" = 1 ] || { N_LARGE=20 N_PAR=500; }
+	OB_TIMEOUT=600
+else
+	CLAMAV_DB="$SRC/conf/signatures" YARA_RULES="$SRC/conf/rules"
+fi
 OB_TIMEOUT=180     # seconds for one measuring command
-DAEMON_TIMEOUT=900 # seconds any daemon may live
+DAEMON_TIMEOUT=900 # seconds any daemon may live (1800 with --db)
 
 LISTENERS=(none fanguardd)
 HAVE_CLAMAV=0
@@ -216,6 +237,7 @@ for L in "${LISTENERS[@]}"; do
 	# on the marked filesystem but outside fanguardd's watch path (it watches $MNT/fanguardd)
 	mkdir -p "$MNT/outside"
 	"$OB" mkfiles "$MNT/outside/$L" "$N_SMALL" 4096
+	[ "$L" != none ] || { mkdir -p "$MNT/bare" && "$OB" mkfiles "$MNT/bare/small" "$N_SMALL" 4096; }
 	printf 'clean\n' >"$d/clean.txt"
 	if [ "$WORKLOAD" = 1 ]; then
 		copy_stdlib "$d/py_read"
@@ -230,9 +252,9 @@ PY_FILES=0
 if [ "$WORKLOAD" = 1 ]; then PY_FILES=$(wc -l <"$WORK/none.pylist"); fi
 
 # ---- listeners ------------------------------------------------------------------------
-start_fanguardd() {
-	local conf="$WORK/fanguard.conf" i
-	cat >"$conf" <<CONF
+# fanguardd's configuration; `fanguard scan` (the bare engines) reads the same file.
+write_fanguard_conf() {
+	cat >"$1" <<CONF
 watch {
   paths = {"$MNT/fanguardd"}
   events = {"open", "exec", "close_write"}
@@ -248,15 +270,24 @@ verdict {
 log { level = "info" }
 control { socket = "$WORK/control.sock" }
 scan { $SCAN_OPTS }
-plugin clamav { database = {"$SRC/conf/signatures"} $( [ "$OWN" = 1 ] && echo 'scanner = "clamav"') }
-plugin yara   { rules = {"$SRC/conf/rules"} $( [ "$OWN" = 1 ] && echo 'scanner = "yara"') }
+plugin clamav { database = {"$CLAMAV_DB"} $( [ "$OWN" = 1 ] && echo 'scanner = "clamav"') }
+plugin yara   { rules = {"$YARA_RULES"} $( [ "$OWN" = 1 ] && echo 'scanner = "yara"') }
 plugin hash   { blocklist = {"$SRC/conf/hashes/blocklist.sha256"} $( [ "$OWN" = 1 ] && echo 'scanner = "hash"') }
 CONF
+}
+start_fanguardd() {
+	local conf="$WORK/fanguard.conf" i
+	write_fanguard_conf "$conf"
 	: >"$WORK/fanguardd.log"
+	local t0
+	t0=$(date +%s%N)
 	timeout -s KILL "$DAEMON_TIMEOUT" "$FANGUARDD" -c "$conf" >>"$WORK/fanguardd.log" 2>&1 &
 	FG_TPID=$!
-	for ((i = 0; i < 1200; i++)); do
-		grep -q ' ready: ' "$WORK/fanguardd.log" && return 0
+	for ((i = 0; i < 12000; i++)); do
+		if grep -q ' ready: ' "$WORK/fanguardd.log"; then
+			RAW[fanguardd.ready]="ready_s=$(awk -v n=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.2f", n / 1e9 }')"
+			return 0
+		fi
 		kill -0 "$FG_TPID" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -287,7 +318,9 @@ start_clamonacc() {
 	local cw="$WORK/clamav" i
 	mkdir -p "$cw/db" "$cw/tmp"
 	# the very same ClamAV signature file fanguardd's clamav plugin loads
-	find "$SRC/conf/signatures" -maxdepth 1 -type f -exec cp {} "$cw/db/" \;
+	find "$CLAMAV_DB" -maxdepth 1 -type f -exec cp {} "$cw/db/" \;
+	# clamd loads YARA rules from its database folder too
+	[ -z "$DB" ] || cp "$YARA_RULES"/*.yar "$cw/db/"
 	# clamd runs as the clamav user, as Debian's own clamd.conf has it
 	chmod 0711 "$WORK"
 	chown -R "$CLAMD_USER" "$cw"
@@ -312,13 +345,16 @@ OnAccessMaxFileSize 25M
 CONF
 	: >"$WORK/clamd.log"
 	: >"$WORK/clamonacc.log"
+	local t0
+	t0=$(date +%s%N)
 	timeout -s KILL "$DAEMON_TIMEOUT" clamd --config-file="$cw/clamd.conf" >>"$WORK/clamd.log" 2>&1 &
 	CLAMD_TPID=$!
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0; i < 12000; i++)); do
 		[ -S "$cw/clamd.sock" ] && clamdscan --config-file="$cw/clamd.conf" --ping 1 >/dev/null 2>&1 && break
 		kill -0 "$CLAMD_TPID" 2>/dev/null || break
 		sleep 0.05
 	done
+	RAW[clamonacc.ready]="ready_s=$(awk -v n=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.2f", n / 1e9 }')"
 	if ! clamdscan --config-file="$cw/clamd.conf" --ping 1 >/dev/null 2>&1; then
 		say "!! clamd did not start:"
 		tail -n 20 "$WORK/clamd.log" | sed 's/^/   /'
@@ -390,6 +426,26 @@ rss_kb() { # sum of VmRSS (kB) of the PIDs given
 	echo "$sum"
 }
 
+# The bare engines on files of the same kind: `fanguard scan -j 1` (one thread: open, read,
+# SHA-256, every plugin, in the CLI's own process) over N_SMALL fresh 4 KiB files, with the
+# configuration fanguardd gets. Its own clock starts after the engines are loaded, so the
+# per-file figure is the engines' and the file's, nothing of start-up.
+measure_bare_engines() {
+	local conf="$WORK/bare.conf" out rc=0 secs files
+	write_fanguard_conf "$conf"
+	out=$(timeout -s KILL "$OB_TIMEOUT" "$FANGUARD" scan -c "$conf" -j 1 --json --no-progress \
+		"$MNT/bare/small" 2>"$WORK/bare.err" | tail -n 1) || rc=$?
+	secs=$(sed -nE 's/.*"seconds":([0-9.]+).*/\1/p' <<<"$out")
+	files=$(sed -nE 's/.*"scanned_files":([0-9]+).*/\1/p' <<<"$out")
+	if [ "$rc" -ne 0 ] || [ -z "$secs" ] || [ "${files:-0}" -ne "$N_SMALL" ]; then
+		say "  !! bare engines failed (status $rc, $files files): $(head -c 400 "$WORK/bare.err")"
+		FAILED=$((FAILED + 1))
+		return 0
+	fi
+	RAW[bare.small]="files=$files seconds=$secs per_file_us=$(awk -v s="$secs" -v n="$files" 'BEGIN { printf "%.1f", s * 1e6 / n }')"
+	printf '  %-28s %s\n' bare.small "${RAW[bare.small]}"
+}
+
 measure() {
 	local L=$1 d="$MNT/$1" t0 t1 rc
 	ob "$L.small_cold" seq "$d/small" "$N_SMALL"
@@ -426,7 +482,7 @@ say "bench: $(date -u '+%F %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs; N sma
 for L in "${LISTENERS[@]}"; do
 	say "== $L"
 	case $L in
-	none) ;;
+	none) measure_bare_engines ;;
 	fanguardd)
 		if ! start_fanguardd; then
 			FAILED=$((FAILED + 1))
@@ -525,6 +581,23 @@ if [ "$WORKLOAD" = 1 ]; then
 	row "stdlib read: p99 us" py_read p99_us
 	row "compileall stdlib: total ms" py_comp total_ms
 fi
+# the engines alone, timed in this run (no listener): what a cold open is held to (issue 13: 1.2x)
+bare=$(kv "${RAW[bare.small]:-}" per_file_us)
+if [ -n "$bare" ]; then
+	line=$(printf '%-40s%-22s' "bare engines, 4 KiB: us per file" "$(fmt "$bare")")
+	for L in "${LISTENERS[@]}"; do
+		[ "$L" = fanguardd ] || continue
+		v=$(kv "${RAW[fanguardd.small_cold]:-}" p50_us)
+		t=$(kv "${RAW[fanguardd.small_cold]:-}" total_ms)
+		[ -n "$v" ] && line+="fanguardd cold 4 KiB: p50 $(ratio "$v" "$bare" down), mean $(ratio "$(awk -v t="$t" -v n="$N_SMALL" 'BEGIN { print t * 1000 / n }')" "$bare" down) the bare engines"
+	done
+	ROWS+=("$line")
+fi
+line=$(printf '%-40s%-22s' "start to ready (s)" "-")
+for L in "${LISTENERS[@]}"; do
+	[ "$L" = none ] || line+=$(printf '%-22s' "$(kv "${RAW[$L.ready]:-}" ready_s)")
+done
+ROWS+=("$line")
 rssline=$(printf '%-40s%-22s' "RSS after the run (MiB)" "-")
 for L in "${LISTENERS[@]}"; do
 	case $L in
@@ -541,7 +614,11 @@ ROWS+=("$rssline")
 	say "fanguardd: $FANGUARDD (built $(date -u -r "$FANGUARDD" '+%F %H:%M UTC'); source tree $SRC at $(git -C "$SRC" describe --always --dirty 2>/dev/null || echo unknown))"
 	say "fanguardd plugin layout: $LAYOUT (--layout)"
 	[ "$HAVE_CLAMAV" = 1 ] && say "clamd: $(clamd --version 2>/dev/null | head -n 1)"
-	say "Signatures: fanguardd clamav=conf/signatures, yara=conf/rules, hash=conf/hashes; clamd=conf/signatures/*.ndb"
+	if [ -n "$DB" ]; then
+		say "Signatures: generated ($(cat "$DB/counts.txt" 2>/dev/null)): fanguardd clamav=$CLAMAV_DB, yara=$YARA_RULES, hash=conf/hashes; clamd=both"
+	else
+		say "Signatures: fanguardd clamav=conf/signatures, yara=conf/rules, hash=conf/hashes; clamd=conf/signatures/*.ndb"
+	fi
 	say "Ratios in parentheses: times slower than no listener. Files are fresh (never opened) for each"
 	say "listener's cold pass; warm = the same files opened again."
 	say ""

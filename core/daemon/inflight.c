@@ -186,7 +186,9 @@ void inflight_expire(struct inflight_ring *r, inflight_expired_fn expired, void 
 {
 	uint64_t now = monotonic_ns(), t;
 
-	if (read(r->timer_fd, &t, sizeof(t)) < 0 && errno != EAGAIN)
+	if (read(r->timer_fd, &t, sizeof(t)) == (ssize_t)sizeof(t))
+		r->armed_ns = 0; /* it fired: a one-shot timer is disarmed */
+	else if (errno != EAGAIN)
 		log_error("timerfd read: %s", strerror(errno));
 	for (uint64_t id = r->head; id < r->tail; id++) {
 		struct inflight *e = inflight_slot(r, id);
@@ -198,16 +200,28 @@ void inflight_expire(struct inflight_ring *r, inflight_expired_fn expired, void 
 	}
 }
 
+/*
+ * Deadlines grow along the ring, so the head's is the next one due. The timer
+ * is set again only when it is not armed or due later than that deadline: a
+ * timer due earlier (its event was answered since) fires, expires nothing and
+ * is set again then, once per timeout_ms at most, instead of two
+ * timerfd_settime calls for every event (one as it comes, one as it is
+ * answered).
+ */
 void inflight_advance_and_arm(struct inflight_ring *r)
 {
 	struct itimerspec its = { 0 };
+	uint64_t d;
 
 	while (r->head < r->tail && inflight_slot(r, r->head)->answered)
 		r->head++;
-	if (r->head < r->tail) {
-		uint64_t d = inflight_slot(r, r->head)->deadline_ns;
-		its.it_value.tv_sec = (time_t)(d / 1000000000ull);
-		its.it_value.tv_nsec = (long)(d % 1000000000ull);
-	}
-	timerfd_settime(r->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	if (r->head == r->tail)
+		return; /* an armed timer fires for nothing, once */
+	d = inflight_slot(r, r->head)->deadline_ns;
+	if (r->armed_ns && r->armed_ns <= d)
+		return;
+	its.it_value.tv_sec = (time_t)(d / 1000000000ull);
+	its.it_value.tv_nsec = (long)(d % 1000000000ull);
+	if (timerfd_settime(r->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		r->armed_ns = d ? d : 1;
 }

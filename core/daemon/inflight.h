@@ -85,7 +85,8 @@ struct inflight_ring {
 	struct inflight *slots;
 	uint64_t cap, head, tail; /* ids: slot = id % cap; head..tail are in flight */
 	uint64_t timeout_ns;
-	int timer_fd;                /* a timerfd, due at the oldest deadline in flight */
+	int timer_fd;                /* a timerfd, due at or before the oldest deadline in flight */
+	uint64_t armed_ns;           /* when timer_fd is due; 0: not armed */
 	struct flight_table flights; /* which event leads the scan of an inode */
 };
 
