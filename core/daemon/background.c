@@ -243,8 +243,8 @@ bool background_completed(struct monitor *m, const struct scan_completion *done)
 	}
 	if (!(s = slot_of(&m->bg, done->id)))
 		return true;
-	m->bg.kind[s->why].scanned++;
 	keep_verdict(m, s, done);
+	m->bg.kind[s->why].scanned++; /* after: whoever reads it sees the verdict kept */
 	if (s->why != SCAN_FOREGROUND && m->bg.running)
 		m->bg.running--;
 	free_slot(s);
@@ -260,8 +260,10 @@ static bool submit_candidate(struct monitor *m, struct ahead_candidate *c, struc
 	bool report;
 	int dup_fd;
 
-	if (!filter_background_path(m, c->path, &c->st, &report))
+	if (!filter_background_path(m, c->path, &c->st, &report)) {
+		m->bg.filtered++;
 		return false;
+	}
 	if (cache_peek(&m->cache, &c->st, &cached, threats, sizeof(threats))) {
 		m->bg.already_known++;
 		return false;
@@ -362,17 +364,18 @@ void background_format_stats(struct monitor *m, struct textbuf *tb)
 
 	if (bg->walker)
 		scan_ahead_counts(bg->walker, &folders, &opened, &skipped);
-	textbuf_printf(tb,
-		       "background: close_write %llu scanned, %llu kept clean, %llu kept "
-		       "detected; scan-ahead %llu scanned (%llu folders, %llu files opened, %llu "
-		       "skipped, %llu verdicted already), %llu kept clean, %llu kept detected; "
-		       "re-scans %llu queued, %llu scanned, %llu kept clean, %llu kept detected; "
-		       "%llu clean not kept (open for writing), %llu (no lease), %llu dropped\n",
-		       bg->kind[0].scanned, bg->kind[0].kept_clean, bg->kind[0].kept_detected,
-		       bg->kind[1].scanned, folders, opened, skipped, bg->already_known,
-		       bg->kind[1].kept_clean, bg->kind[1].kept_detected, bg->rescans_queued,
-		       bg->kind[2].scanned, bg->kind[2].kept_clean, bg->kind[2].kept_detected,
-		       bg->open_for_write, bg->no_lease, bg->dropped);
+	textbuf_printf(
+		tb,
+		"background: close_write %llu scanned, %llu kept clean, %llu kept "
+		"detected; scan-ahead %llu scanned (%llu folders, %llu files opened, %llu "
+		"skipped, %llu verdicted already, %llu not scanned by the filter), %llu kept clean, %llu kept detected; "
+		"re-scans %llu queued, %llu scanned, %llu kept clean, %llu kept detected; "
+		"%llu clean not kept (open for writing), %llu (no lease), %llu dropped\n",
+		bg->kind[0].scanned, bg->kind[0].kept_clean, bg->kind[0].kept_detected,
+		bg->kind[1].scanned, folders, opened, skipped, bg->already_known, bg->filtered,
+		bg->kind[1].kept_clean, bg->kind[1].kept_detected, bg->rescans_queued,
+		bg->kind[2].scanned, bg->kind[2].kept_clean, bg->kind[2].kept_detected,
+		bg->open_for_write, bg->no_lease, bg->dropped);
 }
 
 void background_format_prometheus(struct monitor *m, struct textbuf *tb)
@@ -418,9 +421,12 @@ void background_format_prometheus(struct monitor *m, struct textbuf *tb)
 		       "fanguard_scan_ahead_files_total{outcome=\"opened\"} %llu\n"
 		       "fanguard_scan_ahead_files_total{outcome=\"skipped\"} %llu\n"
 		       "fanguard_scan_ahead_files_total{outcome=\"verdicted_already\"} %llu\n"
+		       "fanguard_scan_ahead_files_total{outcome=\"not_scanned_by_filter\"} %llu\n"
+		       "fanguard_scan_ahead_files_total{outcome=\"dropped\"} %llu\n"
 		       "# HELP fanguard_rescans_queued_total Files queued for a re-scan after a "
 		       "reload.\n"
 		       "# TYPE fanguard_rescans_queued_total counter\n"
 		       "fanguard_rescans_queued_total %llu\n",
-		       folders, opened, skipped, bg->already_known, bg->rescans_queued);
+		       folders, opened, skipped, bg->already_known, bg->filtered, bg->dropped,
+		       bg->rescans_queued);
 }

@@ -50,7 +50,8 @@ struct background {
 	unsigned long long open_for_write; /* clean verdicts not kept: a writer held the file */
 	unsigned long long no_lease;       /* ... not kept: the filesystem has no leases */
 	unsigned long long already_known;  /* candidates verdicted already: not scanned */
-	unsigned long long dropped;        /* no slot, or the pipeline full */
+	unsigned long long filtered; /* candidates no event would have scanned (excluded, ...) */
+	unsigned long long dropped;  /* no slot, or the pipeline full */
 	unsigned long long rescans_queued;
 };
 
