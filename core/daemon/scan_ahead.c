@@ -169,7 +169,8 @@ static void walk_folder(struct scan_ahead *sa, const char *dir)
 {
 	char(*names)[NAME_MAX + 1] = malloc(sa->per_folder * sizeof(*names));
 	char path[PATH_MAX];
-	int dfd = open_no_symlinks(dir, O_PATH | O_DIRECTORY);
+	int dfd =
+		open_no_symlinks(dir, O_RDONLY | O_DIRECTORY); /* readdir needs more than O_PATH */
 	size_t n;
 
 	if (!names || dfd < 0)
