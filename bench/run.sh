@@ -16,6 +16,7 @@
 #                for all three), per-plugin (a scanner process each) or thread (inside the daemon)
 #   --mode M     fanguardd's verdict.mode: block (default) or report (nothing denied: EICAR must
 #                then open in every folder and be logged as WOULD DENY)
+#   --scan-ahead fanguardd (not --base's) with scan.scan_ahead = true
 #   --base DIR   also run the fanguardd of another build tree (e.g. the commit before a change)
 #                as a listener of its own, same config, own fresh files: before/after in one run
 #
@@ -35,6 +36,7 @@ MODE=block
 BUILD=${FANGUARD_BUILD:-$SRC/build}
 OUT=""
 BASE=""
+SCAN_AHEAD=0
 ARGS=("$@")
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--layout) LAYOUT=${2:?--layout needs shared, per-plugin or thread}; shift ;;
 	--mode) MODE=${2:?--mode needs block or report}; shift ;;
 	--base) BASE=${2:?--base needs a build folder}; shift ;;
+	--scan-ahead) SCAN_AHEAD=1 ;;
 	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
 	esac
@@ -261,7 +264,7 @@ verdict {
 }
 log { level = "info" }
 control { socket = "$WORK/$L.sock" }
-scan { $SCAN_OPTS }
+scan { $SCAN_OPTS $( [ "$SCAN_AHEAD" = 1 ] && [ "$L" = fanguardd ] && echo 'scan_ahead = true') }
 plugin clamav { database = {"$SRC/conf/signatures"} $( [ "$OWN" = 1 ] && echo 'scanner = "clamav"') }
 plugin yara   { rules = {"$SRC/conf/rules"} $( [ "$OWN" = 1 ] && echo 'scanner = "yara"') }
 plugin hash   { blocklist = {"$SRC/conf/hashes/blocklist.sha256"} $( [ "$OWN" = 1 ] && echo 'scanner = "hash"') }

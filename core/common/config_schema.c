@@ -335,7 +335,7 @@ static cfg_opt_t scan_opts[] = {
 	CFG_INT("max_inflight", 1024, CFGF_NONE),
 	CFG_INT("max_inflight_per_uid", 0, CFGF_NONE),
 	CFG_INT("cache_size", 65536, CFGF_NONE),
-	CFG_BOOL("scan_ahead", cfg_true, CFGF_NONE),
+	CFG_BOOL("scan_ahead", cfg_false, CFGF_NONE),
 	CFG_INT("scan_ahead_files", 256, CFGF_NONE),
 	CFG_INT("rescan_after_reload", 4096, CFGF_NONE),
 	CFG_STR("isolation", "process", CFGF_NONE),

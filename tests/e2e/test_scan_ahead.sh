@@ -13,7 +13,7 @@ printf 'excluded\n' >"$MNT/dir/skip_b"
 mkfifo "$MNT/dir/fifo"                 # a FIFO: opening it for reading would block
 ln -s /etc/passwd "$MNT/dir/link"      # a symlink out of the watched tree
 for i in $(seq -w 0 39); do printf 'big %s\n' "$i" >"$MNT/big/g$i"; done
-EXCLUDE="\"$MNT/dir/skip_*\"" SCAN_EXTRA='scan_ahead_files = 24' fg_write_config "$WORK/fanguard.conf" hash
+EXCLUDE="\"$MNT/dir/skip_*\"" SCAN_EXTRA='scan_ahead = true scan_ahead_files = 24' fg_write_config "$WORK/fanguard.conf" hash
 fg_start "$WORK/fanguard.conf"
 
 metric() {
@@ -63,9 +63,9 @@ wait_settled $((opened + 24))
 [ "$(metric "$OPENED")" -eq $((opened + 24)) ] || fail "scan-ahead opened $(($(metric "$OPENED") - opened)) files of big, want 24"
 fg_stop
 
-# off: the same cold open scans nothing else
+# off (the default): the same cold open scans nothing else
 rm -f "$MNT/dir/fifo"
-EXCLUDE="\"$MNT/dir/skip_*\"" SCAN_EXTRA='scan_ahead = false' fg_write_config "$WORK/off.conf" hash
+EXCLUDE="\"$MNT/dir/skip_*\"" fg_write_config "$WORK/off.conf" hash
 fg_start "$WORK/off.conf"
 printf 'new\n' >"$MNT/big/new.txt"   # a cold open after start: the daemon is up
 expect_open ok "$MNT/big/g01"
