@@ -16,6 +16,9 @@
 #                for all three), per-plugin (a scanner process each) or thread (inside the daemon)
 #   --mode M     fanguardd's verdict.mode: block (default) or report (nothing denied: EICAR must
 #                then open in every folder and be logged as WOULD DENY)
+#   --scan-ahead fanguardd (not --base's) with scan.scan_ahead = true
+#   --base DIR   also run the fanguardd of another build tree (e.g. the commit before a change)
+#                as a listener of its own, same config, own fresh files: before/after in one run
 #   --db DIR     a database made by bench/gen_db.py (DIR/clamav, DIR/yara) instead of the repo's
 #                own signatures, for fanguardd and clamd alike (bench/realdb.sh uses it)
 #   --no-workload  skip the stdlib read and compileall rows
@@ -37,6 +40,8 @@ LAYOUT=shared
 MODE=block
 BUILD=${FANGUARD_BUILD:-$SRC/build}
 OUT=""
+BASE=""
+SCAN_AHEAD=0
 ARGS=("$@")
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +52,8 @@ while [ $# -gt 0 ]; do
 	--out) OUT=${2:?--out needs a file}; shift ;;
 	--layout) LAYOUT=${2:?--layout needs shared, per-plugin or thread}; shift ;;
 	--mode) MODE=${2:?--mode needs block or report}; shift ;;
+	--base) BASE=${2:?--base needs a build folder}; shift ;;
+	--scan-ahead) SCAN_AHEAD=1 ;;
 	--db) DB=${2:?--db needs a folder made by bench/gen_db.py}; shift ;;
 	--no-workload) NO_WORKLOAD=1 ;;
 	-h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -140,6 +147,10 @@ OB_TIMEOUT=180     # seconds for one measuring command
 DAEMON_TIMEOUT=900 # seconds any daemon may live (1800 with --db)
 
 LISTENERS=(none fanguardd)
+if [ -n "$BASE" ]; then
+	[ -x "$BASE/sbin/fanguardd" ] || die "no $BASE/sbin/fanguardd (--base)"
+	LISTENERS+=(fanguardd_base)
+fi
 HAVE_CLAMAV=0
 CLAMD_USER=clamav
 if [ "$WITH_CLAMAV" = 1 ] && command -v clamd >/dev/null && command -v clamonacc >/dev/null &&
@@ -252,11 +263,15 @@ PY_FILES=0
 if [ "$WORKLOAD" = 1 ]; then PY_FILES=$(wc -l <"$WORK/none.pylist"); fi
 
 # ---- listeners ------------------------------------------------------------------------
-# fanguardd's configuration; `fanguard scan` (the bare engines) reads the same file.
+# The build of a fanguardd listener: fanguardd_base is --base's.
+fg_build_of() { if [ "$1" = fanguardd_base ]; then echo "$BASE"; else echo "$BUILD"; fi; }
+# fanguardd's configuration for listener $2 (default fanguardd) into $1; `fanguard scan` (the
+# bare engines) reads the same file.
 write_fanguard_conf() {
+	local L=${2:-fanguardd}
 	cat >"$1" <<CONF
 watch {
-  paths = {"$MNT/fanguardd"}
+  paths = {"$MNT/$L"}
   events = {"open", "exec", "close_write"}
   max_file_size = 26214400
 }
@@ -268,31 +283,34 @@ verdict {
   mode = "$MODE"
 }
 log { level = "info" }
-control { socket = "$WORK/control.sock" }
-scan { $SCAN_OPTS }
+control { socket = "$WORK/$L.sock" }
+scan { $SCAN_OPTS $( [ "$SCAN_AHEAD" = 1 ] && [ "$L" = fanguardd ] && echo 'scan_ahead = true') }
 plugin clamav { database = {"$CLAMAV_DB"} $( [ "$OWN" = 1 ] && echo 'scanner = "clamav"') }
 plugin yara   { rules = {"$YARA_RULES"} $( [ "$OWN" = 1 ] && echo 'scanner = "yara"') }
 plugin hash   { blocklist = {"$SRC/conf/hashes/blocklist.sha256"} $( [ "$OWN" = 1 ] && echo 'scanner = "hash"') }
 CONF
 }
 start_fanguardd() {
-	local conf="$WORK/fanguard.conf" i
-	write_fanguard_conf "$conf"
-	: >"$WORK/fanguardd.log"
-	local t0
+	local L=${1:-fanguardd} conf i t0
+	conf="$WORK/$L.conf"
+	FG_LOG="$WORK/$L.log"
+	FG_CONF=$conf
+	FG_CLI="$(fg_build_of "$L")/bin/fanguard"
+	write_fanguard_conf "$conf" "$L"
+	: >"$FG_LOG"
 	t0=$(date +%s%N)
-	timeout -s KILL "$DAEMON_TIMEOUT" "$FANGUARDD" -c "$conf" >>"$WORK/fanguardd.log" 2>&1 &
+	timeout -s KILL "$DAEMON_TIMEOUT" "$(fg_build_of "$L")/sbin/fanguardd" -c "$conf" >>"$FG_LOG" 2>&1 &
 	FG_TPID=$!
 	for ((i = 0; i < 12000; i++)); do
-		if grep -q ' ready: ' "$WORK/fanguardd.log"; then
-			RAW[fanguardd.ready]="ready_s=$(awk -v n=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.2f", n / 1e9 }')"
+		if grep -q ' ready: ' "$FG_LOG"; then
+			RAW[$L.ready]="ready_s=$(awk -v n=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.2f", n / 1e9 }')"
 			return 0
 		fi
 		kill -0 "$FG_TPID" 2>/dev/null || break
 		sleep 0.05
 	done
 	say "!! fanguardd did not start:"
-	tail -n 20 "$WORK/fanguardd.log" | sed 's/^/   /'
+	tail -n 20 "$FG_LOG" | sed 's/^/   /'
 	return 1
 }
 fanguardd_pids() { # the daemon and its scanner processes
@@ -303,15 +321,17 @@ fanguardd_pids() { # the daemon and its scanner processes
 	pgrep -P "$main" || true
 }
 stop_fanguardd() {
-	local rc=0
+	local L=${1:-fanguardd} rc=0
 	kill -TERM "$FG_TPID" 2>/dev/null || true
 	wait "$FG_TPID" || rc=$?
 	FG_TPID=""
 	if [ "$rc" -ne 0 ]; then
-		NOTE[fanguardd]+="exited with status $rc after SIGTERM; "
+		NOTE[$L]+="exited with status $rc after SIGTERM; "
 		FAILED=$((FAILED + 1))
 	fi
-	NOTE[counters]=$(grep -E '\]: events [0-9]+:' "$WORK/fanguardd.log" | tail -n 1 | sed -E 's/^.*\]: //' || true)
+	NOTE[$L.counters]=$(grep -E '\]: events [0-9]+:' "$FG_LOG" | tail -n 1 | sed -E 's/^.*\]: //' || true)
+	NOTE[$L.background]=$(grep -E '\]: background: ' "$FG_LOG" | tail -n 1 | sed -E 's/^.*\]: //' || true)
+	grep -E 'latency: ' "$FG_LOG" | sed -E 's/^.*\]: latency: /  latency: /' >"$WORK/$L.latency" || true
 }
 
 start_clamonacc() {
@@ -385,7 +405,7 @@ verify_blocking() {
 	local L=$1 want=EPERM f got i n
 	local -a left still
 	[ "$L" = none ] && want=ok
-	[ "$L" = fanguardd ] && [ "$MODE" = report ] && want=ok
+	[ "${L%_base}" = fanguardd ] && [ "$MODE" = report ] && want=ok
 	mapfile -t left < <(find "$MNT/$L" -name "$EICAR_NAME")
 	n=${#left[@]}
 	for ((i = 0; i < 300; i++)); do
@@ -407,8 +427,8 @@ verify_blocking() {
 		say "!! $L: a clean file did not open ($got); its figures are NOT valid"
 		return 1
 	fi
-	if [ "$L" = fanguardd ] && [ "$MODE" = report ]; then
-		grep -q 'WOULD DENY' "$WORK/fanguardd.log" ||
+	if [ "${L%_base}" = fanguardd ] && [ "$MODE" = report ]; then
+		grep -q 'WOULD DENY' "$FG_LOG" ||
 			{ say "!! $L (report mode): EICAR opened but no WOULD DENY was logged"; return 1; }
 		say "  verified (report mode): EICAR opens in all $n folders and is logged as WOULD DENY"
 	elif [ "$L" != none ]; then
@@ -461,6 +481,7 @@ measure() {
 	ob "$L.outside_second" seq "$MNT/outside/$L" "$N_SMALL"
 	if [ "$WORKLOAD" = 1 ]; then
 		ob "$L.py_read" list "$WORK/$L.pylist"
+		ob "$L.py_warm" list "$WORK/$L.pylist"
 		rc=0
 		t0=$(date +%s%N)
 		timeout -s KILL 300 env -u PYTHONDONTWRITEBYTECODE "$PYTHON" -m compileall -q "$d/py_comp" \
@@ -474,6 +495,19 @@ measure() {
 			say "  !! compileall under $L differs from no listener: $(head -c 400 "$WORK/$L.compileall.log")"
 			FAILED=$((FAILED + 1))
 		fi
+		# a signature reload (fanguardd: new scanners, every verdict and mark dropped), then
+		# 10 s for whatever the listener does meanwhile, then the stdlib tree read again
+		if [ "${L%_base}" = fanguardd ]; then
+			local done_before
+			done_before=$(grep -c 'reload: done' "$FG_LOG" || true)
+			timeout 60 "$FG_CLI" reload -c "$FG_CONF" >/dev/null 2>&1 || say "  !! $L: reload failed"
+			for ((i = 0; i < 600; i++)); do
+				[ "$(grep -c 'reload: done' "$FG_LOG" || true)" -gt "$done_before" ] && break
+				sleep 0.05
+			done
+		fi
+		sleep 10
+		ob "$L.py_reload" list "$WORK/$L.pylist"
 	fi
 }
 
@@ -483,8 +517,8 @@ for L in "${LISTENERS[@]}"; do
 	say "== $L"
 	case $L in
 	none) measure_bare_engines ;;
-	fanguardd)
-		if ! start_fanguardd; then
+	fanguardd | fanguardd_base)
+		if ! start_fanguardd "$L"; then
 			FAILED=$((FAILED + 1))
 			VALID[$L]=0
 			NOTE[$L]+="did not start; "
@@ -501,14 +535,21 @@ for L in "${LISTENERS[@]}"; do
 		;;
 	esac
 	if verify_blocking "$L"; then VALID[$L]=1; else VALID[$L]=0; NOTE[$L]+="not blocking; "; fi
+	if [ "${L%_base}" = fanguardd ] && [ "${VALID[$L]}" = 1 ]; then
+		# the check opened an EICAR in every folder: a cold open each, whose scan-ahead would
+		# warm the sets before their cold pass. A fresh daemon (a new fanotify group: no marks,
+		# an empty cache) measures; the same config was just shown to block.
+		stop_fanguardd "$L"
+		start_fanguardd "$L" || { FAILED=$((FAILED + 1)); VALID[$L]=0; NOTE[$L]+="did not restart; "; }
+	fi
 	measure "$L"
 	case $L in
-	fanguardd)
+	fanguardd | fanguardd_base)
 		mapfile -t pids < <(fanguardd_pids)
 		RSS[$L]=$(rss_kb "${pids[@]}")
 		RSS[$L.main]=$(rss_kb "${pids[0]:-}")
 		RSS[$L.procs]=${#pids[@]}
-		stop_fanguardd
+		stop_fanguardd "$L"
 		;;
 	clamonacc)
 		# shellcheck disable=SC2046 # one PID or none
@@ -556,6 +597,7 @@ for L in "${LISTENERS[@]}"; do
 	case $L in
 	none) header+=$(printf '%-22s' "no listener") ;;
 	fanguardd) header+=$(printf '%-22s' "fanguardd") ;;
+	fanguardd_base) header+=$(printf '%-22s' "fanguardd (--base)") ;;
 	clamonacc) header+=$(printf '%-22s' "clamd+clamonacc") ;;
 	esac
 done
@@ -579,6 +621,8 @@ row "4 KiB outside watch.paths, 2nd: total ms" outside_second total_ms
 if [ "$WORKLOAD" = 1 ]; then
 	row "stdlib read ($PY_FILES files): total ms" py_read total_ms
 	row "stdlib read: p99 us" py_read p99_us
+	row "stdlib re-read (warm): total ms" py_warm total_ms
+	row "stdlib re-read 10 s after reload: ms" py_reload total_ms
 	row "compileall stdlib: total ms" py_comp total_ms
 fi
 # the engines alone, timed in this run (no listener): what a cold open is held to (issue 13: 1.2x)
@@ -601,7 +645,7 @@ ROWS+=("$line")
 rssline=$(printf '%-40s%-22s' "RSS after the run (MiB)" "-")
 for L in "${LISTENERS[@]}"; do
 	case $L in
-	fanguardd) rssline+=$(printf '%-22s' "$(awk -v k="${RSS[$L]:-0}" 'BEGIN{printf "%.1f", k/1024}') (${RSS[$L.procs]:-0} procs)") ;;
+	fanguardd | fanguardd_base) rssline+=$(printf '%-22s' "$(awk -v k="${RSS[$L]:-0}" 'BEGIN{printf "%.1f", k/1024}') (${RSS[$L.procs]:-0} procs)") ;;
 	clamonacc) rssline+=$(printf '%-22s' "$(awk -v k="${RSS[$L]:-0}" 'BEGIN{if (k > 0) printf "%.1f", k/1024; else print "-"}')") ;;
 	esac
 done
@@ -612,6 +656,7 @@ ROWS+=("$rssline")
 	say "fanguard open benchmark: $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r)"
 	say "load average at start: $LOAD_START (other work on the machine skews the figures)"
 	say "fanguardd: $FANGUARDD (built $(date -u -r "$FANGUARDD" '+%F %H:%M UTC'); source tree $SRC at $(git -C "$SRC" describe --always --dirty 2>/dev/null || echo unknown))"
+	[ -z "$BASE" ] || say "fanguardd (--base): $BASE/sbin/fanguardd (built $(date -u -r "$BASE/sbin/fanguardd" '+%F %H:%M UTC'))"
 	say "fanguardd plugin layout: $LAYOUT (--layout)"
 	[ "$HAVE_CLAMAV" = 1 ] && say "clamd: $(clamd --version 2>/dev/null | head -n 1)"
 	if [ -n "$DB" ]; then
@@ -627,7 +672,7 @@ ROWS+=("$rssline")
 	for L in "${LISTENERS[@]}"; do
 		[ "$L" != none ] || continue
 		if [ "${VALID[$L]:-0}" = 1 ]; then
-			if [ "$L" = fanguardd ] && [ "$MODE" = report ]; then
+			if [ "${L%_base}" = fanguardd ] && [ "$MODE" = report ]; then
 				say "$L: report mode verified (EICAR opens in every folder, logged as WOULD DENY)${NOTE[$L]:+; ${NOTE[$L]}}"
 			else
 				say "$L: blocking verified (EICAR denied with EPERM in every folder)${NOTE[$L]:+; ${NOTE[$L]}}"
@@ -642,10 +687,12 @@ ROWS+=("$rssline")
 	if [ "${RSS[clamonacc]:-0}" -gt 0 ]; then
 		say "RSS clamd $((${RSS[clamonacc.clamd]} / 1024)) MiB + clamonacc $((${RSS[clamonacc.onacc]} / 1024)) MiB"
 	fi
-	if [ -n "${NOTE[counters]:-}" ]; then
-		say "fanguardd counters at exit: ${NOTE[counters]}"
-		grep -E 'latency: ' "$WORK/fanguardd.log" | sed -E 's/^.*\]: latency: /  latency: /' || true
-	fi
+	for L in fanguardd fanguardd_base; do
+		[ -n "${NOTE[$L.counters]:-}" ] || continue
+		say "$L counters at exit: ${NOTE[$L.counters]}"
+		[ -z "${NOTE[$L.background]:-}" ] || say "$L ${NOTE[$L.background]}"
+		cat "$WORK/$L.latency" 2>/dev/null || true
+	done
 	say ""
 	say "raw:"
 	for k in $(printf '%s\n' "${!RAW[@]}" | sort); do printf '  %-24s %s\n' "$k" "${RAW[$k]}"; done

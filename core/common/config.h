@@ -47,6 +47,9 @@ struct config {
 	unsigned max_inflight;
 	unsigned max_inflight_per_uid; /* events and scans one real uid may hold at once */
 	unsigned cache_size;           /* verdicts remembered per inode; 0 turns caching off */
+	bool scan_ahead;               /* a cold open has its folder's other files scanned idle */
+	unsigned scan_ahead_files;     /* ... at most this many per folder */
+	unsigned rescan_after_reload;  /* recently verdicted files re-scanned after a reload */
 	bool isolate;                  /* plugins run in sandboxed scanner processes, not threads */
 	char *scan_user;               /* the scanners' user */
 	bool seccomp;

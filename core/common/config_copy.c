@@ -262,6 +262,9 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 		out->max_inflight_per_uid =
 			out->max_inflight_per_uid ? out->max_inflight : out->max_inflight / 4;
 	out->cache_size = (unsigned)cfg_getint(scan, "cache_size");
+	out->scan_ahead = cfg_getbool(scan, "scan_ahead");
+	out->scan_ahead_files = (unsigned)cfg_getint(scan, "scan_ahead_files");
+	out->rescan_after_reload = (unsigned)cfg_getint(scan, "rescan_after_reload");
 	out->isolate = strcmp(cfg_getstr(scan, "isolation"), "process") == 0;
 	if (!(out->scan_user = strdup(cfg_getstr(scan, "user"))))
 		return -1;

@@ -53,6 +53,9 @@ void config_restart_needed(const struct config *running, const struct config *fr
 		    running->max_inflight != fresh->max_inflight ||
 			    running->max_inflight_per_uid != fresh->max_inflight_per_uid ||
 			    running->cache_size != fresh->cache_size ||
+			    running->scan_ahead != fresh->scan_ahead ||
+			    running->scan_ahead_files != fresh->scan_ahead_files ||
+			    running->rescan_after_reload != fresh->rescan_after_reload ||
 			    running->isolate != fresh->isolate ||
 			    running->landlock != fresh->landlock ||
 			    running->memory_limit_mb != fresh->memory_limit_mb ||

@@ -127,6 +127,20 @@ static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
 	return (ev->mask & FAN_OPEN_PERM) ? FG_EVENT_OPEN : FG_EVENT_CLOSE_WRITE;
 }
 
+bool filter_background_path(struct monitor *m, const char *path, const struct stat *st,
+			    bool *report)
+{
+	const struct config *cfg = m->cfg;
+
+	if (!S_ISREG(st->st_mode) || path_is_under(path, cfg->quarantine_dir) ||
+	    !path_is_watched(path, cfg->watch, cfg->n_watch) || path_set_match(&cfg->exclude, path))
+		return false;
+	if (cfg->max_file_size && (unsigned long long)st->st_size > cfg->max_file_size)
+		return false;
+	*report = policy_mode_for(&cfg->policy, path, NULL) == SCAN_MODE_REPORT;
+	return true;
+}
+
 enum filter_decision filter_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 				  struct scan_request *req, struct filter_detail *d)
 {
@@ -160,6 +174,7 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 			return FILTER_ALLOW_UNSCANNED;
 		}
 		d->report = policy_mode_for(&cfg->policy, req->path, NULL) == SCAN_MODE_REPORT;
+		d->named = true;
 	} else if (!ours) {
 		/*
 		 * Opened through a mount of another namespace (a user namespace's copy,

@@ -9,6 +9,7 @@
 #define FANGUARD_FILTER_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "common/verdict.h"
@@ -33,11 +34,20 @@ struct filter_detail {
 		*count; /* the counter that says why (own, excluded_*, too_large), or NULL */
 	bool written;   /* a close_write: what the cache knows of the file is void */
 	bool report;    /* the file's path is in report mode: nothing about it may be denied */
+	bool named; /* req->path is the file's real name in our namespace, watched, not excluded */
 	enum decision cached; /* FILTER_FROM_CACHE: the remembered verdict, */
 	const char *threats;  /* and for a deny what was found */
 	bool have_uid;        /* exclude_uid read the opener's real uid already: */
 	uid_t uid;            /* it is this */
 };
+
+/*
+ * A file opened for a background scan, by its name: false if no event for it
+ * would be scanned (the quarantine, outside watch.paths, excluded, over
+ * watch.max_file_size); *report says whether its path is in report mode.
+ */
+bool filter_background_path(struct monitor *m, const char *path, const struct stat *st,
+			    bool *report);
 
 /* Fills in req (st, path, pid, kind) as far as the chain gets. */
 enum filter_decision filter_event(struct monitor *m, const struct fanotify_event_metadata *ev,

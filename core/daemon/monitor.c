@@ -109,6 +109,13 @@ struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 	}
 	ignore_marks_init(&m->ignore, m->fan_fd, m->perm_mask, m->caching, cfg->cache_size);
 	m->mask = mask;
+	/*
+	 * A read lease (background.c) makes a writer's open send SIGIO to its
+	 * holder; its default action would end the daemon.
+	 */
+	signal(SIGIO, SIG_IGN);
+	if (background_init(m, err, errlen) != 0)
+		goto fail;
 	fatal_signal_install(m->fan_fd);
 	return m;
 fail:
@@ -279,7 +286,7 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			sd_notify_send("WATCHDOG=1");
 			next_ping = monotonic_ns() + (uint64_t)poll_ms * 1000000ull;
 		}
-		struct pollfd fds[7] = {
+		struct pollfd fds[8] = {
 			{ .fd = stopping ? -1 : m->fan_fd, .events = POLLIN },
 			{ .fd = pipeline_completion_fd(m->pipeline), .events = POLLIN },
 			{ .fd = m->inflight.timer_fd, .events = POLLIN },
@@ -287,10 +294,11 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			{ .fd = stopping ? -1 : m->reload_fd, .events = POLLIN },
 			{ .fd = stopping ? -1 : m->marks.mountinfo_fd, .events = POLLPRI },
 			{ .fd = m->query_fd, .events = POLLIN },
+			{ .fd = stopping ? -1 : background_fd(m), .events = POLLIN },
 		};
 		eventfd_t requests;
 
-		if (poll(fds, 7, poll_ms) < 0) {
+		if (poll(fds, 8, poll_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
@@ -309,8 +317,12 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			reload_exclusions(m);
 			pipeline_reload(m->pipeline);
 		}
-		if (pipeline_generation(m->pipeline) != m->generation)
+		if (pipeline_generation(m->pipeline) != m->generation) {
 			forget_everything(m);
+			background_reload(m);
+		}
+		if ((fds[7].revents & POLLIN) || background_idle(&m->bg))
+			background_pump(m, fds[7].revents & POLLIN);
 		if (fds[6].revents & POLLIN && eventfd_read(m->query_fd, &requests) == 0)
 			monitor_answer_cache_query(m);
 		if (fds[3].revents & POLLIN && stop_requested(m, signal_fd)) {
@@ -343,6 +355,7 @@ void monitor_destroy(struct monitor *m)
 	if (!m)
 		return;
 	monitor_close(m);
+	background_free(m);
 	pthread_rwlock_destroy(&m->answer_lock);
 	if (m->reload_fd >= 0)
 		close(m->reload_fd);

@@ -290,6 +290,8 @@ void monitor_take_completions(struct monitor *m)
 	for (size_t i = 0; i < n; i++) {
 		struct inflight *e;
 
+		if (background_completed(m, &done[i]))
+			continue; /* held no user's share */
 		if (!done[i].followup)
 			uid_share_put(&m->share, done[i].uid);
 		if (done[i].report) {

@@ -183,20 +183,6 @@ static void submit_report_event(struct monitor *m, const struct fanotify_event_m
 	m->n.report_scans++;
 }
 
-/* Nobody waits for a close_write's verdict: no slot, no deadline, the pipeline takes our fd. */
-static void submit_close_write(struct monitor *m, const struct fanotify_event_metadata *ev,
-			       struct scan_request *req)
-{
-	req->id = 0;
-	req->fd = ev->fd;
-	req->submitted_ns = monotonic_ns();
-	m->n.close_write++;
-	if (pipeline_submit(m->pipeline, req) != 0) {
-		m->n.dropped_close_write++;
-		close(ev->fd);
-	}
-}
-
 static void log_cached_deny(const struct fanotify_event_metadata *ev,
 			    const struct scan_request *req, const char *threats, bool report)
 {
@@ -291,12 +277,14 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 			/* the writer does not wait for the scan and has often exited by its end */
 			procinfo_read(ev->pid, &req->who);
 			req->have_who = true;
-			submit_close_write(m, ev, req);
+			background_close_write(m, ev, req);
 		} else if (d.report) {
 			submit_report_event(m, ev, req);
 		} else {
 			submit_permission_event(m, ev, req);
 		}
+		if (decision == FILTER_SCAN && d.named)
+			background_cold_open(m, req);
 		break;
 	case FILTER_DISCARD: close(ev->fd); break;
 	case FILTER_DENY_TOO_LARGE:

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "common/histogram.h"
+#include "daemon/background.h"
 #include "daemon/cache.h"
 #include "daemon/ignore_marks.h"
 #include "daemon/inflight.h"
@@ -79,7 +80,8 @@ struct monitor {
 		enum decision decision;
 		char threats[256];
 	} query;
-	unsigned generation; /* the pipeline's, when the cache was last valid */
+	unsigned generation;  /* the pipeline's, when the cache was last valid */
+	struct background bg; /* close_write verdicts kept, scan-ahead, re-scans after a reload */
 };
 
 struct fanotify_event_metadata;

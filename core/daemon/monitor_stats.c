@@ -53,6 +53,7 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		monitor_cache_mode(m), m->cache.size, c->hits, c->misses, c->stale, c->evictions,
 		(unsigned long long)m->ignore.placed, (unsigned long long)m->ignore.failures,
 		(unsigned long long)m->ignore.flushes);
+	background_format_stats(m, tb);
 	pipeline_format_stats(m->pipeline, tb);
 	histogram_format(&m->answer_latency, buf, sizeof(buf));
 	textbuf_printf(tb, "latency: event to answer (scanned events) %s\n", buf);
@@ -156,6 +157,7 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 			   "answer, for events that waited on a scan.\n"
 			   "# TYPE fanguard_answer_latency_seconds histogram\n");
 	histogram_format_prometheus(&m->answer_latency, "fanguard_answer_latency_seconds", "", tb);
+	background_format_prometheus(m, tb);
 	pipeline_format_prometheus(m->pipeline, tb);
 }
 

@@ -251,7 +251,7 @@ void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const c
 		}
 		pd->retried |= bit;
 		pd->unsent |= bit;
-		fairq_push(&p->queue[s->group], k, pd->req.uid);
+		fairq_push(procs_lane(p, s->group, pd), k, pd->req.uid);
 	}
 }
 
@@ -266,7 +266,8 @@ void pending_decide_overdue(struct proc_pipeline *p, uint64_t now)
 
 	for (unsigned k = 0; k < t->cap; k++) {
 		struct pending *pd = &t->slot[k];
-		if (!pd->gen || pd->finished || !pd->req.id ||
+		/* nobody waits on a background scan: its votes may take their time */
+		if (!pd->gen || pd->finished || !pd->req.id || (pd->req.id & BACKGROUND_ID_BIT) ||
 		    !older_than(pd->sent_ns, now, p->partial_ns) || pd->waiting == pd->voters)
 			continue;
 		for (size_t i = 0; i < p->n; i++) {

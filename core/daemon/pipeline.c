@@ -100,6 +100,11 @@ static void write_event(struct pipeline *p, const struct scan_request *req,
 		r.event = detected ? "detected" : "error";
 		r.action = "logged";
 		r.verdict = "none";
+	} else if (req->background) {
+		/* nobody opened it yet: the verdict is remembered for the first open */
+		r.event = detected ? "detected" : "error";
+		r.action = "remembered";
+		r.verdict = "none";
 	} else if (req->report && out->decision == DECISION_DENY) {
 		/* report mode: answered allow when it came */
 		r.event = "would_deny";
@@ -183,7 +188,13 @@ static void log_outcome(struct pipeline *p, const struct scan_request *req,
 	if (!detections[0] && out->decision == DECISION_ALLOW)
 		return;
 	procinfo_describe(who, whom, sizeof(whom));
-	if (req->kind == FG_EVENT_ON_DEMAND)
+	if (req->background)
+		log_warning("DETECTED by %s: %s: %s%s (remembered: its next open is %s)",
+			    req->background == SCAN_AHEAD ? "scan-ahead" : "a re-scan after reload",
+			    req->path, detections[0] ? detections : errors,
+			    out->reason == REASON_ERROR ? " (on_error = deny)" : "",
+			    req->report ? "a would-deny (report mode)" : "denied");
+	else if (req->kind == FG_EVENT_ON_DEMAND)
 		log_warning("FOUND by an on-demand scan for pid %d (%s): %s: %s", (int)req->pid,
 			    whom, req->path, detections[0] ? detections : errors);
 	else if (req->kind == FG_EVENT_CLOSE_WRITE)
@@ -392,7 +403,8 @@ void pipeline_finish(struct pipeline *p, const struct scan_request *req, struct 
 	}
 	done.cacheable = outcome_cacheable(out);
 	done.report = req->report;
-	if (req->id && p->hooks.answer && !req->report) {
+	done.background = req->background;
+	if (req->id && !(req->id & BACKGROUND_ID_BIT) && p->hooks.answer && !req->report) {
 		if (p->hooks.answer(p->hooks.answer_ctx, req->id, out->decision, done.cacheable))
 			done.answered_ns = monotonic_ns();
 		else

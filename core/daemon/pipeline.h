@@ -32,9 +32,29 @@ struct event_record;
 typedef void (*pipeline_ondemand_fn)(void *ctx, const struct scan_request *req,
 				     const struct scan_outcome *out);
 
+/*
+ * The ids of scans nobody in the kernel waits for but whose verdict the
+ * monitor keeps (a close_write, scan-ahead, a re-scan after a reload: see
+ * daemon/background.h): never answered from a pipeline thread, never decided
+ * at a deadline.
+ */
+#define BACKGROUND_ID_BIT (1ull << 62)
+
+/* Why a request with BACKGROUND_ID_BIT scans: the low-priority lane takes the last two. */
+enum scan_background {
+	SCAN_FOREGROUND, /* an event: open, exec, close_write */
+	SCAN_AHEAD,      /* another file of a folder a cold open came from */
+	SCAN_RESCAN,     /* a file verdicted before a reload, under the new signatures */
+};
+
 struct scan_request {
 	uint64_t id; /* 0: nobody waits for the answer (close_write) */
-	int fd;      /* owned by the pipeline once submitted */
+	/*
+	 * SCAN_AHEAD, SCAN_RESCAN: scanned only when a scan thread is idle and no
+	 * event's scan waits (the scanners have a thread for it, see runtime.h).
+	 */
+	enum scan_background background;
+	int fd; /* owned by the pipeline once submitted */
 	enum fg_event_kind kind;
 	pid_t pid;
 	uid_t uid;             /* the opener's real uid: scans take turns between users */
@@ -59,11 +79,12 @@ struct scan_request {
 struct scan_completion {
 	uint64_t id;
 	enum decision decision;
-	bool cacheable;       /* every plugin gave a real verdict: it may be remembered */
-	bool detected;        /* a plugin detected it (not only errors) */
-	bool late;            /* the deadline answered the event first: the monitor remembers */
-	bool followup;        /* a second outcome of a scan completed already: late votes */
-	bool report;          /* a report-mode scan: its event was answered allow at once */
+	bool cacheable; /* every plugin gave a real verdict: it may be remembered */
+	bool detected;  /* a plugin detected it (not only errors) */
+	bool late;      /* the deadline answered the event first: the monitor remembers */
+	bool followup;  /* a second outcome of a scan completed already: late votes */
+	bool report;    /* a report-mode scan: its event was answered allow at once */
+	enum scan_background background;
 	uint64_t answered_ns; /* when the pipeline answered it itself; 0: it did not */
 	uid_t uid;            /* whose share the scan held */
 	unsigned generation;  /* of the signatures it was submitted under */

@@ -178,6 +178,17 @@ void procs_dispatch(struct proc_pipeline *p, size_t i)
 		else
 			send_one(p, pd, i, s);
 	}
+	/* credits are the threads and one more: busy below the threads means one is idle */
+	while ((s->state == SC_DISABLED ||
+		(fairq_count(&p->queue[i]) == 0 && s->busy + 1 < p->credits)) &&
+	       fairq_pop(&p->background[i], &k)) {
+		struct pending *pd = pending_at(&p->pending, k);
+
+		if (s->state == SC_DISABLED)
+			pending_vote_error(p, pd, i, s->why_down);
+		else
+			send_one(p, pd, i, s);
+	}
 }
 
 /* Queues the request for every group's scanner; a disabled group votes an error. */
@@ -197,7 +208,7 @@ static void send_to_scanners(struct proc_pipeline *p, struct pending *pd)
 				return;
 			continue;
 		}
-		fairq_push(&p->queue[i], k, pd->req.uid);
+		fairq_push(procs_lane(p, i, pd), k, pd->req.uid);
 	}
 	for (size_t i = 0; i < p->n; i++)
 		procs_dispatch(p, i);
@@ -259,8 +270,10 @@ static void procs_free(struct proc_pipeline *p)
 	if (p->wake_fd >= 0)
 		close(p->wake_fd);
 	pending_free(&p->pending);
-	for (size_t i = 0; i < PLUGINS_MAX; i++)
+	for (size_t i = 0; i < PLUGINS_MAX; i++) {
 		fairq_free(&p->queue[i]);
+		fairq_free(&p->background[i]);
+	}
 	free(p->msg);
 	pthread_mutex_destroy(&p->lock);
 	pipeline_base_free(&p->base);
@@ -436,7 +449,8 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 		goto fail;
 	}
 	for (size_t i = 0; i < p->n; i++)
-		if (fairq_init(&p->queue[i], cfg->max_inflight) != 0) {
+		if (fairq_init(&p->queue[i], cfg->max_inflight) != 0 ||
+		    fairq_init(&p->background[i], cfg->max_inflight) != 0) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}

@@ -83,6 +83,13 @@ struct proc_pipeline {
 	 * first come first served in the scanner's socket.
 	 */
 	struct fair_queue queue[PLUGINS_MAX];
+	/*
+	 * Per group, background scans (scan-ahead, re-scans after a reload): sent
+	 * only when queue[] is empty and a scan thread is idle. The monitor keeps
+	 * at most one in the pipeline, and the scanners run one thread more for
+	 * it, so an event's scan never waits for a thread because of one.
+	 */
+	struct fair_queue background[PLUGINS_MAX];
 	unsigned credits;
 	union scanner_msg *msg; /* the receive buffer: start-up's, then the collector's alone */
 	int epfd, timer_fd, wake_fd;
@@ -94,6 +101,12 @@ struct proc_pipeline {
 
 /* Sends group i's scanner what it has credit for; a disabled group votes errors. */
 void procs_dispatch(struct proc_pipeline *p, size_t i);
+/* The queue of group i a request waits in: the events' or the background one. */
+static inline struct fair_queue *procs_lane(struct proc_pipeline *p, size_t i,
+					    const struct pending *pd)
+{
+	return pd->req.background ? &p->background[i] : &p->queue[i];
+}
 
 /* ---- the pool of scanner processes (scanner_pool.c) ---- */
 

@@ -25,8 +25,10 @@ struct thread_pipeline {
 	struct scan_request *slots; /* base.cap requests: queued ones and free ones */
 	uint32_t *free_slots, n_free;
 	struct fair_queue queue; /* the queued slots */
+	/* background scans: taken only when queue is empty and another thread is idle */
+	struct fair_queue background;
 	bool stopping;
-	unsigned n_workers;
+	unsigned n_workers, idle;
 	struct worker *workers;
 };
 
@@ -61,9 +63,13 @@ static void *worker_main(void *arg)
 	for (;;) {
 		uint32_t slot;
 
-		while (fairq_count(&p->queue) == 0 && !p->stopping)
+		p->idle++;
+		while (!p->stopping && fairq_count(&p->queue) == 0 &&
+		       (fairq_count(&p->background) == 0 || p->idle < 2))
 			pthread_cond_wait(&p->work, &p->lock);
-		if (p->stopping || !fairq_pop(&p->queue, &slot))
+		p->idle--;
+		if (p->stopping ||
+		    (!fairq_pop(&p->queue, &slot) && !fairq_pop(&p->background, &slot)))
 			break;
 		*req = p->slots[slot];
 		p->free_slots[p->n_free++] = slot;
@@ -73,6 +79,9 @@ static void *worker_main(void *arg)
 		close(req->fd);
 
 		pthread_mutex_lock(&p->lock);
+		/* a background scan may wait for this thread to be idle */
+		if (fairq_count(&p->background))
+			pthread_cond_broadcast(&p->work);
 	}
 	pthread_mutex_unlock(&p->lock);
 	free(req);
@@ -89,6 +98,7 @@ static void threads_free(struct thread_pipeline *p)
 	free(p->slots);
 	free(p->free_slots);
 	fairq_free(&p->queue);
+	fairq_free(&p->background);
 	pipeline_base_free(&p->base);
 	free(p);
 }
@@ -104,8 +114,8 @@ static int threads_submit(struct pipeline *base, const struct scan_request *req)
 	if (!p->stopping && p->n_free > 0) {
 		uint32_t slot = p->free_slots[--p->n_free];
 		p->slots[slot] = *req;
-		fairq_push(&p->queue, slot, req->uid);
-		pthread_cond_signal(&p->work);
+		fairq_push(req->background ? &p->background : &p->queue, slot, req->uid);
+		pthread_cond_broadcast(&p->work);
 		rc = 0;
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -122,7 +132,7 @@ static int threads_stop(struct pipeline *base, unsigned wait_ms)
 
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
-	for (uint32_t slot; fairq_pop(&p->queue, &slot);) {
+	for (uint32_t slot; fairq_pop(&p->queue, &slot) || fairq_pop(&p->background, &slot);) {
 		close(p->slots[slot].fd);
 		p->free_slots[p->n_free++] = slot;
 	}
@@ -177,7 +187,8 @@ struct pipeline *pipeline_start_threads(const struct engine *engine, unsigned wo
 	p->slots = calloc(max_queue, sizeof(*p->slots));
 	p->free_slots = calloc(max_queue, sizeof(*p->free_slots));
 	p->workers = calloc(workers, sizeof(*p->workers));
-	if (!p->slots || !p->free_slots || !p->workers || fairq_init(&p->queue, max_queue) != 0) {
+	if (!p->slots || !p->free_slots || !p->workers || fairq_init(&p->queue, max_queue) != 0 ||
+	    fairq_init(&p->background, max_queue) != 0) {
 		snprintf(err, errlen, "cannot set up the scan pipeline: %s", strerror(errno));
 		threads_free(p);
 		return NULL;

@@ -124,10 +124,20 @@ void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsiz
 unsigned runtime_workers_of(const struct config *cfg)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = cfg->workers ? cfg->workers : cpus > 0 ? (unsigned)cpus : 1;
 
-	if (cfg->workers)
-		return cfg->workers;
-	return cpus > 0 ? (unsigned)cpus : 1;
+	/*
+	 * One thread more for background scans (scan-ahead, re-scans after a
+	 * reload): the pipeline runs at most one at a time, and only while a
+	 * thread is idle, so an open never waits for a thread because of one.
+	 */
+	return runtime_background_scans(cfg) ? n + 1 : n;
+}
+
+bool runtime_background_scans(const struct config *cfg)
+{
+	return cfg->cache_size > 0 && (cfg->events & (CONFIG_EVENT_OPEN | CONFIG_EVENT_EXEC)) &&
+	       (cfg->scan_ahead || cfg->rescan_after_reload > 0);
 }
 
 unsigned runtime_workers(const struct runtime *rt)

@@ -30,6 +30,8 @@ void runtime_unload(struct runtime *rt);
 unsigned runtime_workers(const struct runtime *rt);
 /* The same from a config alone (the daemon counting a scanner's threads). */
 unsigned runtime_workers_of(const struct config *cfg);
+/* Whether background scans run (scan-ahead or re-scans after a reload): one thread more. */
+bool runtime_background_scans(const struct config *cfg);
 /* "clamav 0.1.0 (12 signatures), yara 0.1.0 (3 signatures)" */
 void runtime_describe_plugins(const struct runtime *rt, char *buf, size_t bufsize);
 

@@ -6,7 +6,8 @@ printf 'FANGUARD-YARA-TEST-MARKER-91c2' >>"$WORK/two.bin"
 sha256sum "$WORK/two.bin" >"$WORK/blocklist.sha256"
 
 run_policy() {
-	POLICY=$1 fg_write_config "$WORK/$1.conf" clamav yara hash
+	# no close_write scans: the open must be what is scanned (a close_write verdict would be kept)
+	POLICY=$1 EVENTS='"open", "exec"' fg_write_config "$WORK/$1.conf" clamav yara hash
 	fg_start "$WORK/$1.conf"
 	fg_put "$MNT/one-$1.txt" "FANGUARD-YARA-TEST-MARKER-91c2"   # yara only: 1 of 3
 	cp "$WORK/two.bin" "$MNT/two-$1.bin"                        # yara + hash: 2 of 3
