@@ -154,12 +154,17 @@ static int parse_size(struct import *im, unsigned line, const char *name, const 
 	return 0;
 }
 
-/* A libconfuse double-quoted string: backslashes and quotes escaped. */
+/*
+ * v as a double-quoted libconfuse string that reads back as v: '"' and '\\'
+ * escaped, and '$' too, since libconfuse expands ${VAR} and ${VAR:-default}
+ * in double quotes (clamd takes "/srv/${X:-}" literally; unescaped, fanguardd
+ * would read "/srv/" and exclude the whole folder).
+ */
 static void quoted(struct textbuf *tb, const char *v)
 {
 	textbuf_printf(tb, "\"");
 	for (; *v; v++)
-		textbuf_printf(tb, *v == '"' || *v == '\\' ? "\\%c" : "%c", *v);
+		textbuf_printf(tb, *v == '"' || *v == '\\' || *v == '$' ? "\\%c" : "%c", *v);
 	textbuf_printf(tb, "\"");
 }
 
