@@ -221,7 +221,9 @@ static void keep_verdict(struct monitor *m, struct background_slot *s,
 		}
 		return;
 	}
-	if (!done->cacheable || fstat(s->fd, &now) != 0 || !cache_same_state(&s->st, &now) ||
+	/* written since the scan began (a shared mapping's write changes no timestamp) */
+	if (!done->cacheable || monitor_written_since(m, &s->st, done->written_seq) ||
+	    fstat(s->fd, &now) != 0 || !cache_same_state(&s->st, &now) ||
 	    !mark_without_writers(m, s))
 		return;
 	cache_store(&m->cache, &s->st, DECISION_ALLOW, NULL);
@@ -282,6 +284,7 @@ static bool submit_candidate(struct monitor *m, struct ahead_candidate *c, struc
 	req->uid = 0;
 	req->generation = pipeline_generation(m->pipeline);
 	req->submitted_ns = monotonic_ns();
+	req->written_seq = monitor_written_seq(m);
 	req->st = c->st;
 	req->report = report;
 	req->have_who = true;

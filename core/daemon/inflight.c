@@ -109,6 +109,7 @@ static struct inflight *prepare(struct inflight_ring *r, int fd, const struct sc
 	e->pidfd = -1;
 	e->kind = req->kind;
 	e->st = req->st;
+	e->written_seq = req->written_seq;
 	path_digest(req->path, e->path_digest);
 	return e;
 }

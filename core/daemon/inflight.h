@@ -73,6 +73,7 @@ struct inflight {
 	int pidfd; /* the opener, held from the deadline to the late verdict (late_detection kill) */
 	enum fg_event_kind kind;
 	struct stat st; /* the file as it was when the event arrived */
+	uint64_t written_seq; /* monitor_written_seq when it came: see monitor_written_since */
 	/* SHA-256 of its path, cut: only an open of the same name joins its scan */
 	unsigned char path_digest[16];
 	/*

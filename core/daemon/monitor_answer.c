@@ -78,8 +78,13 @@ static bool answer_from_worker(struct monitor *m, uint64_t id, enum decision dec
 	if (cacheable && decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) &&
 	    e->generation == pipeline_generation(m->pipeline)) {
 		e->marked = ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st);
-		/* a reload that finished meanwhile may have flushed marks before this one */
-		if (e->marked && e->generation != pipeline_generation(m->pipeline)) {
+		/*
+		 * A reload that finished meanwhile may have flushed marks before this
+		 * one; a write the monitor noted meanwhile (one through a shared mapping
+		 * changes no timestamp) removed marks before this one, and is seen now.
+		 */
+		if (e->marked && (e->generation != pipeline_generation(m->pipeline) ||
+				  monitor_written_since(m, &e->st, e->written_seq))) {
 			ignore_marks_remove(&m->ignore, e->fd);
 			e->marked = false;
 		}
@@ -108,6 +113,9 @@ static void remember(struct monitor *m, struct inflight *e, const struct scan_co
 	/* a verdict reached with signatures a reload has replaced is not worth keeping */
 	if (!m->caching || !done->cacheable || e->generation != m->generation ||
 	    fstat(e->fd, &now) != 0 || !cache_same_state(&e->st, &now))
+		return;
+	/* written since the scan began: the bytes it read may be gone */
+	if (done->decision == DECISION_ALLOW && monitor_written_since(m, &e->st, e->written_seq))
 		return;
 	if (done->decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) && !e->marked &&
 	    !ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st))
@@ -162,6 +170,9 @@ static void remember_late(struct monitor *m, const struct scan_completion *done)
 		m->n.late_detections++;
 	if (!m->caching || done->generation != m->generation || (!done->cacheable && !detection))
 		return;
+	if (done->decision == DECISION_ALLOW &&
+	    monitor_written_since(m, &done->st, done->written_seq))
+		return; /* written since the scan began */
 	cache_store(&m->cache, &done->st, done->decision, done->threats);
 }
 

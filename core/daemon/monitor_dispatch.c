@@ -228,9 +228,33 @@ static void answer_from_cache(struct monitor *m, const struct fanotify_event_met
 }
 
 /* A write happened: what the cache knows about the file is void (mmap writes clear no mark). */
+static _Atomic uint64_t *written_slot(struct monitor *m, const struct stat *st)
+{
+	uint64_t h = ((uint64_t)st->st_dev * 0x9e3779b97f4a7c15ull) ^ (uint64_t)st->st_ino;
+
+	return &m->written_at[(h ^ (h >> 29)) % MONITOR_WRITTEN_SLOTS];
+}
+
+uint64_t monitor_written_seq(struct monitor *m)
+{
+	return atomic_load(&m->written_seq);
+}
+
+void monitor_note_written(struct monitor *m, const struct stat *st)
+{
+	atomic_store(written_slot(m, st), atomic_fetch_add(&m->written_seq, 1) + 1);
+}
+
+bool monitor_written_since(struct monitor *m, const struct stat *st, uint64_t seq)
+{
+	return atomic_load(written_slot(m, st)) > seq;
+}
+
 static void forget_written(struct monitor *m, const struct fanotify_event_metadata *ev,
 			   const struct stat *st)
 {
+	/* first: a worker marking a scan that began before this write then sees it */
+	monitor_note_written(m, st);
 	cache_forget(&m->cache, st->st_dev, st->st_ino);
 	ignore_marks_remove(&m->ignore, ev->fd);
 }
@@ -258,6 +282,7 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 		(*d.count)++;
 	if (d.written && m->caching)
 		forget_written(m, ev, &req->st);
+	req->written_seq = monitor_written_seq(m);
 	switch (decision) {
 	case FILTER_ALLOW_UNSCANNED:
 		mark_unscanned(m, ev, &req->st);

@@ -3,8 +3,10 @@
 #define FANGUARD_MONITOR_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "common/histogram.h"
@@ -39,6 +41,8 @@ struct counters {
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
 };
+
+#define MONITOR_WRITTEN_SLOTS 4096 /* inodes whose last write is told apart */
 
 struct monitor {
 	struct config *cfg; /* the exclusions change on reload: see exclusions.h */
@@ -82,9 +86,27 @@ struct monitor {
 	} query;
 	unsigned generation;  /* the pipeline's, when the cache was last valid */
 	struct background bg; /* close_write verdicts kept, scan-ahead, re-scans after a reload */
+	/*
+	 * The close_write events seen, by inode: a write through a shared mapping
+	 * changes no timestamp, so only this tells that a file was written while
+	 * its scan ran. Hashed; a collision only costs a verdict not kept.
+	 */
+	_Atomic uint64_t written_seq;
+	_Atomic uint64_t written_at[MONITOR_WRITTEN_SLOTS];
 };
 
 struct fanotify_event_metadata;
+
+/*
+ * Writes (close_write events) and the scans they overtake (monitor_dispatch.c).
+ * A scan notes monitor_written_seq when it starts; its clean verdict is kept
+ * (cached, ignore-marked) only if monitor_written_since is false then. The
+ * worker that places a mark checks after placing it, the monitor notes a
+ * write before removing marks: one of the two sees the other.
+ */
+uint64_t monitor_written_seq(struct monitor *m);
+void monitor_note_written(struct monitor *m, const struct stat *st);
+bool monitor_written_since(struct monitor *m, const struct stat *st, uint64_t seq);
 
 /* monitor_dispatch.c: one event read from the kernel, filtered, counted, answered or submitted. */
 void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *ev,

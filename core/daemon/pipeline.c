@@ -303,6 +303,7 @@ static void queue_completion(struct pipeline *p, const struct scan_request *req,
 	done->uid = req->uid;
 	done->generation = req->generation;
 	done->st = req->st;
+	done->written_seq = req->written_seq;
 	done->threats[0] = '\0';
 	done->reason = out->reason;
 	done->n_findings = 0;

@@ -60,6 +60,7 @@ struct scan_request {
 	uid_t uid;             /* the opener's real uid: scans take turns between users */
 	unsigned generation;   /* the signatures' generation it was submitted under */
 	uint64_t submitted_ns; /* monotonic_ns() when queued, for the queue-wait histogram */
+	uint64_t written_seq;  /* the monitor's count of writes when it came (monitor_written_seq) */
 	struct stat st;
 	/*
 	 * Report mode: the monitor answered allow already; a deny is logged as a
@@ -89,6 +90,7 @@ struct scan_completion {
 	uid_t uid;            /* whose share the scan held */
 	unsigned generation;  /* of the signatures it was submitted under */
 	struct stat st;       /* the file as the event saw it: the late verdict's cache key */
+	uint64_t written_seq; /* the request's: a clean verdict is kept only if no write came since */
 	char threats[SCAN_THREATS_MAX]; /* for denies: "clamav: X; yara: Y" */
 	/*
 	 * For denies, what the events that waited on the scan are logged with
