@@ -51,7 +51,6 @@ struct pending *pending_open(struct pending_table *t, const struct scan_request 
 	pd->sent_ns = monotonic_ns();
 	pd->out.n_votes = n_votes;
 	pd->waiting = pd->voters = pd->unsent = voters;
-	pd->retried = 0;
 	return pd;
 }
 
@@ -244,14 +243,13 @@ void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const c
 		if (!pd->gen || !(pd->waiting & bit) || (pd->unsent & bit) ||
 		    pd->proc[s->group] != s->proc)
 			continue;
-		if (!retry || (pd->retried & bit) || pd->req.fd < 0 ||
+		if (!retry || s->solo || pd->req.fd < 0 ||
 		    older_than(pd->sent_at[s->group], now, hung_ns)) {
 			pending_vote_error(p, pd, s->group, why);
 			continue;
 		}
-		pd->retried |= bit;
 		pd->unsent |= bit;
-		fairq_push(procs_lane(p, s->group, pd), k, pd->req.uid);
+		fairq_push(&p->retry[s->group], k, pd->req.uid);
 	}
 }
 

@@ -28,7 +28,6 @@ struct pending {
 	uint32_t waiting; /* groups that still owe a vote (and may be hung) */
 	uint32_t voters;  /* groups asked: all (a disabled one votes an error at once) */
 	uint32_t unsent;  /* groups it waits in the queue of: not yet sent (a part of waiting) */
-	uint32_t retried; /* groups whose scanner died owing it, and that were sent it again */
 	uint64_t sent_ns; /* submitted */
 	uint64_t sent_at[PLUGINS_MAX]; /* handed to each group's scanner */
 	/*
@@ -79,12 +78,13 @@ void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 /* Finishes pd when every vote is in, frees it when nothing more is owed. */
 void pending_settle(struct proc_pipeline *p, struct pending *pd);
 /*
- * The scanner process s ended owing votes. Each request it owed is queued
- * again for its group, once, unless the group cannot scan any more (retry
- * false: disabled), it was sent again already, or s had held it past hung_ns
- * (what got s killed as hung would only hang the next one): those vote errors
- * saying why. A scan lost to another user's file (one that crashes or hangs a
- * plugin) is thus not an error that on_error could let through.
+ * The scanner process s ended owing votes. Each request it owed goes to its
+ * group's retry lane (sent again alone), unless the group cannot scan any more
+ * (retry false: disabled), s held it alone (it is the file that ended s), or
+ * s had held it past hung_ns (what got s killed as hung would only hang the
+ * next one): those vote errors saying why. A scan lost to another user's file
+ * (one that crashes or hangs a plugin) is thus not an error that on_error
+ * could let through.
  */
 void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why,
 		       bool retry, uint64_t hung_ns);

@@ -84,6 +84,8 @@ static void read_scanner(struct proc_pipeline *p, struct scanner *s)
 		if (msg->type == SCANNER_VERDICT && s->state == SC_READY) {
 			if (s->busy)
 				s->busy--;
+			if (!s->busy)
+				s->solo = false;
 			if (msg->verdict.tag == SELF_TEST_TAG) {
 				pool_self_test_passed(p, s);
 				continue;
@@ -170,6 +172,16 @@ void procs_dispatch(struct proc_pipeline *p, size_t i)
 
 	if (s->state == SC_DOWN || s->state == SC_STARTING || (s->state == SC_READY && !s->proven))
 		return;
+	while (s->state == SC_DISABLED && fairq_pop(&p->retry[i], &k))
+		pending_vote_error(p, pending_at(&p->pending, k), i, s->why_down);
+	if (s->state == SC_READY && (s->solo || fairq_count(&p->retry[i]))) {
+		/* a retry goes alone: once what it waits behind is done, nothing beside it */
+		if (!s->solo && !s->busy && fairq_pop(&p->retry[i], &k)) {
+			send_one(p, pending_at(&p->pending, k), i, s);
+			s->solo = s->busy > 0;
+		}
+		return;
+	}
 	while ((s->state == SC_DISABLED || s->busy < p->credits) && fairq_pop(&p->queue[i], &k)) {
 		struct pending *pd = pending_at(&p->pending, k);
 
@@ -273,6 +285,7 @@ static void procs_free(struct proc_pipeline *p)
 	for (size_t i = 0; i < PLUGINS_MAX; i++) {
 		fairq_free(&p->queue[i]);
 		fairq_free(&p->background[i]);
+		fairq_free(&p->retry[i]);
 	}
 	free(p->msg);
 	pthread_mutex_destroy(&p->lock);
@@ -450,7 +463,8 @@ struct pipeline *pipeline_start_processes(const struct engine *engine, const str
 	}
 	for (size_t i = 0; i < p->n; i++)
 		if (fairq_init(&p->queue[i], cfg->max_inflight) != 0 ||
-		    fairq_init(&p->background[i], cfg->max_inflight) != 0) {
+		    fairq_init(&p->background[i], cfg->max_inflight) != 0 ||
+		    fairq_init(&p->retry[i], cfg->max_inflight) != 0) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}

@@ -40,6 +40,7 @@ struct scanner {
 	unsigned long long crashes, restarts, hung_kills, memory_kills;
 	unsigned long long outside_kills; /* SIGKILLs fanguardd did not send: not crashes */
 	unsigned busy;                    /* requests sent whose verdict has not come back */
+	bool solo; /* it holds one request of retry[] alone: what ends it now, that file did */
 	/*
 	 * It has scanned a file: from the start, or, after a restart, the
 	 * self-test file. Until then it is sent nothing else, and a failure
@@ -90,6 +91,14 @@ struct proc_pipeline {
 	 * it, so an event's scan never waits for a thread because of one.
 	 */
 	struct fair_queue background[PLUGINS_MAX];
+	/*
+	 * Per group, requests whose scanner died holding them: each is sent
+	 * again alone, before anything else, so that one that ends the scanner
+	 * again is known to be the file that does (it votes errors) and the
+	 * others get their verdicts. Sent with others, an innocent one could
+	 * die with the next crash file as often as a user sends one.
+	 */
+	struct fair_queue retry[PLUGINS_MAX];
 	unsigned credits;
 	union scanner_msg *msg; /* the receive buffer: start-up's, then the collector's alone */
 	int epfd, timer_fd, wake_fd;

@@ -1,7 +1,7 @@
 /*
  * The pool of scanner processes: one group of plugins per `scanner` name, each
  * served by its active scanner. A scanner that ends is restarted, and the
- * scans it held are sent again once. One that fails to start (to load its
+ * scans it held are sent again, each alone. One that fails to start (to load its
  * plugins and scan a self-test file) restart_limit times within
  * restart_window_s is disabled and its plugins vote errors (on_error
  * decides). A scanner that had started counts for nothing there: what ends it
@@ -150,7 +150,7 @@ static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how,
 		  : serving ? " while scanning (a file, not a failure to start: not counted "
 			      "toward restart_limit)"
 			    : "",
-		  serving ? "the scans it held are sent again, once, when it is back"
+		  serving ? "the scans it held are sent again, each alone, when it is back"
 			  : "its pending scans count as errors");
 	s->pid = 0;
 	if (recent >= p->cfg->restart_limit)
@@ -160,6 +160,7 @@ static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how,
 	/* after the state change: a disabled scanner's requests no longer wait for it */
 	pending_fail_owed(p, s, s->why_down, s->state != SC_DISABLED,
 			  SCAN_HUNG_NS(p->cfg->timeout_ms));
+	s->solo = false;
 	s->proc = 0;
 	s->busy = 0;
 	procs_dispatch(p, s->group); /* what waits for it votes errors too, as new requests do */
