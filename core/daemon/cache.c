@@ -134,6 +134,19 @@ void cache_store(struct verdict_cache *c, const struct stat *st, enum decision d
 	c->stats.stores++;
 }
 
+void cache_store_empty_clean(struct verdict_cache *c)
+{
+	if (!c->n_sets)
+		return;
+	c->empty_clean = true;
+	c->empty_generation = c->generation;
+}
+
+bool cache_empty_is_clean(const struct verdict_cache *c)
+{
+	return c->empty_clean && c->empty_generation == c->generation;
+}
+
 void cache_forget(struct verdict_cache *c, dev_t dev, ino_t ino)
 {
 	struct cache_entry *e = find(c, dev, ino);

@@ -36,6 +36,12 @@ struct verdict_cache {
 	uint32_t clock;
 	unsigned size; /* entries in use */
 	struct cache_stats stats;
+	/*
+	 * An empty file was scanned clean under empty_generation: no content, so
+	 * every empty file gets the same votes (see empty_file.h).
+	 */
+	bool empty_clean;
+	uint32_t empty_generation;
 };
 
 /* capacity 0 gives a cache that remembers nothing. Returns -1 when out of memory. */
@@ -53,6 +59,10 @@ bool cache_peek(struct verdict_cache *c, const struct stat *st, enum decision *d
 		char *threats, size_t size);
 void cache_store(struct verdict_cache *c, const struct stat *st, enum decision decision,
 		 const char *threats);
+/* An empty file was scanned clean, every vote real and cacheable, under the current generation. */
+void cache_store_empty_clean(struct verdict_cache *c);
+/* True when that is known for the current generation (a reload voids it). */
+bool cache_empty_is_clean(const struct verdict_cache *c);
 /* The file was written: whatever was known about it is void. */
 void cache_forget(struct verdict_cache *c, dev_t dev, ino_t ino);
 /* New signatures: every entry made before is void. */

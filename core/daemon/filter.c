@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/path.h"
 #include "common/procinfo.h"
+#include "daemon/empty_file.h"
 #include "daemon/exe_trust.h"
 #include "daemon/monitor_internal.h"
 
@@ -215,5 +216,14 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		return FILTER_CLOSE_WRITE;
 	if (m->caching && cache_lookup(&m->cache, &req->st, &d->cached, &d->threats))
 		return FILTER_FROM_CACHE;
+	/*
+	 * An empty file while empty files are known clean (empty_file.h). No
+	 * ignore mark: such a file is mostly written next, which would clear it.
+	 */
+	if (m->caching && cache_empty_is_clean(&m->cache) &&
+	    empty_file_certain(ev->fd, &req->st, req->kind)) {
+		d->count = &m->n.empty_clean;
+		return FILTER_ALLOW_NO_MARK;
+	}
 	return FILTER_SCAN;
 }

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/monotonic.h"
 #include "common/procinfo.h"
+#include "daemon/empty_file.h"
 
 #define COMPLETION_BATCH 256
 
@@ -117,6 +118,10 @@ static void remember(struct monitor *m, struct inflight *e, const struct scan_co
 	/* written since the scan began: the bytes it read may be gone */
 	if (done->decision == DECISION_ALLOW && monitor_written_since(m, &e->st, e->written_seq))
 		return;
+	/* what every empty file would get: no plugin found anything in nothing */
+	if (done->decision == DECISION_ALLOW && !done->detected &&
+	    empty_file_certain(e->fd, &e->st, e->kind))
+		cache_store_empty_clean(&m->cache);
 	if (done->decision == DECISION_ALLOW && ignore_marks_enabled(&m->ignore) && !e->marked &&
 	    !ignore_marks_add_if_unchanged(&m->ignore, e->fd, &e->st))
 		return;

@@ -40,6 +40,8 @@ struct counters {
 	unsigned long long report_scans, would_deny;
 	/* part of allowed_inline: watch.exclude*, and our own processes */
 	unsigned long long excluded_path, excluded_exe, excluded_uid, own;
+	/* part of allowed_inline: opens of empty files while empty files are known clean */
+	unsigned long long empty_clean;
 };
 
 #define MONITOR_WRITTEN_SLOTS 4096 /* inodes whose last write is told apart */

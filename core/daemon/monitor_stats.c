@@ -43,9 +43,9 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb,
 		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
 		       "fanguard's own processes; %llu of excluded programs running other code "
-		       "(scanned)\n",
+		       "(scanned); %llu opens of empty files answered by the empty-file verdict\n",
 		       m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own,
-		       m->n.exe_not_excluded);
+		       m->n.exe_not_excluded, m->n.empty_clean);
 	textbuf_printf(
 		tb,
 		"cache (%s): %u entries, %llu hits, %llu misses (%llu stale), %llu evictions; "

@@ -107,9 +107,30 @@ static void test_histogram(void)
 	CHECK(histogram_percentile(&h, 0.1) <= 3);
 }
 
+/* The empty-file verdict holds for the generation it was learned in; a cache of 0 keeps none. */
+static void test_cache_empty_clean(void)
+{
+	struct verdict_cache c, none;
+
+	CHECK(cache_init(&c, 64) == 0);
+	CHECK(!cache_empty_is_clean(&c));
+	cache_store_empty_clean(&c);
+	CHECK(cache_empty_is_clean(&c));
+	cache_new_generation(&c);
+	CHECK(!cache_empty_is_clean(&c));
+	cache_store_empty_clean(&c);
+	CHECK(cache_empty_is_clean(&c));
+	cache_free(&c);
+	CHECK(cache_init(&none, 0) == 0);
+	cache_store_empty_clean(&none);
+	CHECK(!cache_empty_is_clean(&none));
+	cache_free(&none);
+}
+
 int main(void)
 {
 	test_cache_validity();
+	test_cache_empty_clean();
 	test_cache_bounded();
 	test_histogram();
 	return check_summary();
