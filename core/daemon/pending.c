@@ -249,7 +249,9 @@ void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const c
 			continue;
 		}
 		pd->unsent |= bit;
-		fairq_push(&p->retry[s->group], k, pd->req.uid);
+		/* a retry alone holds up everyone: only when the culprit is not known */
+		fairq_push(s->hung ? procs_lane(p, s->group, pd) : &p->retry[s->group], k,
+			   pd->req.uid);
 	}
 }
 

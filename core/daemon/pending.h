@@ -78,13 +78,15 @@ void pending_take_verdict(struct proc_pipeline *p, const struct scanner *s,
 /* Finishes pd when every vote is in, frees it when nothing more is owed. */
 void pending_settle(struct proc_pipeline *p, struct pending *pd);
 /*
- * The scanner process s ended owing votes. Each request it owed goes to its
- * group's retry lane (sent again alone), unless the group cannot scan any more
- * (retry false: disabled), s held it alone (it is the file that ended s), or
- * s had held it past hung_ns (what got s killed as hung would only hang the
- * next one): those vote errors saying why. A scan lost to another user's file
- * (one that crashes or hangs a plugin) is thus not an error that on_error
- * could let through.
+ * The scanner process s ended owing votes. Each request it owed is sent
+ * again, unless the group cannot scan any more (retry false: disabled), s
+ * held it alone (it is the file that ended s), or s had held it past hung_ns
+ * (what got s killed as hung would only hang the next one): those vote
+ * errors saying why. After a hang the one to blame is known (s->hung), so
+ * the others go back to their own lanes; after a crash it is not, and they go
+ * to the retry lane, each to be sent alone. A scan lost to another user's
+ * file (one that crashes or hangs a plugin) is thus not an error that
+ * on_error could let through.
  */
 void pending_fail_owed(struct proc_pipeline *p, const struct scanner *s, const char *why,
 		       bool retry, uint64_t hung_ns);

@@ -59,8 +59,15 @@ static void tick(struct proc_pipeline *p)
 			scanner_host_kill(s, "did not start within 300 s, killed");
 		if (s->state != SC_READY)
 			continue;
-		if (pending_owed_since(&p->pending, s, now, hang_ns)) {
+		/*
+		 * A retry held alone holds up everyone else: it may take its budget
+		 * (by then cooperative plugins have given up), not the hung limit.
+		 */
+		if (pending_owed_since(&p->pending, s, now,
+				       s->solo ? SCAN_BUDGET_NS(p->cfg->timeout_ms) + 250000000ull
+					       : hang_ns)) {
 			s->hung_kills++;
+			s->hung = true;
 			scanner_host_kill(s, "hung (a scan ran past twice timeout_ms), killed");
 		} else if (!s->proven && now - s->self_test_sent_ns > hang_ns) {
 			s->hung_kills++;

@@ -41,6 +41,7 @@ struct scanner {
 	unsigned long long outside_kills; /* SIGKILLs fanguardd did not send: not crashes */
 	unsigned busy;                    /* requests sent whose verdict has not come back */
 	bool solo; /* it holds one request of retry[] alone: what ends it now, that file did */
+	bool hung; /* killed for a scan past the hung limit: that scan is the one to blame */
 	/*
 	 * It has scanned a file: from the start, or, after a restart, the
 	 * self-test file. Until then it is sent nothing else, and a failure

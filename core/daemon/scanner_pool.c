@@ -160,7 +160,7 @@ static void crashed(struct proc_pipeline *p, struct scanner *s, const char *how,
 	/* after the state change: a disabled scanner's requests no longer wait for it */
 	pending_fail_owed(p, s, s->why_down, s->state != SC_DISABLED,
 			  SCAN_HUNG_NS(p->cfg->timeout_ms));
-	s->solo = false;
+	s->solo = s->hung = false;
 	s->proc = 0;
 	s->busy = 0;
 	procs_dispatch(p, s->group); /* what waits for it votes errors too, as new requests do */
