@@ -192,6 +192,9 @@ fg_put() {
 	printf '%s' "$@" >"$dest"
 }
 
+# 22 nested folders of 200-character names, a path past PATH_MAX: see deep.sh
+FG_DEEP="$(dirname "${BASH_SOURCE[0]}")/deep.sh"
+
 # ---- attacks that try to switch protection off for everyone (test_attack_*_disable.sh) ----
 # The attacker (nobody) and a victim (uid 65533), each an ordinary user.
 as_attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }

@@ -14,19 +14,11 @@ echo "plugin yara { rules = {\"$DATA/yara-fidelity/on_access.yar\"} }" >>"$WORK/
 fg_start "$WORK/fanguard.conf"
 attacker() { setpriv --reuid=65533 --regid=65533 --clear-groups -- "$@"; }
 attacker unshare -Urm true 2>/dev/null || { echo "SKIP: no unprivileged user namespaces"; exit 0; }
-attacker bash -c '
-	cd "$1" || exit 1
-	name=$(printf "d%.0s" $(seq 200))
-	for _ in $(seq 22); do mkdir "$name" && cd "$name" || exit 1; done
-	printf "same harmless words\n" >seed && mv seed evil.txt
-' _ "$MNT/drop" || fail "the attacker could not build the tree"
+attacker bash "$FG_DEEP" make "$MNT/drop" \
+	sh -c 'printf "same harmless words\n" >seed && mv seed evil.txt' ||
+	fail "the attacker could not build the tree"
 deep_open() { # [unshare args...]: opens evil.txt at the bottom of the tree
-	attacker "$@" bash -c '
-		cd "$1" || exit 1
-		name=$(printf "d%.0s" $(seq 200))
-		for _ in $(seq 22); do cd "$name" || exit 1; done
-		"$2" open evil.txt
-	' _ "$MNT/drop" "$FG_PROBE" || true
+	attacker "$@" bash "$FG_DEEP" enter "$MNT/drop" "$FG_PROBE" open evil.txt || true
 }
 # in the daemon's own namespace the fix holds: an error vote, on_error = deny
 got=$(deep_open)

@@ -17,18 +17,10 @@ attacker bash -c 'printf "same harmless words\n" >"$1/seed" && mv "$1/seed" "$1/
 got=$(attacker "$FG_PROBE" open "$MNT/drop/evil.txt" || true)
 [ "$got" = EPERM ] || fail "evil.txt at a short path: '$got' (expected EPERM: the rule works)"
 
-attacker bash -c '
-	cd "$1" || exit 1
-	name=$(printf "d%.0s" $(seq 200))
-	for _ in $(seq 22); do mkdir "$name" && cd "$name" || exit 1; done
-	printf "same harmless words\n" >seed && mv seed evil.txt
-' _ "$MNT/drop" || fail "the attacker could not build the tree"
-got=$(attacker bash -c '
-	cd "$1" || exit 1
-	name=$(printf "d%.0s" $(seq 200))
-	for _ in $(seq 22); do cd "$name" || exit 1; done
-	"$2" open evil.txt
-' _ "$MNT/drop" "$FG_PROBE" || true)
+attacker bash "$FG_DEEP" make "$MNT/drop" \
+	sh -c 'printf "same harmless words\n" >seed && mv seed evil.txt' ||
+	fail "the attacker could not build the tree"
+got=$(attacker bash "$FG_DEEP" enter "$MNT/drop" "$FG_PROBE" open evil.txt || true)
 [ "$got" = EPERM ] || fail "evil.txt past PATH_MAX: '$got' (expected EPERM; the rule saw filename \"\")"
 fg_stop
 pass

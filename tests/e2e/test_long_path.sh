@@ -11,23 +11,10 @@ fg_start "$WORK/fanguard.conf"
 mkdir -m 1777 "$MNT/drop"
 attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 # as the attacker: 22 levels of 200-character names (4,400+ bytes), EICAR and a clean file at the bottom
-attacker bash -c '
-	cd "$1" || exit 1
-	name=$(printf "d%.0s" $(seq 200))
-	for _ in $(seq 22); do mkdir "$name" && cd "$name" || exit 1; done
-	printf "%s" "$2" >eicar.com 2>/dev/null
-	printf "clean bytes\n" >clean.txt
-' _ "$MNT/drop" "$EICAR" || fail "the attacker could not build the tree"
-# every step of the walk is relative: the whole path is longer than any call accepts
-in_deep() {
-	attacker bash -c '
-		cd "$1" || exit 1
-		name=$(printf "d%.0s" $(seq 200))
-		for _ in $(seq 22); do cd "$name" || exit 1; done
-		shift
-		"$@"
-	' _ "$MNT/drop" "$@"
-}
+attacker bash "$FG_DEEP" make "$MNT/drop" \
+	sh -c 'printf "%s" "$1" >eicar.com 2>/dev/null; printf "clean bytes\n" >clean.txt' _ "$EICAR" ||
+	fail "the attacker could not build the tree"
+in_deep() { attacker bash "$FG_DEEP" enter "$MNT/drop" "$@"; }
 len=$((${#MNT} + 6 + 22 * 201))
 [ "$len" -gt 4096 ] || fail "the tree is only $len bytes deep"
 if stat "$MNT/drop/$(printf 'd%.0s' $(seq 200))" >/dev/null 2>&1 &&

@@ -59,18 +59,9 @@ fi
 expect_log "\]: DENY open of $MNT/home/userns.com \(through a mount of another namespace\)"
 
 # 5. a name past PATH_MAX below the report path: no name to look the mode up by, so block
-attacker bash -c '
-	cd "$1" || exit 1
-	name=$(printf "d%.0s" $(seq 200))
-	for _ in $(seq 22); do mkdir "$name" && cd "$name" || exit 1; done
-	printf "%s" "$2" >eicar.com 2>/dev/null
-' _ "$MNT/home/drop" "$EICAR" || fail "the attacker could not build the deep tree"
-got=$(attacker bash -c '
-	cd "$1" || exit 1
-	name=$(printf "d%.0s" $(seq 200))
-	for _ in $(seq 22); do cd "$name" || exit 1; done
-	"$2" open eicar.com
-' _ "$MNT/home/drop" "$FG_PROBE" || true)
+attacker bash "$FG_DEEP" make "$MNT/home/drop" sh -c 'printf "%s" "$1" >eicar.com 2>/dev/null' _ "$EICAR" ||
+	fail "the attacker could not build the deep tree"
+got=$(attacker bash "$FG_DEEP" enter "$MNT/home/drop" "$FG_PROBE" open eicar.com || true)
 [ "$got" = EPERM ] || fail "EICAR past PATH_MAX under the report path: expected EPERM, got '$got'"
 expect_log '\]: DENY open of \(name too long to read'
 fg_stop
