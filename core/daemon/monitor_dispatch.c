@@ -67,6 +67,25 @@ static uid_t opener_uid(pid_t pid)
 	return procinfo_uids(pid, &real, &effective) == 0 ? real : (uid_t)-1;
 }
 
+/*
+ * A slot in flight and a unit of the opener's share, given back when its event
+ * is answered (waiters) or its scan completes (leaders). False: there is no
+ * room, and the event was answered by on_overload (a would-deny in report mode).
+ */
+static bool take_room(struct monitor *m, const struct fanotify_event_metadata *ev,
+		      const struct scan_request *req, bool report)
+{
+	if (inflight_full(&m->inflight)) {
+		overload(m, ev, req->path, report);
+		return false;
+	}
+	if (!uid_share_take(&m->share, req->uid)) {
+		over_share(m, ev, req, report);
+		return false;
+	}
+	return true;
+}
+
 static void submit_permission_event(struct monitor *m, const struct fanotify_event_metadata *ev,
 				    struct scan_request *req)
 {
@@ -74,15 +93,8 @@ static void submit_permission_event(struct monitor *m, const struct fanotify_eve
 	uint64_t start = monotonic_ns();
 	int dup_fd;
 
-	if (inflight_full(&m->inflight)) {
-		overload(m, ev, req->path, false);
+	if (!take_room(m, ev, req, false))
 		return;
-	}
-	/* given back when its event is answered (waiters) or its scan completes (leaders) */
-	if (!uid_share_take(&m->share, req->uid)) {
-		over_share(m, ev, req, false);
-		return;
-	}
 	/*
 	 * Wait for that scan's verdict instead of scanning the same bytes again,
 	 * but only a scan led by an open of the same real uid. Scans take turns
@@ -145,14 +157,8 @@ static void submit_report_event(struct monitor *m, const struct fanotify_event_m
 	struct inflight *e;
 	int dup_fd;
 
-	if (inflight_full(&m->inflight)) {
-		overload(m, ev, req->path, true);
+	if (!take_room(m, ev, req, true))
 		return;
-	}
-	if (!uid_share_take(&m->share, req->uid)) {
-		over_share(m, ev, req, true);
-		return;
-	}
 	if (inflight_scan_of(&m->inflight, &req->st, req->path, req->uid) ||
 	    (dup_fd = fcntl(ev->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		uid_share_put(&m->share, req->uid);
