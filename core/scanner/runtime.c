@@ -8,6 +8,7 @@
 
 #include "common/install_paths.h"
 #include "common/log.h"
+#include "scanner/allocator.h"
 
 int runtime_open(struct runtime *rt, const char *config_path, char *err, size_t errlen)
 {
@@ -54,6 +55,7 @@ int runtime_start(struct runtime *rt, const char *group, char *err, size_t errle
 			 group);
 		return -1;
 	}
+	allocator_keep_scan_buffers();
 	for (size_t i = 0; i < n; i++) {
 		struct plugin *p = &rt->cfg.plugins[i];
 		if (plugin_start(p, err, errlen) != 0)
