@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -168,15 +167,12 @@ void background_close_write(struct monitor *m, const struct fanotify_event_metad
 void background_cold_open(struct monitor *m, const struct scan_request *req)
 {
 	struct background *bg = &m->bg;
-	char dir[PATH_MAX];
 
 	if (!bg->walker)
 		return;
 	note_recent(bg, &req->st, req->path);
-	if (!bg->ahead)
-		return;
-	snprintf(dir, sizeof(dir), "%s", req->path);
-	scan_ahead_folder(bg->walker, dirname(dir));
+	if (bg->ahead)
+		scan_ahead_folder(bg->walker, req->path);
 }
 
 /*

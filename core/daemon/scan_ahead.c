@@ -161,29 +161,43 @@ static size_t read_names(struct scan_ahead *sa, int dfd, char (*names)[NAME_MAX 
 }
 
 /*
- * Last name first: a reader going through the folder in readdir order starts
- * at the other end, so the two meet in the middle instead of scanning the
- * same files side by side.
+ * The walk starts at the end of the folder farther from the file whose open
+ * sent it: a reader that opened the first name readdir gives goes on towards
+ * the last, one that opened the last goes back towards the first (tmpfs lists
+ * newest first, so a reader in creation order does that). Walking from the
+ * other end, the two meet in the middle instead of scanning the same files
+ * side by side, each of them twice.
  */
-static void walk_folder(struct scan_ahead *sa, const char *dir)
+static bool walk_forward(char (*names)[NAME_MAX + 1], size_t n, const char *opened)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], opened) == 0)
+			return i >= n / 2;
+	return false;
+}
+
+static void walk_folder(struct scan_ahead *sa, const char *dir, const char *opened)
 {
 	char(*names)[NAME_MAX + 1] = malloc(sa->per_folder * sizeof(*names));
 	char path[PATH_MAX];
 	int dfd =
 		open_no_symlinks(dir, O_RDONLY | O_DIRECTORY); /* readdir needs more than O_PATH */
+	bool forward;
 	size_t n;
 
 	if (!names || dfd < 0)
 		goto out;
 	atomic_fetch_add(&sa->folders_walked, 1);
 	n = read_names(sa, dfd, names);
-	while (n-- > 0) {
+	forward = walk_forward(names, n, opened);
+	for (size_t k = 0; k < n; k++) {
+		const char *name = names[forward ? k : n - 1 - k];
 		struct stat st;
 		int pfd, fd;
 
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[n]) >= sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 			continue;
-		pfd = openat(dfd, names[n], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		fd = pfd >= 0 ? reopen_regular(pfd, &st) : -1;
 		if (pfd >= 0)
 			close(pfd);
@@ -234,13 +248,15 @@ static void *walker_main(void *arg)
 	pthread_mutex_lock(&sa->lock);
 	while (!sa->stopping) {
 		if (sa->n_folders) {
-			char *dir = sa->folders[sa->folder_head];
+			char *opened = sa->folders[sa->folder_head];
+			char *slash = strrchr(opened, '/');
 
 			sa->folder_head = (sa->folder_head + 1) % FOLDERS_MAX;
 			sa->n_folders--;
 			pthread_mutex_unlock(&sa->lock);
-			walk_folder(sa, dir);
-			free(dir);
+			*slash = '\0'; /* the folder, then the name */
+			walk_folder(sa, slash == opened ? "/" : opened, slash + 1);
+			free(opened);
 			pthread_mutex_lock(&sa->lock);
 		} else if (sa->next_rescan < sa->n_rescan) {
 			struct rescan_file f = sa->rescan[sa->next_rescan];
@@ -310,13 +326,18 @@ void scan_ahead_stop(struct scan_ahead *sa)
 	free(sa);
 }
 
-bool scan_ahead_folder(struct scan_ahead *sa, const char *dir)
+bool scan_ahead_folder(struct scan_ahead *sa, const char *opened)
 {
+	const char *slash = strrchr(opened, '/');
+	char dir[PATH_MAX];
 	bool queued = false;
 	char *copy;
 
+	if (!slash || slash[1] == '\0')
+		return false;
+	snprintf(dir, sizeof(dir), "%.*s", slash == opened ? 1 : (int)(slash - opened), opened);
 	pthread_mutex_lock(&sa->lock);
-	if (sa->n_folders < FOLDERS_MAX && !seen_folder(sa, dir) && (copy = strdup(dir))) {
+	if (sa->n_folders < FOLDERS_MAX && !seen_folder(sa, dir) && (copy = strdup(opened))) {
 		sa->folders[(sa->folder_head + sa->n_folders) % FOLDERS_MAX] = copy;
 		sa->n_folders++;
 		pthread_cond_signal(&sa->work);

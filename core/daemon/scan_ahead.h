@@ -44,10 +44,11 @@ struct scan_ahead *scan_ahead_start(unsigned per_folder, char *err, size_t errle
 /* Stops the thread (after the fanotify group is closed: its opens may wait on it). */
 void scan_ahead_stop(struct scan_ahead *sa);
 /*
- * Walks folder dir (a canonical path, as the filter read it) soon, unless it
- * was walked since the last reload or the queue is full. Never blocks.
+ * Walks the folder of `opened` (a file's canonical path, as the filter read it)
+ * soon, from the end farther from that file, unless the folder was walked
+ * since the last reload or the queue is full. Never blocks.
  */
-bool scan_ahead_folder(struct scan_ahead *sa, const char *dir);
+bool scan_ahead_folder(struct scan_ahead *sa, const char *opened);
 /* Opens these again, in this order, after the folders waiting; takes files and their paths. */
 void scan_ahead_rescan(struct scan_ahead *sa, struct rescan_file *files, size_t n);
 /* New signatures: every folder may be walked again; re-scans still queued are dropped. */
