@@ -64,24 +64,9 @@ if [ "${FG_LAYOUTS_IN_NS:-}" != 1 ]; then
 fi
 
 # ---- inside the private mount namespace ------------------------------------------------
-MYNS=$(readlink /proc/self/ns/mnt)
-[ "$MYNS" != "$(readlink /proc/1/ns/mnt)" ] && [ "$MYNS" != "${FG_LAYOUTS_PARENT_NS:-}" ] ||
-	die "not in a private mount namespace; refusing to mark anything"
-WORK=$(mktemp -d /tmp/fg-layouts.XXXXXX)
-MNT=$WORK/mnt
-mkdir "$MNT"
-mount -t tmpfs -o size=1g,mode=0755 fg-layouts "$MNT"
+. "$HERE/private_tmpfs.sh"
+bench_private_tmpfs layouts "${FG_LAYOUTS_PARENT_NS:-}"
 mkdir "$MNT/watched"
-TPID=""
-cleanup() {
-	if [ -n "$TPID" ]; then kill -KILL "$TPID" 2>/dev/null || true; wait "$TPID" 2>/dev/null || true; fi
-	umount "$MNT" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-OB="$BUILD/bench/fg_openbench"
-[ -x "$OB" ] || { cc -O2 -pthread -o "$WORK/fg_openbench" "$HERE/openbench.c" && OB="$WORK/fg_openbench"; }
 
 # RUNS: "name build layout"
 RUNS=("shared $BUILD shared" "thread $BUILD thread")

@@ -67,26 +67,11 @@ if [ "${FG_REALDB_IN_NS:-}" != 1 ]; then
 fi
 
 # ---- inside the private mount namespace ------------------------------------------------
-MYNS=$(readlink /proc/self/ns/mnt)
-[ "$MYNS" != "$(readlink /proc/1/ns/mnt)" ] && [ "$MYNS" != "${FG_REALDB_PARENT_NS:-}" ] ||
-	die "not in a private mount namespace; refusing to mark anything"
-WORK=$(mktemp -d /tmp/fg-realdb.XXXXXX)
-MNT=$WORK/mnt
-mkdir "$MNT"
-mount -t tmpfs -o size=1g,mode=0755 fg-realdb "$MNT"
-TPID=""
-cleanup() {
-	if [ -n "$TPID" ]; then kill -KILL "$TPID" 2>/dev/null || true; wait "$TPID" 2>/dev/null || true; fi
-	umount "$MNT" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$HERE/private_tmpfs.sh"
+bench_private_tmpfs realdb "${FG_REALDB_PARENT_NS:-}"
 DAEMON_TIMEOUT=1200
 N_SMALL=2000 N_LARGE=20
 [ "$SCALE" = smoke ] && N_SMALL=200 N_LARGE=10
-OB="$BUILD/bench/fg_openbench"
-[ -x "$OB" ] || { cc -O2 -pthread -o "$WORK/fg_openbench" "$HERE/openbench.c" && OB="$WORK/fg_openbench"; }
 mkdir "$MNT/scan"
 "$OB" mkfiles "$MNT/scan/small" "$N_SMALL" 4096
 "$OB" mkfiles "$MNT/scan/large" "$N_LARGE" 1048576
