@@ -120,7 +120,7 @@ static void status(struct control *c, struct textbuf *tb)
 	const struct config *cfg = &c->rt->cfg;
 	long up = (long)(time(NULL) - c->started);
 	struct health_report r;
-	char *item, *save = NULL;
+	char *item, *save = NULL, plugins[sizeof(c->plugins)];
 
 	textbuf_printf(tb, "fanguardd %s, pid %d, up %ldd %02ld:%02ld:%02ld\n", FANGUARD_VERSION,
 		       (int)getpid(), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
@@ -130,7 +130,9 @@ static void status(struct control *c, struct textbuf *tb)
 	monitor_format_marks(c->monitor, tb);
 	monitor_format_modes(c->monitor, tb);
 	monitor_format_exclusions(c->monitor, tb);
-	textbuf_printf(tb, "plugins: %s\n", c->plugins);
+	if (cfg->isolate) /* what the scanners running now loaded: a reload changes it */
+		pipeline_describe_scanners(c->pipeline, plugins, sizeof(plugins));
+	textbuf_printf(tb, "plugins: %s\n", cfg->isolate ? plugins : c->plugins);
 	textbuf_printf(tb,
 		       "policy: %s, timeout %u ms (on_timeout %s, on_error %s, on_overload %s, "
 		       "late detections: remembered%s%s)\n",

@@ -518,6 +518,7 @@ void pipeline_describe_scanners(struct pipeline *base, char *buf, size_t size)
 	size_t len = 0;
 
 	buf[0] = '\0';
+	pthread_mutex_lock(&p->lock); /* a reload replaces the scanners */
 	for (size_t j = 0; j < base->engine->n_plugins && len < size; j++) {
 		for (size_t i = 0; i < p->n; i++) {
 			for (size_t k = 0; k < p->sc[i]->n_plugins; k++) {
@@ -534,4 +535,5 @@ void pipeline_describe_scanners(struct pipeline *base, char *buf, size_t size)
 			}
 		}
 	}
+	pthread_mutex_unlock(&p->lock);
 }

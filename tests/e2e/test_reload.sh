@@ -35,6 +35,9 @@ sha256sum "$MNT/later-bad.txt" >"$WORK/blocklist.sha256"
 reload || fail "reload failed: $(grep 'reload FAILED' "$DAEMON_LOG")"
 expect_open EPERM "$MNT/later-bad.txt"
 expect_log "DENY open of $MNT/later-bad.txt .*hash: Hash.Blocklist"
+# status names what the new scanners loaded: one hash now, none before
+timeout 20 "$FANGUARD" status -c "$WORK/fanguard.conf" | grep -q '^plugins: .*hash [^ ]* (1 signatures' ||
+	fail "status after the reload: $(timeout 20 "$FANGUARD" status -c "$WORK/fanguard.conf" | grep '^plugins:')"
 
 # a broken rule file: the reload fails with file and line, the old rules keep working
 printf 'rule broken {\n  condition:\n    and and\n}\n' >"$WORK/rules/broken.yar"
