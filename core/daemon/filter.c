@@ -41,7 +41,7 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
 
 	if (path_set_size(&cfg->exclude_exe) > 0 && procinfo_exe(pid, exe, sizeof(exe)) > 0 &&
 	    path_set_match(&cfg->exclude_exe, exe)) {
-		if (exe_trust_runs_only_its_program(pid, why, sizeof(why))) {
+		if (exe_trust_runs_only_its_program(pid, exe, why, sizeof(why))) {
 			d->count = &m->n.excluded_exe;
 			log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
 			return true;
