@@ -129,7 +129,8 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(
 		tb,
 		"# HELP fanguard_unnamed_events_total Events whose file name could not be read "
-		"(longer than PATH_MAX): scanned without path filtering.\n"
+		"(longer than PATH_MAX) or does not lead to the file (opened by handle): "
+		"scanned without path filtering.\n"
 		"# TYPE fanguard_unnamed_events_total counter\n"
 		"fanguard_unnamed_events_total %llu\n",
 		m->n.unnamed);
