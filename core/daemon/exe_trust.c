@@ -21,7 +21,7 @@ struct trusted_file {
 	dev_t dev;
 	ino_t ino;
 	struct timespec ctime;
-	unsigned long map_dev; /* the maps line's major:minor, as makedev packs it */
+	unsigned long map_dev; /* the maps line's major:minor (major << 20 | minor) */
 	unsigned long map_ino;
 };
 
