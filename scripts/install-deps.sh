@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libclamav-dev libyara-dev libconfuse-dev libssl-dev
 	util-linux mount coreutils diffutils procps clang libclang-rt-14-dev python3
+	e2fsprogs # mkfs.ext4: e2e_attack_open_by_handle_ext4 makes an ext4 image on a loop device
 	groff-base man-db dpkg-dev binutils file lintian # man page lint; the .deb (cpack), lintian
 	clamav yara # clamscan and yara: the fidelity test compares fanguard's verdicts with theirs
 	clamav-daemon # clamd for the clamd plugin's tests: they start their own, on a free port

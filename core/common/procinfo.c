@@ -98,6 +98,52 @@ int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective)
 	return 0;
 }
 
+/* The numbers after "\nKEY:" in a /proc status text, at most n of them; how many were read. */
+static int status_numbers(const char *status, const char *key, unsigned long *out, int n)
+{
+	const char *at = strstr(status, key);
+	char *end;
+	int i;
+
+	if (!at)
+		return 0;
+	at += strlen(key);
+	for (i = 0; i < n; i++, at = end) {
+		errno = 0;
+		out[i] = strtoul(at, &end, 10);
+		if (end == at || errno)
+			break;
+	}
+	return i;
+}
+
+int procinfo_guard(pid_t pid, struct procinfo_guard *out)
+{
+	char path[64], buf[4096];
+	unsigned long uid[4], tracer;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* both come after Name, which may hold anything but a newline */
+	if (status_numbers(buf, "\nUid:", uid, 4) != 4 ||
+	    status_numbers(buf, "\nTracerPid:", &tracer, 1) != 1)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		out->uid[i] = (uid_t)uid[i];
+	out->tracer_pid = (pid_t)tracer;
+	return 0;
+}
+
 ssize_t procinfo_fd_path(int fd, char *buf, size_t size)
 {
 	char link[64];

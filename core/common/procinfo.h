@@ -35,6 +35,15 @@ int procinfo_exe(pid_t pid, char *buf, size_t size);
 /* The real and effective uid of pid from /proc/PID/status; -1 if the process is gone. */
 int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective);
 
+/* Who may change what a process runs: its uids and its tracer. */
+struct procinfo_guard {
+	uid_t uid[4]; /* real, effective, saved, filesystem (as the host's namespace sees them) */
+	pid_t tracer_pid; /* the process tracing it (ptrace), 0 if none */
+};
+
+/* Fills out from /proc/PID/status; -1 if the process is gone or the file unreadable. */
+int procinfo_guard(pid_t pid, struct procinfo_guard *out);
+
 /*
  * The current name of the file open as fd in this process (readlink of
  * /proc/self/fd/FD) into buf; "" and a result <= 0 if the kernel gives none

@@ -145,10 +145,12 @@ static bool explain_rules(struct monitor *m, const char *path, const struct stat
 			textbuf_printf(tb, " (verdict.mode)\n");
 		if (path_set_size(&cfg->exclude_exe) || cfg->n_exclude_uid) {
 			textbuf_printf(tb, "opener: depends on who opens it: opens by ");
+			/* exe_trust.h: only root's untraced runs of them */
 			for (size_t i = 0; i < cfg->exclude_exe.n_prefix; i++)
-				textbuf_printf(tb, "%s, ", cfg->exclude_exe.prefix[i]);
+				textbuf_printf(tb, "%s run by root, ", cfg->exclude_exe.prefix[i]);
 			for (size_t i = 0; i < cfg->exclude_exe.n_glob; i++)
-				textbuf_printf(tb, "%s, ", cfg->exclude_exe.glob[i].text);
+				textbuf_printf(tb, "%s run by root, ",
+					       cfg->exclude_exe.glob[i].text);
 			for (size_t i = 0; i < cfg->n_exclude_uid; i++)
 				textbuf_printf(tb, "uid %u, ", (unsigned)cfg->exclude_uid[i]);
 			textbuf_printf(tb,

@@ -41,7 +41,7 @@ static bool process_excluded(struct monitor *m, pid_t pid, const char *path,
 
 	if (path_set_size(&cfg->exclude_exe) > 0 && procinfo_exe(pid, exe, sizeof(exe)) > 0 &&
 	    path_set_match(&cfg->exclude_exe, exe)) {
-		if (exe_trust_runs_only_its_program(pid, why, sizeof(why))) {
+		if (exe_trust_runs_only_its_program(pid, exe, why, sizeof(why))) {
 			d->count = &m->n.excluded_exe;
 			log_debug("excluded: %s by pid %d (exe %s)", path, (int)pid, exe);
 			return true;
@@ -112,13 +112,31 @@ static int stat_event_fd(int fd, struct stat *st, uint64_t *mnt_id)
 
 /*
  * The text that stands for a name the daemon cannot read (longer than PATH_MAX:
- * nested folders make one at will). It starts with '(' so that nothing,
- * plugins' rules on the name included, takes it for a path.
+ * nested folders make one at will) or cannot attribute (see name_is_the_file).
+ * It starts with '(' so that nothing, plugins' rules on the name included,
+ * takes it for a path.
  */
-static void name_unreadable(const struct stat *st, char *out, size_t size)
+static void name_unreadable(const struct stat *st, const char *why, char *out, size_t size)
 {
-	snprintf(out, size, "(name too long to read: device %u:%u, inode %llu)", major(st->st_dev),
+	snprintf(out, size, "(name %s: device %u:%u, inode %llu)", why, major(st->st_dev),
 		 minor(st->st_dev), (unsigned long long)st->st_ino);
+}
+
+/*
+ * Whether the name the kernel gave the event fd leads to that very file in our
+ * namespace. A file opened by handle (open_by_handle_at) whose dentry was not
+ * cached has a disconnected dentry: its name reads "/" (or a name relative to
+ * nothing), which no path rule may judge (the root is not watched: it would be
+ * allowed and ignore-marked, and every later open by its real name with it).
+ * A rename between the two reads makes a mismatch too: scanned, which is safe.
+ */
+static bool name_is_the_file(const char *path, const struct stat *st)
+{
+	struct stat named;
+
+	return path[0] == '/' && path[1] != '\0' &&
+	       fstatat(AT_FDCWD, path, &named, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) == 0 &&
+	       named.st_dev == st->st_dev && named.st_ino == st->st_ino;
 }
 
 static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
@@ -161,7 +179,8 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 	if (!permission && !(cfg->events & CONFIG_EVENT_CLOSE_WRITE))
 		return FILTER_DISCARD;
 	ours = marks_mount_is_ours(&m->marks, mnt_id);
-	if (ours && procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) > 0) {
+	if (ours && procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) > 0 &&
+	    name_is_the_file(req->path, &req->st)) {
 		/*
 		 * The quarantine is never scanned (a restore reads it back), and gets
 		 * no ignore mark either: the mark would follow a restored inode.
@@ -185,7 +204,7 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		char shown[PATH_MAX - 96];
 
 		if (procinfo_fd_path(ev->fd, shown, sizeof(shown)) <= 0)
-			name_unreadable(&req->st, shown, sizeof(shown));
+			name_unreadable(&req->st, "too long to read", shown, sizeof(shown));
 		snprintf(req->path, sizeof(req->path), "%s (through a mount of another namespace)",
 			 shown);
 		d->count = &m->n.foreign;
@@ -194,10 +213,13 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 	} else {
 		/*
 		 * No name to filter by (longer than PATH_MAX, say: nested folders make
-		 * one at will), but an event of a marked filesystem: scanned, through
-		 * the fd, never allowed for lack of a name. No path exclusion applies.
+		 * one at will; or one that does not lead to the file, as a file opened
+		 * by handle has), but an event of a marked filesystem: scanned,
+		 * through the fd, never allowed for lack of a name, so never
+		 * ignore-marked unscanned. No path exclusion applies.
 		 */
-		name_unreadable(&req->st, req->path, sizeof(req->path));
+		name_unreadable(&req->st, req->path[0] ? "not attributable" : "too long to read",
+				req->path, sizeof(req->path));
 		d->count = &m->n.unnamed;
 		d->report = policy_strictest(&cfg->policy) == SCAN_MODE_REPORT;
 	}

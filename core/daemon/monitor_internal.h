@@ -24,10 +24,11 @@ struct counters {
 		too_large, overflows, close_write, dropped_close_write, cache_allow, cache_deny,
 		joined;
 	unsigned long long
-		unnamed; /* events whose file name could not be read: scanned all the same */
+		unnamed; /* events whose file name could not be read or attributed: scanned all the same */
 	unsigned long long
 		foreign; /* events through a mount of another namespace: scanned, no path rule */
-	unsigned long long exe_not_excluded; /* an excluded program running other code: scanned */
+	unsigned long long
+		exe_not_excluded; /* an excluded program not trusted (exe_trust.h): scanned */
 	/* overload: events beyond their user's share, or beyond max_inflight (on_overload) */
 	unsigned long long over_share;
 	/* verdicts after the deadline answered: detections among them, openers killed */

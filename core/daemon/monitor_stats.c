@@ -42,7 +42,7 @@ void monitor_format_stats(struct monitor *m, struct textbuf *tb)
 		       m->n.late_verdicts, m->n.late_detections, m->n.late_kills);
 	textbuf_printf(tb,
 		       "exclusions: %llu by path, %llu by executable, %llu by user; %llu events of "
-		       "fanguard's own processes; %llu of excluded programs running other code "
+		       "fanguard's own processes; %llu of excluded programs not trusted "
 		       "(scanned); %llu opens of empty files answered by the empty-file verdict\n",
 		       m->n.excluded_path, m->n.excluded_exe, m->n.excluded_uid, m->n.own,
 		       m->n.exe_not_excluded, m->n.empty_clean);
@@ -115,8 +115,9 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb, "fanguard_excluded_total{by=\"own\"} %llu\n", m->n.own);
 	textbuf_printf(tb,
 		       "# HELP fanguard_exe_exclusion_refused_total Events of excluded programs "
-		       "that were scanned: started with a loader variable or running code root "
-		       "alone did not control.\n"
+		       "that were scanned: not run by root, traced, another namespace's file, "
+		       "started with a loader variable or running code root alone did not "
+		       "control.\n"
 		       "# TYPE fanguard_exe_exclusion_refused_total counter\n"
 		       "fanguard_exe_exclusion_refused_total %llu\n",
 		       m->n.exe_not_excluded);
@@ -128,7 +129,8 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(
 		tb,
 		"# HELP fanguard_unnamed_events_total Events whose file name could not be read "
-		"(longer than PATH_MAX): scanned without path filtering.\n"
+		"(longer than PATH_MAX) or does not lead to the file (opened by handle): "
+		"scanned without path filtering.\n"
 		"# TYPE fanguard_unnamed_events_total counter\n"
 		"fanguard_unnamed_events_total %llu\n",
 		m->n.unnamed);
