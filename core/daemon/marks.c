@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -30,10 +31,10 @@ static void unescape_mountinfo(char *s)
 	*out = '\0';
 }
 
-static bool fs_marked(const struct marks *mk, dev_t dev)
+static bool dev_in(const dev_t *devs, size_t n, dev_t dev)
 {
-	for (size_t i = 0; i < mk->n_fs; i++)
-		if (mk->fs[i] == dev)
+	for (size_t i = 0; i < n; i++)
+		if (devs[i] == dev)
 			return true;
 	return false;
 }
@@ -58,7 +59,7 @@ static int mark_path(struct marks *mk, const char *path, bool required, char *er
 		snprintf(err, errlen, "cannot mark %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fs_marked(mk, st.st_dev))
+	if (dev_in(mk->fs, mk->n_fs, st.st_dev))
 		return 0;
 	if (mk->fs_marks && mk->n_fs < MARKS_MAX_FS &&
 	    fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask, AT_FDCWD,
@@ -95,6 +96,51 @@ static int mark_path(struct marks *mk, const char *path, bool required, char *er
 	return 0;
 }
 
+/*
+ * A mount at or below a watch path, marked again at every reading of the mount
+ * table (marking a marked filesystem again changes nothing). Its device number
+ * does not say whether it is marked: a filesystem unmounted and another mounted
+ * in its place (FUSE, which an ordinary user may mount on a folder of his, or
+ * tmpfs) often get the same anonymous device number, and the new one no mark.
+ * The mount table gives the number, so nothing asks the filesystem (a FUSE
+ * server could leave a stat unanswered, and the monitor's thread with it).
+ */
+static void mark_mount(struct marks *mk, const char *mountpoint, dev_t dev, dev_t *pass,
+		       size_t *n_pass)
+{
+	if (dev_in(pass, *n_pass, dev))
+		return;
+	if (*n_pass < MARKS_MAX_FS && mk->fs_marks &&
+	    fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask, AT_FDCWD,
+			  mountpoint) == 0) {
+		pass[(*n_pass)++] = dev;
+		if (!dev_in(mk->fs, mk->n_fs, dev)) {
+			mk->count++;
+			log_debug("marked the filesystem of %s", mountpoint);
+		}
+		return;
+	}
+	if (fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mk->mask, AT_FDCWD,
+			  mountpoint) == 0) {
+		if (!dev_in(mk->mount_only, mk->n_mount_only, dev)) {
+			if (mk->n_mount_only < MARKS_MAX_FS)
+				mk->mount_only[mk->n_mount_only++] = dev;
+			mk->count++;
+			log_warning(
+				"the filesystem of %s cannot be marked whole: only its mount "
+				"there is watched; opens through other mounts of it are not seen",
+				mountpoint);
+		}
+		return;
+	}
+	if (!dev_in(mk->mount_only, mk->n_mount_only, dev)) {
+		if (mk->n_mount_only < MARKS_MAX_FS)
+			mk->mount_only[mk->n_mount_only++] = dev;
+		log_warning("cannot mark %s: %s; it is not watched", mountpoint, strerror(errno));
+		note_refused(mk, mountpoint, errno);
+	}
+}
+
 static int by_id(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -107,7 +153,8 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 {
 	char line[8192], mountpoint[PATH_MAX];
 	uint64_t *ids = NULL, id;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, n_pass = 0;
+	dev_t pass[MARKS_MAX_FS];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
 	if (!f) {
@@ -115,8 +162,10 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
+		unsigned major, minor;
+
 		/* fields: id parent major:minor root mountpoint ... */
-		if (sscanf(line, "%lu %*s %*s %*s %4095s", &id, mountpoint) != 2)
+		if (sscanf(line, "%lu %*s %u:%u %*s %4095s", &id, &major, &minor, mountpoint) != 4)
 			continue;
 		if (n == cap) {
 			uint64_t *more = realloc(ids, (cap = cap ? 2 * cap : 64) * sizeof(*ids));
@@ -131,16 +180,17 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 		ids[n++] = id;
 		unescape_mountinfo(mountpoint);
 		for (size_t i = 0; i < mk->cfg->n_watch; i++) {
-			if (strcmp(mountpoint, mk->cfg->watch[i]) != 0 &&
-			    path_is_under(mountpoint, mk->cfg->watch[i]) &&
-			    mark_path(mk, mountpoint, false, err, errlen) != 0) {
-				free(ids);
-				fclose(f);
-				return -1;
+			if (strcmp(mountpoint, mk->cfg->watch[i]) == 0 ||
+			    path_is_under(mountpoint, mk->cfg->watch[i])) {
+				mark_mount(mk, mountpoint, makedev(major, minor), pass, &n_pass);
+				break;
 			}
 		}
 	}
 	fclose(f);
+	/* what is marked now: the watch paths' own filesystems and this pass's */
+	memcpy(mk->fs + mk->n_base, pass, n_pass * sizeof(*pass));
+	mk->n_fs = mk->n_base + n_pass;
 	qsort(ids, n, sizeof(*ids), by_id);
 	free(mk->ours);
 	mk->ours = ids;
@@ -160,6 +210,7 @@ int marks_init(struct marks *mk, int fan_fd, const struct config *cfg, uint64_t 
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		if (mark_path(mk, cfg->watch[i], true, err, errlen) != 0)
 			return -1;
+	mk->n_base = mk->n_fs;
 	return read_mounts(mk, err, errlen);
 }
 

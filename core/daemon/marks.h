@@ -35,8 +35,11 @@ struct marks {
 	int mountinfo_fd; /* /proc/self/mountinfo: POLLPRI when the mount table changes */
 	uint64_t *ours;   /* mount ids of the daemon's namespace, sorted */
 	size_t n_ours;
-	dev_t fs[MARKS_MAX_FS]; /* filesystems marked whole */
-	size_t n_fs;
+	/* filesystems marked whole: the watch paths' (n_base), then the last reading's */
+	dev_t fs[2 * MARKS_MAX_FS];
+	size_t n_fs, n_base;
+	dev_t mount_only[MARKS_MAX_FS]; /* marked by mount only, or not at all: warned once */
+	size_t n_mount_only;
 	unsigned count;    /* marks placed (filesystem or mount) */
 	bool fs_marks;     /* false: this kernel refused filesystem marks; mount marks */
 	char refused[512]; /* filesystems that could not be marked, for status */
