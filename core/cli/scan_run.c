@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cli/cmd_quarantine.h"
-#include "cli/cmd_scan.h"
 #include "cli/scan_client.h"
 #include "common/install_paths.h"
 #include "common/quarantine.h"
