@@ -87,7 +87,7 @@ struct config {
 	char *quarantine_dir; /* canonical absolute path; never scanned */
 	bool quarantine_on_close_write; /* close_write detections are moved into quarantine */
 	struct schedule_config schedule;
-	struct plugin *plugins;         /* enabled plugins, opened, not started */
+	struct plugin *plugins; /* enabled plugins, opened, not started */
 	size_t n_plugins;
 	size_t n_disabled;
 };
