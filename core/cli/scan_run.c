@@ -219,6 +219,16 @@ static int load(struct scan_run *run, const char *config_path, char *err, size_t
 
 int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, size_t errlen)
 {
+	sigset_t sigs;
+
+	/*
+	 * From here on every thread made (by the caller too) leaves SIGINT and
+	 * SIGTERM to interrupt_thread, which scan_run_execute starts.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	run->quarantine_fd = -1;
 	if (run->daemon && run->jobs > DAEMON_JOBS_MAX)
 		run->jobs = DAEMON_JOBS_MAX;
@@ -240,15 +250,9 @@ int scan_run_execute(struct scan_run *run, char **paths, int n, double *seconds)
 	bool counting = false;
 	unsigned started = 0;
 	struct timespec t0;
-	sigset_t sigs;
 
 	queue_init(&run->queue, run->jobs * 4);
 	threads = calloc(run->jobs, sizeof(*threads));
-	/* every thread made from here on leaves SIGINT and SIGTERM to interrupt_thread */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	if (pthread_create(&interrupter, NULL, interrupt_thread, run) == 0)
 		pthread_detach(interrupter);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
