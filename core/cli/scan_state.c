@@ -12,13 +12,14 @@
 #include "common/sha256.h"
 #include "common/trust.h"
 
-#define STATE_MAGIC "FGSCAN\x01\n"
+#define STATE_MAGIC "FGSCAN\x02\n"
 
 /* The file: this header, count entries, then the SHA-256 of everything before it. */
 struct state_header {
 	char magic[8];
 	unsigned char sigset[32];
 	uint32_t run, full_since;
+	uint64_t last_total;
 	uint64_t count;
 };
 
@@ -121,6 +122,7 @@ static int read_entries(struct scan_state *s, int fd, const struct stat *st,
 	}
 	s->run = h.run;
 	s->full_since = h.full_since;
+	s->last_total = h.last_total;
 	if (memcmp(h.sigset, sigset, 32) != 0) {
 		/* new signatures: every file is due again, and a pending full pass is moot */
 		snprintf(note, notelen, "the signatures changed: every file is due");
@@ -155,6 +157,7 @@ int scan_state_load(struct scan_state *s, const char *path, const unsigned char 
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
 	memcpy(s->sigset, sigset, 32);
+	s->dirty = true; /* made, or replaced, unless it loads as it is */
 	note[0] = '\0';
 	if (grow(s, 1024) != 0) {
 		snprintf(err, errlen, "out of memory");
@@ -187,6 +190,8 @@ int scan_state_load(struct scan_state *s, const char *path, const unsigned char 
 			memset(&s->slots[i], 0, sizeof(s->slots[i]));
 		s->count = 0;
 		s->full_since = 0;
+	} else if (!note[0]) {
+		s->dirty = false;
 	}
 	close(fd);
 started:
@@ -198,8 +203,10 @@ started:
 
 void scan_state_begin_full(struct scan_state *s)
 {
-	if (!s->full_since)
+	if (!s->full_since) {
 		s->full_since = s->run;
+		s->dirty = true;
+	}
 }
 
 bool scan_state_unchanged(struct scan_state *s, const struct stat *st)
@@ -229,6 +236,7 @@ void scan_state_record_clean(struct scan_state *s, const struct stat *st)
 	e = find(s, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
 	if (slot_empty(e))
 		s->count++;
+	s->dirty = true;
 	*e = (struct scan_state_entry){ .dev = (uint64_t)st->st_dev,
 					.ino = (uint64_t)st->st_ino,
 					.size = (int64_t)st->st_size,
@@ -245,12 +253,14 @@ void scan_state_forget(struct scan_state *s, const struct stat *st)
 
 	pthread_mutex_lock(&s->lock);
 	e = find(s, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-	if (!slot_empty(e))
+	if (!slot_empty(e)) {
 		remove_at(s, e);
+		s->dirty = true;
+	}
 	pthread_mutex_unlock(&s->lock);
 }
 
-void scan_state_complete(struct scan_state *s)
+void scan_state_complete(struct scan_state *s, uint64_t total)
 {
 	struct scan_state_entry *old;
 	size_t old_cap;
@@ -261,6 +271,8 @@ void scan_state_complete(struct scan_state *s)
 	/* a new table with the entries seen in this run: the others are of files gone */
 	s->slots = calloc(old_cap, sizeof(*s->slots));
 	if (s->slots) {
+		size_t before = s->count;
+
 		s->count = 0;
 		for (size_t i = 0; i < old_cap; i++)
 			if (!slot_empty(&old[i]) && old[i].seen == s->run) {
@@ -268,10 +280,13 @@ void scan_state_complete(struct scan_state *s)
 				s->count++;
 			}
 		free(old);
+		s->dirty |= s->count != before;
 	} else {
 		s->slots = old;
 	}
+	s->dirty |= s->full_since != 0 || s->last_total != total;
 	s->full_since = 0;
+	s->last_total = total;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -294,7 +309,10 @@ static int write_all(int fd, const void *data, size_t size, struct sha256 *sha)
 
 static int write_state(struct scan_state *s, int fd)
 {
-	struct state_header h = { .run = s->run, .full_since = s->full_since, .count = s->count };
+	struct state_header h = { .run = s->run,
+				  .full_since = s->full_since,
+				  .last_total = s->last_total,
+				  .count = s->count };
 	unsigned char digest[32];
 	struct sha256 sha;
 
@@ -316,6 +334,11 @@ int scan_state_save(struct scan_state *s, const char *path, char *err, size_t er
 	char tmp[PATH_MAX], copy[PATH_MAX];
 	int fd, dirfd, rc;
 
+	pthread_mutex_lock(&s->lock);
+	rc = s->dirty;
+	pthread_mutex_unlock(&s->lock);
+	if (!rc)
+		return 0;
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
@@ -328,6 +351,8 @@ int scan_state_save(struct scan_state *s, const char *path, char *err, size_t er
 	}
 	pthread_mutex_lock(&s->lock);
 	rc = write_state(s, fd);
+	if (rc == 0)
+		s->dirty = false;
 	pthread_mutex_unlock(&s->lock);
 	if (rc == 0)
 		rc = fsync(fd);

@@ -40,8 +40,10 @@ struct scan_state {
 	unsigned char sigset[32]; /* the signature set the entries were found clean under */
 	uint32_t run;             /* this run's number */
 	uint32_t full_since;      /* a full scan started in that run and is not done; 0: none */
+	uint64_t last_total;      /* files the last complete run looked at; 0: unknown */
 	struct scan_state_entry *slots; /* open addressing; ino 0 and dev 0 together: empty */
 	size_t cap, count;
+	bool dirty; /* something to save: entries added, changed or dropped, a pass begun or done */
 };
 
 /*
@@ -61,9 +63,15 @@ bool scan_state_unchanged(struct scan_state *s, const struct stat *st);
 void scan_state_record_clean(struct scan_state *s, const struct stat *st);
 /* Forgets the file (a detection or an error: it is scanned again next time). */
 void scan_state_forget(struct scan_state *s, const struct stat *st);
-/* The run walked everything: entries of files not seen are dropped, a full pass is done. */
-void scan_state_complete(struct scan_state *s);
-/* Writes the state atomically; 0, or -1 with err. */
+/*
+ * The run walked everything and looked at total files: entries of files not
+ * seen are dropped, a full pass is done.
+ */
+void scan_state_complete(struct scan_state *s, uint64_t total);
+/*
+ * Writes the state atomically, when it changed since it was loaded or last
+ * saved (an unchanged tree costs no write); 0, or -1 with err.
+ */
 int scan_state_save(struct scan_state *s, const char *path, char *err, size_t errlen);
 void scan_state_free(struct scan_state *s);
 

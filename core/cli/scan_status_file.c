@@ -32,10 +32,11 @@ int scan_status_write(const char *path, const struct scan_status *s)
 	}
 	fprintf(f,
 		"state %s\npid %ld\nstarted %lld\nupdated %lld\ndone %llu\ntotal %llu\n"
-		"unchanged %llu\nfound %llu\nerrors %llu\neta %ld\nfull %d\nresumed %d\n",
+		"unchanged %llu\nfound %llu\nerrors %llu\neta %ld\nfull %d\nresumed %d\n"
+		"total_estimated %d\n",
 		state_names[s->state], s->pid, (long long)s->started, (long long)s->updated,
-		s->done, s->total, s->unchanged, s->found, s->errors, s->eta_s, s->full,
-		s->resumed);
+		s->done, s->total, s->unchanged, s->found, s->errors, s->eta_s, s->full, s->resumed,
+		s->total_estimated);
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		unlink(tmp);
 		return -1;
@@ -79,6 +80,8 @@ static int read_status(const char *path, struct scan_status *s)
 			s->full = (int)v;
 		else if (strcmp(key, "resumed") == 0)
 			s->resumed = (int)v;
+		else if (strcmp(key, "total_estimated") == 0)
+			s->total_estimated = (int)v;
 	}
 	fclose(f);
 	for (int i = 0; i < 3; i++)
@@ -110,8 +113,8 @@ void scan_status_print(const char *path, FILE *out)
 	format_time(s.started, started, sizeof(started));
 	format_time(s.updated, updated, sizeof(updated));
 	if (s.total)
-		snprintf(of, sizeof(of), " of %llu (%llu%%)", s.total,
-			 s.done >= s.total ? 100 : s.done * 100 / s.total);
+		snprintf(of, sizeof(of), " of %s%llu (%llu%%)", s.total_estimated ? "~" : "",
+			 s.total, s.done >= s.total ? 100 : s.done * 100 / s.total);
 	if (s.state == SCAN_STATUS_RUNNING) {
 		fprintf(out,
 			"scheduled scan: running (pid %ld, %s pass%s, started %s): %llu%s files",

@@ -18,6 +18,7 @@ struct scan_status {
 	time_t started, updated;
 	unsigned long long done;  /* files looked at in this run: scanned or unchanged */
 	unsigned long long total; /* files the counting walk found; 0 until it is done */
+	int total_estimated;      /* total is what the last complete run looked at */
 	unsigned long long unchanged, found, errors;
 	long eta_s;  /* seconds left, -1 unknown */
 	int full;    /* a full pass (the state ignored) */

@@ -95,6 +95,10 @@ static void fill_status(struct scheduled_scan *s, enum scan_status_state state,
 	st->done = done;
 	if (atomic_load(&run->report.progress.total_known))
 		st->total = atomic_load(&run->report.progress.total_files);
+	else if (!run->count_total && s->state.last_total) {
+		st->total = s->state.last_total;
+		st->total_estimated = 1;
+	}
 	pthread_mutex_lock(&run->report.lock);
 	st->found = run->report.found;
 	st->errors = run->report.errors;
@@ -148,7 +152,12 @@ void scheduled_scan_start(struct scheduled_scan *s, struct scan_run *run)
 	s->run = run;
 	run->hooks =
 		(struct scan_run_hooks){ .skip = skip_unchanged, .scanned = after_scan, .ctx = s };
-	run->count_total = true;
+	/*
+	 * The total for the ETA: what the last complete run looked at, or else a
+	 * counting walk beside the scan (on an unchanged tree it would cost as
+	 * much as the scan's own walk)
+	 */
+	run->count_total = !s->state.last_total;
 	s->started = time(NULL);
 	s->start_ns = monotonic_ns();
 	pthread_mutex_init(&s->lock, NULL);
@@ -175,6 +184,7 @@ void scheduled_scan_stop(struct scheduled_scan *s)
 int scheduled_scan_save(struct scheduled_scan *s, char *err, size_t errlen)
 {
 	if (!atomic_load(&s->run->interrupted))
-		scan_state_complete(&s->state);
+		scan_state_complete(&s->state,
+				    atomic_load(&s->unchanged) + atomic_load(&s->scanned));
 	return scan_state_save(&s->state, s->state_path, err, errlen);
 }

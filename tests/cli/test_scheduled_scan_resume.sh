@@ -37,7 +37,7 @@ run_and_stop() {
 	done
 	[ "$(progress_done)" -ge "$at" ] || fail "the scan did not get to $at files"
 	"$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/out" 2>&1 || true
-	expect_out "^scheduled scan: running \(pid [0-9]+, .*\): [0-9]+ of $N \([0-9]+%\) files, ETA [0-9]+m[0-9]{2}s"
+	expect_out "^scheduled scan: running \(pid [0-9]+, .*\): [0-9]+ of ~?$N \([0-9]+%\) files, ETA [0-9]+m[0-9]{2}s"
 	kill -TERM "$pid"
 	wait "$pid" || rc=$?
 	cp "$WORK/run.out" "$WORK/out"
