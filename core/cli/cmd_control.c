@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/control_client.h"
+#include "cli/scan_status_file.h"
 #include "cli/stats_text.h"
 #include "common/config.h"
 #include "common/install_paths.h"
@@ -51,8 +52,12 @@ static int health(const char *socket, char *err, size_t errlen)
 	return rc;
 }
 
-/* The status text to stdout; 0, or STATUS_DEGRADED when the daemon says protection is degraded. */
-static int status(const char *socket, char *err, size_t errlen)
+/*
+ * The status text to stdout, then the scheduled scan's progress (read from its
+ * file: it runs with or without the daemon); 0, or STATUS_DEGRADED when the
+ * daemon says protection is degraded.
+ */
+static int status(const char *socket, const char *progress, char *err, size_t errlen)
 {
 	char *text = NULL;
 	size_t size = 0;
@@ -67,6 +72,7 @@ static int status(const char *socket, char *err, size_t errlen)
 	fclose(out);
 	if (text)
 		fwrite(text, 1, size, stdout);
+	scan_status_print(progress, stdout);
 	if (rc == 0 && text && strstr(text, "\nhealth: DEGRADED"))
 		rc = STATUS_DEGRADED;
 	free(text);
@@ -190,7 +196,7 @@ int cmd_control(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(line, "status") == 0)
-		rc = status(cfg.control_socket, err, sizeof(err));
+		rc = status(cfg.control_socket, cfg.schedule.progress, err, sizeof(err));
 	else if (strcmp(command, "stats") == 0)
 		rc = stats(cfg.control_socket, prometheus, err, sizeof(err));
 	else

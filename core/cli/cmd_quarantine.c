@@ -153,8 +153,8 @@ int cmd_quarantine(int argc, char **argv)
 	return rc;
 }
 
-void cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
-			 struct scan_report *report)
+int cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
+			struct scan_report *report, char *id, size_t idsize)
 {
 	struct quarantine_item item;
 	char plugin[64], threat[256], err[PATH_MAX + 512], why[PATH_MAX + 600];
@@ -163,7 +163,9 @@ void cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const
 	if (quarantine_store(qfd, path, st, plugin, threat, &item, err, sizeof(err)) != 0) {
 		snprintf(why, sizeof(why), "not moved to quarantine: %s", err);
 		scan_report_path_error(report, path, why);
-		return;
+		return -1;
 	}
 	scan_report_moved(report, path, item.id);
+	snprintf(id, idsize, "%s", item.id);
+	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef FANGUARD_CLI_QUARANTINE_H
 #define FANGUARD_CLI_QUARANTINE_H
 
+#include <stddef.h>
 #include <sys/stat.h>
 
 struct scan_report;
@@ -13,8 +14,9 @@ int cmd_quarantine(int argc, char **argv);
  * For `fanguard scan --move`: moves the scanned file at path (still the inode
  * st) into the quarantine folder qfd and prints "PATH: moved to quarantine as
  * ID", or reports why it stays as an error. detections: "plugin: threat; ...".
+ * 0 with the item's ID in id, or -1.
  */
-void cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
-			 struct scan_report *report);
+int cmd_quarantine_move(int qfd, const char *path, const struct stat *st, const char *detections,
+			struct scan_report *report, char *id, size_t idsize);
 
 #endif

@@ -8,6 +8,7 @@
 #include "cli/cmd_plugin_test.h"
 #include "cli/cmd_quarantine.h"
 #include "cli/cmd_scan.h"
+#include "cli/cmd_scheduled_scan.h"
 #include "fanguard/plugin.h"
 
 static void usage(FILE *out)
@@ -18,8 +19,11 @@ static void usage(FILE *out)
 		"  scan [-c FILE] [-i] [-j N] [--json] [--daemon] [--move] [--exclude PAT]... PATH...\n"
 		"                               scan files and directories with the configured plugins\n"
 		"                               (--daemon: let the running fanguardd scan them)\n"
+		"  scheduled-scan [-c FILE] [--full] [--daemon | --local]\n"
+		"                               scan schedule { paths } incrementally (what\n"
+		"                               fanguard-scan.service runs); resumes when stopped\n"
 		"  status [-c FILE] [--top]     the running daemon: modes per path, plugins, counters,\n"
-		"                               latencies (--top: as `top`)\n"
+		"                               latencies (--top: as `top`); the scheduled scan\n"
 		"  health [-c FILE]             is protection degraded? exit 0 ok, 1 degraded (says\n"
 		"                               why), 2 the daemon cannot be asked\n"
 		"  top [-c FILE] [-n N]         the programs and folders that cost the most scan time\n"
@@ -45,6 +49,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "scheduled-scan") == 0)
+		return cmd_scheduled_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0 || strcmp(argv[1], "reload") == 0 ||
 	    strcmp(argv[1], "health") == 0 || strcmp(argv[1], "stats") == 0 ||
 	    strcmp(argv[1], "top") == 0 || strcmp(argv[1], "explain") == 0)

@@ -11,6 +11,13 @@
 
 #include "cli/scan_progress.h"
 
+/* Exit codes follow clamscan: 0 nothing found, 1 something found, 2 errors. */
+#define SCAN_EXIT_CLEAN 0
+#define SCAN_EXIT_FOUND 1
+#define SCAN_EXIT_ERROR 2
+/* Ctrl-C before the end, nothing found: 128 + SIGINT, as shells report it */
+#define SCAN_EXIT_INTERRUPTED 130
+
 enum scan_result_kind {
 	RESULT_ALLOW,   /* scanned; allowed (detections, if any, were outvoted) */
 	RESULT_DENY,    /* scanned; the policy denies it */

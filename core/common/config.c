@@ -192,5 +192,6 @@ void config_free(struct config *cfg)
 	free(cfg->event_log);
 	free(cfg->quarantine_dir);
 	free(cfg->dir);
+	config_schedule_free(&cfg->schedule);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -25,6 +25,26 @@
 #define CONFIG_EVENT_EXEC (1u << 1)
 #define CONFIG_EVENT_CLOSE_WRITE (1u << 2)
 
+/* `schedule { }`: what `fanguard scheduled-scan` (fanguard-scan.service) scans, and how politely. */
+struct schedule_config {
+	char **paths; /* canonical absolute paths; none: the command refuses to run */
+	size_t n_paths;
+	struct path_set exclude; /* beside watch.exclude */
+	char *on_calendar;       /* the timer's OnCalendar= */
+	int nice;                /* 0..19 */
+	bool io_idle;            /* io_class "idle", else "best-effort" */
+	unsigned cpu_quota;      /* percent of one CPU for the service's CPUQuota=; 0: none */
+	char *state;             /* the incremental state file (absolute) */
+	char *progress;          /* the progress file `fanguard status` reads (absolute) */
+	bool full;               /* every run ignores the state */
+	bool quarantine;         /* detected files are moved into the quarantine */
+	int use_daemon;          /* SCHEDULE_DAEMON_* */
+};
+
+#define SCHEDULE_DAEMON_AUTO 0 /* the running daemon scans when it answers, else this process */
+#define SCHEDULE_DAEMON_YES 1  /* the daemon must scan */
+#define SCHEDULE_DAEMON_NO 2   /* this process scans, with its own copy of the plugins */
+
 struct config {
 	char *path;   /* the config file */
 	char *dir;    /* its folder: relative paths resolve against it */
@@ -66,7 +86,8 @@ struct config {
 	char *event_log;      /* JSON lines of detections: a file, "-" for stdout, "" off */
 	char *quarantine_dir; /* canonical absolute path; never scanned */
 	bool quarantine_on_close_write; /* close_write detections are moved into quarantine */
-	struct plugin *plugins;         /* enabled plugins, opened, not started */
+	struct schedule_config schedule;
+	struct plugin *plugins; /* enabled plugins, opened, not started */
 	size_t n_plugins;
 	size_t n_disabled;
 };
@@ -78,6 +99,7 @@ struct config {
 int config_load(const char *path, const char *plugin_dir, struct config *cfg, char *err,
 		size_t errlen);
 void config_free(struct config *cfg);
+void config_schedule_free(struct schedule_config *s);
 /*
  * Names the settings that differ between the running config and a freshly
  * loaded one and that only a restart applies (comma-separated into out, ""

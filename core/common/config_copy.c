@@ -28,7 +28,7 @@ static int canonical_path(const char *value, bool must_exist, char resolved[PATH
 	return must_exist || path_normalize(resolved, canonical, PATH_MAX) != 0 ? -1 : 0;
 }
 
-static int copy_path_list(cfg_t *sec, const char *name, bool must_exist, char ***out, size_t *n_out)
+int config_copy_path_list(cfg_t *sec, const char *name, bool must_exist, char ***out, size_t *n_out)
 {
 	unsigned n = cfg_size(sec, name);
 	char resolved[PATH_MAX], canonical[PATH_MAX];
@@ -79,8 +79,7 @@ static int trusted_path(const char *name, const char *value, char resolved[PATH_
 	return 0;
 }
 
-/* Plain entries like copy_path_list (canonical if they exist), globs compiled (checked before). */
-static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
+int config_copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 {
 	unsigned n = cfg_size(sec, name);
 	char resolved[PATH_MAX], canonical[PATH_MAX], reason[256];
@@ -113,8 +112,8 @@ static int copy_path_set(cfg_t *sec, const char *name, struct path_set *out)
 /* Half-filled sets on failure are released by config_free. */
 static int copy_exclusions(cfg_t *watch, struct config *out)
 {
-	if (copy_path_set(watch, "exclude", &out->exclude) != 0 ||
-	    copy_path_set(watch, "exclude_exe", &out->exclude_exe) != 0)
+	if (config_copy_path_set(watch, "exclude", &out->exclude) != 0 ||
+	    config_copy_path_set(watch, "exclude_exe", &out->exclude_exe) != 0)
 		return -1;
 	out->exclude_uid = calloc(cfg_size(watch, "exclude_uid") + 1, sizeof(uid_t));
 	if (!out->exclude_uid)
@@ -231,7 +230,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	cfg_t *scan = cfg_getsec(cfg, "scan"), *log = cfg_getsec(cfg, "log");
 	cfg_t *sigs = cfg_getsec(cfg, "signatures");
 
-	if (copy_path_list(watch, "paths", true, &out->watch, &out->n_watch) < 0 ||
+	if (config_copy_path_list(watch, "paths", true, &out->watch, &out->n_watch) < 0 ||
 	    copy_exclusions(watch, out) < 0 || copy_policies(cfg, out) < 0)
 		return -1;
 	for (unsigned i = 0; i < cfg_size(watch, "events"); i++) {
@@ -295,5 +294,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 		if (!(out->event_log = strdup(resolved)))
 			return -1;
 	}
-	return copy_quarantine_options(cfg_getsec(cfg, "quarantine"), out);
+	if (copy_quarantine_options(cfg_getsec(cfg, "quarantine"), out) != 0)
+		return -1;
+	return config_copy_schedule(cfg_getsec(cfg, "schedule"), &out->schedule);
 }

@@ -7,6 +7,7 @@
  *   config_plugins.c  plugin sections: their schema, opening, their options
  *   config_copy.c     parsed core values into struct config
  *   config_diff.c     config_restart_needed
+ *   config_schedule.c `schedule { }`: its options, validators and copy
  */
 #ifndef FANGUARD_CONFIG_INTERNAL_H
 #define FANGUARD_CONFIG_INTERNAL_H
@@ -74,6 +75,21 @@ int config_check_plugin_keys(const struct conftext_section *secs, size_t n_secs,
 /* Pass two: each enabled plugin's options copied. */
 int config_copy_plugins(cfg_t *cfg, const struct conftext_section *secs, size_t n_secs,
 			struct config *out);
+
+/* A list of paths, canonical (they must exist when must_exist, else normalized if they do not). */
+int config_copy_path_list(cfg_t *sec, const char *name, bool must_exist, char ***out,
+			  size_t *n_out);
+/* Plain entries like config_copy_path_list, globs compiled (checked before). */
+int config_copy_path_set(cfg_t *sec, const char *name, struct path_set *out);
+
+/* Validators the sections share: a value among choices (NULL-terminated); path patterns. */
+int config_check_choice(cfg_t *cfg, cfg_opt_t *opt, const char *const *choices);
+int config_validate_patterns(cfg_t *cfg, cfg_opt_t *opt);
+
+/* `schedule { }` (config_schedule.c): its options, their validators, its copy. */
+extern cfg_opt_t config_schedule_opts[];
+void config_schedule_validators(cfg_t *cfg);
+int config_copy_schedule(cfg_t *sec, struct schedule_config *out);
 
 /* Pass two: everything outside the plugin sections; half-filled out is released by config_free. */
 int config_copy_core_options(cfg_t *cfg, struct config *out);

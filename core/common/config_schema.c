@@ -112,7 +112,7 @@ void config_resolve_path(const char *value, char *out, size_t outsize)
 
 /* ---- validation callbacks: libconfuse calls them with the line of the value ---- */
 
-static int check_choice(cfg_t *cfg, cfg_opt_t *opt, const char *const *choices)
+int config_check_choice(cfg_t *cfg, cfg_opt_t *opt, const char *const *choices)
 {
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
 		const char *v = cfg_opt_getnstr(opt, i);
@@ -134,37 +134,37 @@ static int check_choice(cfg_t *cfg, cfg_opt_t *opt, const char *const *choices)
 static int validate_policy(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "any-deny", "majority", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_decision(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "allow", "deny", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_events(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "open", "exec", "close_write", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_late_detection(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "quarantine", "kill", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_mode(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "block", "report", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_log_level(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "error", "warning", "info", "debug", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int check_range(cfg_t *cfg, cfg_opt_t *opt, long min, long max)
@@ -197,6 +197,8 @@ static const struct int_range {
 	{ "scan|restart_window_s", 1, 86400 },
 	{ "signatures|settle_s", 1, 3600 },
 	{ "signatures|max_age_days", 0, 3650 },
+	{ "schedule|nice", 0, 19 },
+	{ "schedule|cpu_quota", 0, 100000 },
 };
 
 static int validate_int_range(cfg_t *cfg, cfg_opt_t *opt)
@@ -212,13 +214,13 @@ static int validate_int_range(cfg_t *cfg, cfg_opt_t *opt)
 static int validate_on_close_write(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "log", "quarantine", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_isolation(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "process", "thread", NULL };
-	return check_choice(cfg, opt, choices);
+	return config_check_choice(cfg, opt, choices);
 }
 
 static int validate_watch_paths(cfg_t *cfg, cfg_opt_t *opt)
@@ -242,7 +244,7 @@ static int validate_watch_paths(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 /* Entries with glob characters must compile; plain ones keep prefix semantics. */
-static int validate_exclude_patterns(cfg_t *cfg, cfg_opt_t *opt)
+int config_validate_patterns(cfg_t *cfg, cfg_opt_t *opt)
 {
 	char reason[256];
 	struct path_glob g;
@@ -393,6 +395,7 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		CFG_SEC("log", log_opts, CFGF_NONE),
 		CFG_SEC("control", control_opts, CFGF_NONE),
 		CFG_SEC("quarantine", quarantine_opts, CFGF_NONE),
+		CFG_SEC("schedule", config_schedule_opts, CFGF_NONE),
 		CFG_SEC("policy", policy_opts, CFGF_TITLE | CFGF_MULTI | CFGF_NO_TITLE_DUPES),
 		CFG_SEC("plugin", s->plugin_opts, CFGF_TITLE | CFGF_MULTI | CFGF_NO_TITLE_DUPES),
 		CFG_STR("__unknown", NULL, CFGF_NONE),
@@ -409,8 +412,8 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 	if (!lenient) {
 		cfg_set_validate_func(cfg, "watch|paths", validate_watch_paths);
 		cfg_set_validate_func(cfg, "watch|events", validate_events);
-		cfg_set_validate_func(cfg, "watch|exclude", validate_exclude_patterns);
-		cfg_set_validate_func(cfg, "watch|exclude_exe", validate_exclude_patterns);
+		cfg_set_validate_func(cfg, "watch|exclude", config_validate_patterns);
+		cfg_set_validate_func(cfg, "watch|exclude_exe", config_validate_patterns);
 		cfg_set_validate_func(cfg, "watch|exclude_uid", validate_exclude_uid);
 		cfg_set_validate_func(cfg, "verdict|policy", validate_policy);
 		cfg_set_validate_func(cfg, "verdict|on_timeout", validate_decision);
@@ -423,6 +426,7 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		cfg_set_validate_func(cfg, "scan|isolation", validate_isolation);
 		cfg_set_validate_func(cfg, "log|level", validate_log_level);
 		cfg_set_validate_func(cfg, "quarantine|on_close_write", validate_on_close_write);
+		config_schedule_validators(cfg);
 		for (size_t i = 0; i < sizeof(int_ranges) / sizeof(int_ranges[0]); i++)
 			cfg_set_validate_func(cfg, int_ranges[i].key, validate_int_range);
 	}

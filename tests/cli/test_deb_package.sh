@@ -30,7 +30,8 @@ cp "$WORK/contents" "$WORK/out"
 for f in ./usr/sbin/fanguardd ./usr/bin/fanguard ./usr/include/fanguard/plugin.h \
 	./usr/share/man/man1/fanguard.1.gz ./usr/share/man/man5/fanguard.conf.5.gz \
 	./usr/share/man/man8/fanguardd.8.gz ./usr/share/fanguard/fanguard.conf \
-	./lib/systemd/system/fanguardd.service; do
+	./lib/systemd/system/fanguardd.service ./lib/systemd/system/fanguard-scan.service \
+	./lib/systemd/system/fanguard-scan.timer ./lib/systemd/system-generators/fanguard-scan-generator; do
 	grep -qx -- "$f" "$WORK/contents" || fail "the .deb lacks $f"
 done
 for p in clamav yara hash; do
@@ -73,6 +74,8 @@ done
 dpkg-deb -x "$deb" "$WORK/root"
 cp "$WORK/root/lib/systemd/system/fanguardd.service" "$WORK/out"
 expect_out "^ExecStart=/usr/sbin/fanguardd -c /etc/fanguard/fanguard\.conf$"
+cp "$WORK/root/lib/systemd/system/fanguard-scan.service" "$WORK/out"
+expect_out "^ExecStart=/usr/bin/fanguard scheduled-scan -c /etc/fanguard/fanguard\.conf$"
 cat "$WORK/root"/usr/lib/*pkgconfig/fanguard-plugin.pc "$WORK/root"/usr/lib/*/pkgconfig/fanguard-plugin.pc \
 	>"$WORK/out" 2>/dev/null || true
 expect_out "^includedir=/usr/include$"

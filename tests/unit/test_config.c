@@ -449,6 +449,61 @@ static void test_plugin_start_errors(void)
 		fprintf(stderr, "unexpected: %s\n", e);
 }
 
+/* schedule { }: defaults, values, relative paths, and errors with their line. */
+static void test_schedule(void)
+{
+	char want[PATH_MAX + 32], err[1024];
+	struct config cfg;
+	const char *e;
+
+	write_config("watch { paths = {} }\n");
+	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
+	CHECK(cfg.schedule.n_paths == 0);
+	CHECK(strcmp(cfg.schedule.on_calendar, "daily") == 0);
+	CHECK(cfg.schedule.nice == 19 && cfg.schedule.io_idle && cfg.schedule.cpu_quota == 50);
+	CHECK(strcmp(cfg.schedule.state, "/var/lib/fanguard/scan-state") == 0);
+	CHECK(!cfg.schedule.full && !cfg.schedule.quarantine);
+	CHECK(cfg.schedule.use_daemon == SCHEDULE_DAEMON_AUTO);
+	config_free(&cfg);
+
+	write_config(
+		"watch { paths = {} }\nschedule {\n  paths = {\"sub\", \"/nonexistent/tree\"}\n"
+		"  exclude = {\"/**/*.iso\"}\n  nice = 5\n  io_class = \"best-effort\"\n"
+		"  cpu_quota = 0\n  state = \"st\"\n  full = true\n  quarantine = true\n"
+		"  daemon = \"no\"\n}\n");
+	CHECK(config_load(conf, PLUGIN_DIR, &cfg, err, sizeof(err)) == 0);
+	CHECK(cfg.schedule.n_paths == 2);
+	snprintf(want, sizeof(want), "%s/sub", dir);
+	CHECK(strcmp(cfg.schedule.paths[0], want) == 0);
+	CHECK(strcmp(cfg.schedule.paths[1], "/nonexistent/tree") ==
+	      0); /* the scan's error, not the config's */
+	CHECK(cfg.schedule.exclude.n_glob == 1);
+	CHECK(cfg.schedule.nice == 5 && !cfg.schedule.io_idle && cfg.schedule.cpu_quota == 0);
+	snprintf(want, sizeof(want), "%s/st", dir);
+	CHECK(strcmp(cfg.schedule.state, want) == 0);
+	CHECK(cfg.schedule.full && cfg.schedule.quarantine);
+	CHECK(cfg.schedule.use_daemon == SCHEDULE_DAEMON_NO);
+	config_free(&cfg);
+
+	e = load_error("schedule {\n  nice = 20\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "'nice'");
+	e = load_error("schedule {\n\n  io_class = \"realtime\"\n}\n");
+	CHECK_STR_CONTAINS(e, ":3:");
+	CHECK_STR_CONTAINS(e, "\"realtime\"");
+	e = load_error("schedule {\n  daemon = \"maybe\"\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	e = load_error("schedule {\n  on_calendar = \"\"\n}\n");
+	CHECK_STR_CONTAINS(e, "'on_calendar': must not be empty");
+	e = load_error("schedule {\n  exclude = {\"[a-\"}\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	e = load_error("schedule {\n  cpu_quota = -1\n}\n");
+	CHECK_STR_CONTAINS(e, "out of range");
+	e = load_error("schedule {\n  pahts = {\"/srv\"}\n}\n");
+	CHECK_STR_CONTAINS(e, ":2:");
+	CHECK_STR_CONTAINS(e, "pahts");
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/fanguard-test-config.XXXXXX";
@@ -468,6 +523,7 @@ int main(void)
 	test_exclusion_errors();
 	test_policies();
 	test_plugin_start_errors();
+	test_schedule();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cleanup of %s failed\n", dir);

@@ -1,0 +1,83 @@
+# What an ordinary user (nobody, through setpriv) cannot do to `fanguard scheduled-scan`: have
+# a file they changed skipped by putting its size and mtime back (`touch -d`: the ctime still
+# moves), or by putting another file of the same size and mtime in its place (another inode
+# and ctime); have a detection remembered (detections are scanned again every run); write,
+# replace or forge the state file. A state file another user owns or others may write is not
+# used (every file is scanned and the file replaced); a state folder a user may write is
+# refused outright.
+. "$(dirname "$0")/lib.sh"
+command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
+as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+chmod 755 "$WORK"
+tree="$WORK/tree"
+mkdir -p "$tree" "$WORK/var"
+chmod 700 "$WORK/var"
+chown 65534:65534 "$tree"
+# clean files of EICAR's size (68 bytes), owned by the user
+clean=$(printf 'a%.0s' $(seq 1 68))
+for f in f1 f2 f3; do as_user sh -c "printf '%s' '$clean' >'$tree/$f'"; done
+cat >"$WORK/fanguard.conf" <<CONF
+watch { paths = {} }
+control { socket = "$WORK/control.sock" }
+schedule {
+  paths = {"$tree"}
+  state = "$WORK/var/scan-state"
+  progress = "$WORK/progress"
+}
+plugin clamav { database = {"$DATA/clamav"} }
+CONF
+run() { # $1: expected exit status
+	local rc=0
+	timeout 120 "$FANGUARD" scheduled-scan -c "$WORK/fanguard.conf" >"$WORK/out" 2>&1 || rc=$?
+	[ "$rc" -eq "$1" ] || fail "scheduled-scan: exit $rc, expected $1"
+}
+run 0
+expect_out "^scheduled scan done: 3 files scanned, 0 unchanged"
+run 0
+expect_out "^scheduled scan done: 0 files scanned, 3 unchanged"
+
+# 1. EICAR written into f1, then its mtime (and size) put back
+mtime=$(stat -c %y "$tree/f1")
+as_user sh -c "printf '%s' '$EICAR' >'$tree/f1' && touch -d '$mtime' '$tree/f1'"
+[ "$(stat -c '%s %y' "$tree/f1")" = "68 $mtime" ] || fail "the test could not restore size and mtime"
+run 1
+expect_out "f1: .*FOUND"
+expect_out "^scheduled scan done: 1 files scanned, 2 unchanged"
+
+# 2. another file, same size and mtime, renamed over f2
+mtime=$(stat -c %y "$tree/f2")
+as_user sh -c "printf '%s' '$EICAR' >'$tree/.f2.new' && touch -d '$mtime' '$tree/.f2.new' && mv '$tree/.f2.new' '$tree/f2'"
+run 1
+expect_out "f2: .*FOUND"
+# 3. detections are never remembered: found again, unchanged
+expect_out "f1: .*FOUND"
+run 1
+expect_out "f1: .*FOUND"
+expect_out "f2: .*FOUND"
+expect_out "^scheduled scan done: 2 files scanned, 1 unchanged"
+
+# 4. the state is root's alone: the user can neither read, write, replace nor add to it
+for attempt in "cat '$WORK/var/scan-state'" "printf x >>'$WORK/var/scan-state'" \
+	"printf x >'$WORK/var/forged'" "mv '$WORK/var/scan-state' '$WORK/var/old'"; do
+	if as_user sh -c "$attempt" 2>/dev/null; then fail "the user could: $attempt"; fi
+done
+[ "$(stat -c '%U %a' "$WORK/var/scan-state")" = "root 600" ] || fail "the state is not root's 0600"
+
+# 5. a state file the user could have written (theirs, or writable by others) is not used
+chown 65534 "$WORK/var/scan-state"
+run 1
+expect_out "state .*: owned by uid 65534, not by uid 0; scanning every file"
+expect_out "^scheduled scan done: 3 files scanned, 0 unchanged"
+[ "$(stat -c '%u %a' "$WORK/var/scan-state")" = "0 600" ] || fail "the state was not replaced by root's"
+chmod 0666 "$WORK/var/scan-state"
+run 1
+expect_out "state .*: writable by others \(mode 0666\)"
+expect_out "^scheduled scan done: 3 files scanned, 0 unchanged"
+
+# 6. a state folder the user may write: refused, nothing scanned
+mkdir "$WORK/uservar" && chown 65534 "$WORK/uservar" && chmod 700 "$WORK/uservar"
+sed -i "s|state = .*|state = \"$WORK/uservar/scan-state\"|" "$WORK/fanguard.conf"
+run 2
+expect_out "uservar"
+expect_no_out "^scheduled scan done"
+pass
