@@ -189,13 +189,31 @@ static void submit_report_event(struct monitor *m, const struct fanotify_event_m
 	m->n.report_scans++;
 }
 
-static void log_cached_deny(const struct fanotify_event_metadata *ev,
+/*
+ * The first deny of a file by a process is logged at once; its repeats from the
+ * cache within a window are counted and summed up in one line (deny_repeats.c):
+ * a loop of opens of a denied file would otherwise write a line and a record
+ * per open.
+ */
+static void log_cached_deny(struct monitor *m, const struct fanotify_event_metadata *ev,
 			    const struct scan_request *req, const char *threats, bool report)
 {
 	struct procinfo who;
 	char whom[600];
+	struct deny_seen seen = {
+		.dev = req->st.st_dev,
+		.ino = req->st.st_ino,
+		.pid = ev->pid,
+		.kind = req->kind,
+		.report = report,
+		.who = &who,
+		.path = req->path,
+		.threats = threats,
+	};
 
 	procinfo_read(ev->pid, &who);
+	if (!deny_repeats_first(&m->deny_repeats, &seen, monotonic_ns()))
+		return;
 	log_warning("%s %s of %s by pid %d (%s): %s (verdict remembered from an earlier scan%s)",
 		    report ? "WOULD DENY" : "DENY", event_kind_name(req->kind), req->path,
 		    (int)ev->pid, procinfo_describe(&who, whom, sizeof(whom)), threats,
@@ -220,7 +238,7 @@ static void answer_from_cache(struct monitor *m, const struct fanotify_event_met
 {
 	if (decision == DECISION_DENY) {
 		m->n.cache_deny++;
-		log_cached_deny(ev, req, threats, report);
+		log_cached_deny(m, ev, req, threats, report);
 		if (report) {
 			m->n.would_deny++;
 			decision = DECISION_ALLOW;

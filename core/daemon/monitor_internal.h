@@ -12,6 +12,7 @@
 #include "common/histogram.h"
 #include "daemon/background.h"
 #include "daemon/cache.h"
+#include "daemon/deny_repeats.h"
 #include "daemon/ignore_marks.h"
 #include "daemon/inflight.h"
 #include "daemon/marks.h"
@@ -71,7 +72,8 @@ struct monitor {
 	uint64_t mask;      /* every event the mounts are marked for (monitor_watch) */
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
-	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
+	struct deny_repeats deny_repeats; /* repeated denies from the cache, summed up */
+	struct histogram answer_latency;  /* arrival to answer, for events that waited on a scan */
 	/*
 	 * `fanguard explain` asks what the cache remembers of a file: the cache
 	 * is the monitor thread's alone, so another thread leaves the question
