@@ -15,16 +15,26 @@
  * read again when it changes (marks_refresh, on POLLPRI of marks_fd), so
  * mounts made later are told apart and filesystems mounted below a watch
  * path later are marked.
+ *
+ * Mounts below a watch path whose content may differ per reader (FUSE, network
+ * filesystems: reader_fs.c) are noted for the filter and for status. A FUSE
+ * mount made by a user without allow_other lets no one else in, root
+ * included: its filesystem is marked by a child that takes the owner's uids
+ * and keeps CAP_SYS_ADMIN.
  */
 #ifndef FANGUARD_MARKS_H
 #define FANGUARD_MARKS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "common/config.h"
+#include "daemon/reader_fs.h"
+
+struct textbuf;
 
 #define MARKS_MAX_FS 64
 
@@ -37,9 +47,12 @@ struct marks {
 	size_t n_ours;
 	dev_t fs[MARKS_MAX_FS]; /* filesystems marked whole */
 	size_t n_fs;
-	unsigned count;    /* marks placed (filesystem or mount) */
-	bool fs_marks;     /* false: this kernel refused filesystem marks; mount marks */
-	char refused[512]; /* filesystems that could not be marked, for status */
+	unsigned count;             /* marks placed (filesystem or mount) */
+	bool fs_marks;              /* false: this kernel refused filesystem marks; mount marks */
+	char refused[512];          /* filesystems that could not be marked, for status */
+	pthread_mutex_t noted_lock; /* noted is rebuilt here and read by the control thread */
+	struct reader_fs noted[READER_FS_MAX]; /* below a watch path, content per reader */
+	size_t n_noted;
 };
 
 /*
@@ -52,6 +65,10 @@ int marks_init(struct marks *mk, int fan_fd, const struct config *cfg, uint64_t 
 void marks_refresh(struct marks *mk);
 /* True if mnt_id is a mount of the daemon's own namespace (its fd paths can be believed). */
 bool marks_mount_is_ours(const struct marks *mk, uint64_t mnt_id);
+/* The noted mount of filesystem dev: who mounted it (FUSE; else -1), a user's FUSE; false if none. */
+bool marks_reader_fs(struct marks *mk, dev_t dev, long *owner, bool *user_fuse);
+/* One status line per noted mount, with what watch.user_fuse does to it. */
+void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, struct textbuf *tb);
 /* "filesystem marks on 2 filesystem(s)" or the mount-mark fallback, for the ready line. */
 const char *marks_mode(const struct marks *mk);
 void marks_free(struct marks *mk);

@@ -151,6 +151,7 @@ void monitor_format_marks(struct monitor *m, struct textbuf *tb)
 	/* read by the control thread while the monitor may refresh: counts and text only */
 	textbuf_printf(tb, "marks: %s, %u placed%s%s\n", marks_mode(&m->marks), m->marks.count,
 		       m->marks.refused[0] ? "; not marked whole: " : "", m->marks.refused);
+	marks_format_reader_fs(&m->marks, m->cfg->user_fuse, tb);
 }
 
 static void read_events(struct monitor *m, struct scan_request *req)

@@ -29,6 +29,7 @@ struct counters {
 	unsigned long long
 		foreign; /* events through a mount of another namespace: scanned, no path rule */
 	unsigned long long exe_not_excluded; /* an excluded program running other code: scanned */
+	unsigned long long user_fuse_denied; /* on a user's own FUSE mount (watch.user_fuse) */
 	/* overload: events beyond their user's share, or beyond max_inflight (on_overload) */
 	unsigned long long over_share;
 	/* verdicts after the deadline answered: detections among them, openers killed */

@@ -80,6 +80,7 @@ watch {
   exclude = {${EXCLUDE:-}}
   events = {${EVENTS:-"open", "exec", "close_write"}}
   ${MAX_SIZE:+max_file_size = $MAX_SIZE}
+  ${WATCH_EXTRA:-}
 }
 verdict {
   policy = "${POLICY:-any-deny}"
