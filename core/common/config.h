@@ -45,6 +45,18 @@ struct schedule_config {
 #define SCHEDULE_DAEMON_YES 1  /* the daemon must scan */
 #define SCHEDULE_DAEMON_NO 2   /* this process scans, with its own copy of the plugins */
 
+/*
+ * watch.user_fuse: what becomes of files on a FUSE mount made by a user other
+ * than root, which can serve each reader other bytes and which root may not
+ * even look into (no allow_other): scanned like any file, exec denied, or
+ * every open and exec denied.
+ */
+enum user_fuse_policy {
+	USER_FUSE_SCAN,
+	USER_FUSE_DENY_EXEC,
+	USER_FUSE_DENY,
+};
+
 struct config {
 	char *path;   /* the config file */
 	char *dir;    /* its folder: relative paths resolve against it */
@@ -56,6 +68,7 @@ struct config {
 	size_t n_exclude_uid;
 	unsigned events; /* CONFIG_EVENT_* */
 	unsigned long long max_file_size;
+	enum user_fuse_policy user_fuse; /* watch.user_fuse: files on users' own FUSE mounts */
 	struct verdict_policy verdict;
 	struct policy_set policy; /* verdict.mode and `policy "PATH" { mode }`: block or report */
 	unsigned timeout_ms;
@@ -100,6 +113,8 @@ int config_load(const char *path, const char *plugin_dir, struct config *cfg, ch
 		size_t errlen);
 void config_free(struct config *cfg);
 void config_schedule_free(struct schedule_config *s);
+/* "scan", "deny_exec", "deny": watch.user_fuse's value, for logs and status. */
+const char *config_user_fuse_name(enum user_fuse_policy policy);
 /*
  * Names the settings that differ between the running config and a freshly
  * loaded one and that only a restart applies (comma-separated into out, ""

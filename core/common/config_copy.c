@@ -223,6 +223,19 @@ static int copy_quarantine_options(cfg_t *sec, struct config *out)
 	return 0;
 }
 
+const char *config_user_fuse_name(enum user_fuse_policy policy)
+{
+	return policy == USER_FUSE_SCAN ? "scan" : policy == USER_FUSE_DENY ? "deny" : "deny_exec";
+}
+
+/* The validator let only these through. */
+static enum user_fuse_policy user_fuse_from_name(const char *name)
+{
+	if (strcmp(name, "scan") == 0)
+		return USER_FUSE_SCAN;
+	return strcmp(name, "deny") == 0 ? USER_FUSE_DENY : USER_FUSE_DENY_EXEC;
+}
+
 int config_copy_core_options(cfg_t *cfg, struct config *out)
 {
 	char resolved_socket[PATH_MAX];
@@ -240,6 +253,7 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 							 : CONFIG_EVENT_CLOSE_WRITE;
 	}
 	out->max_file_size = (unsigned long long)cfg_getint(watch, "max_file_size");
+	out->user_fuse = user_fuse_from_name(cfg_getstr(watch, "user_fuse"));
 	verdict_policy_from_name(cfg_getstr(verdict, "policy"), &out->verdict.policy);
 	verdict_decision_from_name(cfg_getstr(verdict, "on_error"), &out->verdict.on_error);
 	verdict_decision_from_name(cfg_getstr(verdict, "on_too_large"), &out->verdict.on_too_large);

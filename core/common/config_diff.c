@@ -35,6 +35,7 @@ void config_restart_needed(const struct config *running, const struct config *fr
 	name_change(out, outsize, running->events != fresh->events, "watch.events");
 	name_change(out, outsize, running->max_file_size != fresh->max_file_size,
 		    "watch.max_file_size");
+	name_change(out, outsize, running->user_fuse != fresh->user_fuse, "watch.user_fuse");
 	name_change(out, outsize,
 		    running->verdict.policy != fresh->verdict.policy ||
 			    running->verdict.on_error != fresh->verdict.on_error ||

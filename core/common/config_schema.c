@@ -155,6 +155,12 @@ static int validate_late_detection(cfg_t *cfg, cfg_opt_t *opt)
 	return config_check_choice(cfg, opt, choices);
 }
 
+static int validate_user_fuse(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const choices[] = { "scan", "deny_exec", "deny", NULL };
+	return config_check_choice(cfg, opt, choices);
+}
+
 static int validate_mode(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const choices[] = { "block", "report", NULL };
@@ -308,6 +314,7 @@ static cfg_opt_t watch_opts[] = {
 	CFG_STR_LIST("exclude_uid", "{}", CFGF_NONE),
 	CFG_STR_LIST("events", "{open, exec, close_write}", CFGF_NONE),
 	CFG_INT("max_file_size", 0, CFGF_NONE),
+	CFG_STR("user_fuse", "deny_exec", CFGF_NONE),
 	CFG_STR("__unknown", NULL, CFGF_NONE),
 	CFG_END(),
 };
@@ -422,6 +429,7 @@ cfg_t *config_schema_instantiate(struct schema *s, bool lenient)
 		cfg_set_validate_func(cfg, "verdict|on_too_large", validate_decision);
 		cfg_set_validate_func(cfg, "verdict|late_detection", validate_late_detection);
 		cfg_set_validate_func(cfg, "verdict|mode", validate_mode);
+		cfg_set_validate_func(cfg, "watch|user_fuse", validate_user_fuse);
 		cfg_set_validate_func(cfg, "policy|mode", validate_mode);
 		cfg_set_validate_func(cfg, "scan|isolation", validate_isolation);
 		cfg_set_validate_func(cfg, "log|level", validate_log_level);

@@ -244,6 +244,9 @@ void eventlog_write(const struct event_record *r)
 		string_field(&tb, "quarantine_id", r->quarantine_id);
 	if (r->quarantine_error)
 		string_field(&tb, "quarantine_error", r->quarantine_error);
+	if (r->repeats)
+		textbuf_printf(&tb, ",\"repeats\":%lu,\"repeats_window_s\":%u", r->repeats,
+			       r->repeats_window_s);
 	textbuf_printf(&tb, "}");
 	line[tb.len++] = '\n';
 	/* one append per event, under the lock that also guards a rotation */

@@ -33,6 +33,9 @@ struct event_record {
 	const char *exe;
 	const char *quarantine_id;    /* action "quarantined": the item's ID; else NULL */
 	const char *quarantine_error; /* action "quarantine-failed": why; else NULL */
+	/* a record that stands for repeats not written one by one (daemon/deny_repeats.c); else 0 */
+	unsigned long repeats;
+	unsigned repeats_window_s; /* the seconds they came in */
 };
 
 /* "open", "exec", "close_write", "scan" (on demand): the event kinds' names in logs and events. */

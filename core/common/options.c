@@ -146,6 +146,11 @@ static int host_check_data_file(const struct fg_options *opts, const char *path,
 	return trust_check_data("plugin data", path, err, err_size);
 }
 
+static unsigned host_timeout_ms(const struct fg_options *opts)
+{
+	return opts ? opts->timeout_ms : 0;
+}
+
 const struct fg_host_api options_host_api = {
 	.struct_size = sizeof(struct fg_host_api),
 	.log = host_log,
@@ -156,4 +161,5 @@ const struct fg_host_api options_host_api = {
 	.opt_list_item = host_opt_list_item,
 	.opt_origin = host_opt_origin,
 	.check_data_file = host_check_data_file,
+	.timeout_ms = host_timeout_ms,
 };

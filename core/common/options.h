@@ -24,6 +24,7 @@ struct fg_options {
 	char *config_path; /* file the options came from */
 	struct option_value *values;
 	size_t n;
+	unsigned timeout_ms; /* verdict.timeout_ms, for the host API's timeout_ms; 0: unknown */
 };
 
 /* Allocates options with one defaulted slot per spec; NULL on allocation failure. */

@@ -269,6 +269,7 @@ int main(int argc, char **argv)
 		return scanner_main(config_path, scanner, tmpdir, debug);
 	log_init("fanguardd", 0, debug ? LOG_DEBUG : LOG_INFO);
 	rc = runtime_open(&rt, config_path, err, sizeof(err));
+	rt.answers_opens = true;
 	/* scanner processes start their own plugins; -t checks every plugin here */
 	if (rc == 0 && (check_only || !rt.cfg.isolate) &&
 	    (rc = runtime_start(&rt, NULL, err, sizeof(err))) != 0)

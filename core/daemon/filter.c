@@ -1,5 +1,6 @@
 #include "daemon/filter.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -84,14 +85,24 @@ static bool too_large(struct monitor *m, const struct scan_request *req, bool re
 
 /*
  * fstat, and the mount the fd was opened through, in one call: statx with
- * STATX_MNT_ID (Linux 5.8). Without a mount id, 0: no mount of ours.
+ * STATX_MNT_ID (Linux 5.8). Without a mount id, 0: no mount of ours. 1 when
+ * the filesystem hides the file's attributes from us (a user's FUSE mount
+ * without allow_other lets root in no more than anyone): st has the device
+ * alone, which a statx that asks for nothing still gets.
  */
 static int stat_event_fd(int fd, struct stat *st, uint64_t *mnt_id)
 {
 	struct statx sx;
 
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID, &sx) != 0)
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID, &sx) != 0) {
+		if (errno == EACCES && statx(fd, "", AT_EMPTY_PATH, 0, &sx) == 0) {
+			memset(st, 0, sizeof(*st));
+			st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+			*mnt_id = (sx.stx_mask & STATX_MNT_ID) ? sx.stx_mnt_id : 0;
+			return 1;
+		}
 		return fstat(fd, st) == 0 ? (*mnt_id = 0, 0) : -1;
+	}
 	memset(st, 0, sizeof(*st));
 	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
 	st->st_ino = sx.stx_ino;
@@ -146,6 +157,34 @@ static enum fg_event_kind event_kind(const struct fanotify_event_metadata *ev)
 	return (ev->mask & FAN_OPEN_PERM) ? FG_EVENT_OPEN : FG_EVENT_CLOSE_WRITE;
 }
 
+/*
+ * A FUSE mount made by a user other than root (daemon/reader_fs.h) can serve
+ * the scanners one content and the opener another, and without allow_other
+ * lets no one but its owner look at it: watch.user_fuse decides instead of a
+ * scan. True when it denies this permission event; req names the file.
+ */
+static bool user_fuse_denies(struct monitor *m, const struct fanotify_event_metadata *ev,
+			     struct scan_request *req, struct filter_detail *d)
+{
+	enum user_fuse_policy policy = m->cfg->user_fuse;
+	long owner;
+	bool user_fuse;
+
+	if (policy == USER_FUSE_SCAN ||
+	    (policy == USER_FUSE_DENY_EXEC && !(ev->mask & FAN_OPEN_EXEC_PERM)) ||
+	    !marks_reader_fs(&m->marks, req->st.st_dev, &owner, &user_fuse) || !user_fuse)
+		return false;
+	if (procinfo_fd_path(ev->fd, req->path, sizeof(req->path)) <= 0)
+		name_unreadable(&req->st, "too long to read", req->path, sizeof(req->path));
+	req->pid = ev->pid;
+	req->kind = event_kind(ev);
+	d->fuse_owner = owner;
+	d->count = &m->n.user_fuse_denied;
+	/* its mode by its path; the strictest where the path cannot be believed */
+	d->report = policy_strictest(&m->cfg->policy) == SCAN_MODE_REPORT;
+	return true;
+}
+
 bool filter_background_path(struct monitor *m, const char *path, const struct stat *st,
 			    bool *report)
 {
@@ -166,6 +205,7 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 	bool permission = ev->mask & (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM), ours;
 	const struct config *cfg = m->cfg;
 	uint64_t mnt_id;
+	int got;
 
 	*d = (struct filter_detail){ 0 };
 	/* Our own accesses, and our scanners', would wait on ourselves. */
@@ -173,7 +213,12 @@ enum filter_decision filter_event(struct monitor *m, const struct fanotify_event
 		d->count = &m->n.own;
 		return FILTER_ALLOW_NO_MARK;
 	}
-	if (stat_event_fd(ev->fd, &req->st, &mnt_id) != 0 || !S_ISREG(req->st.st_mode))
+	if ((got = stat_event_fd(ev->fd, &req->st, &mnt_id)) < 0)
+		return FILTER_ALLOW_NO_MARK;
+	if (permission && (got == 1 || S_ISREG(req->st.st_mode)) && user_fuse_denies(m, ev, req, d))
+		return FILTER_DENY_USER_FUSE;
+	/* attributes hidden (a user's FUSE mount, user_fuse allowed it): nothing to scan with */
+	if (got == 1 || !S_ISREG(req->st.st_mode))
 		return FILTER_ALLOW_NO_MARK;
 	d->written = !permission;
 	if (!permission && !(cfg->events & CONFIG_EVENT_CLOSE_WRITE))

@@ -26,6 +26,7 @@ enum filter_decision {
 	FILTER_CLOSE_WRITE,     /* a written file to scan; nobody waits for the verdict */
 	FILTER_DISCARD,         /* a close_write watched for the cache only: just close its fd */
 	FILTER_DENY_TOO_LARGE, /* over watch.max_file_size with on_too_large = deny: deny, no mark */
+	FILTER_DENY_USER_FUSE, /* on a user's own FUSE mount, which watch.user_fuse denies */
 };
 
 /* What comes with the decision. */
@@ -39,6 +40,7 @@ struct filter_detail {
 	const char *threats;  /* and for a deny what was found */
 	bool have_uid;        /* exclude_uid read the opener's real uid already: */
 	uid_t uid;            /* it is this */
+	long fuse_owner;      /* FILTER_DENY_USER_FUSE: who mounted the filesystem */
 };
 
 /*

@@ -3,16 +3,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/path.h"
+#include "common/textbuf.h"
 
 /* Decodes the octal escapes (\040 for space) mountinfo uses in paths. */
 static void unescape_mountinfo(char *s)
@@ -29,14 +34,6 @@ static void unescape_mountinfo(char *s)
 		}
 	}
 	*out = '\0';
-}
-
-static bool dev_in(const dev_t *devs, size_t n, dev_t dev)
-{
-	for (size_t i = 0; i < n; i++)
-		if (devs[i] == dev)
-			return true;
-	return false;
 }
 
 static void note_refused(struct marks *mk, const char *path, int e)
@@ -56,12 +53,19 @@ static int mark_path(struct marks *mk, const char *path, bool required, char *er
 	struct stat st;
 
 	if (stat(path, &st) != 0) {
+		/* a mount below a watch path that root may not look into must not stop the refresh */
+		if (!required) {
+			log_warning("cannot mark %s: %s; it is not watched", path, strerror(errno));
+			note_refused(mk, path, errno);
+			return 0;
+		}
 		snprintf(err, errlen, "cannot mark %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (dev_in(mk->fs, mk->n_fs, st.st_dev))
-		return 0;
-	if (mk->fs_marks && mk->n_fs < MARKS_MAX_FS &&
+	for (size_t i = 0; i < mk->n_fs; i++)
+		if (mk->fs[i] == st.st_dev)
+			return 0;
+	if (mk->fs_marks && mk->n_fs < MARKS_MAX_BASE &&
 	    fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask, AT_FDCWD,
 			  path) == 0) {
 		mk->fs[mk->n_fs++] = st.st_dev;
@@ -96,35 +100,96 @@ static int mark_path(struct marks *mk, const char *path, bool required, char *er
 	return 0;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keeps an array growing; false when out of memory. */
+static bool grow(void **array, size_t n, size_t *cap, size_t size)
+{
+	void *more;
+
+	if (n < *cap)
+		return true;
+	if (!(more = realloc(*array, (*cap = *cap ? 2 * *cap : 64) * size)))
+		return false;
+	*array = more;
+	return true;
+}
+
+static bool dev_in(const dev_t *devs, size_t n, dev_t dev)
+{
+	for (size_t i = 0; i < n; i++)
+		if (devs[i] == dev)
+			return true;
+	return false;
+}
+
+/* What one reading of the mount table marked, and the mounts it found. */
+struct pass {
+	dev_t *marked; /* filesystems marked whole in this pass */
+	size_t n_marked, cap_marked;
+	struct reader_fs *noted; /* mounts whose content may differ per reader */
+	size_t n_noted, cap_noted;
+};
+
+static bool pass_add_marked(struct pass *ps, dev_t dev)
+{
+	if (!grow((void **)&ps->marked, ps->n_marked, &ps->cap_marked, sizeof(dev)))
+		return false;
+	ps->marked[ps->n_marked++] = dev;
+	return true;
+}
+
+/* A warning about this filesystem once, not at every change of the mount table. */
+static bool first_warning(struct marks *mk, dev_t dev)
+{
+	if (dev_in(mk->warned, mk->n_warned, dev) ||
+	    !grow((void **)&mk->warned, mk->n_warned, &mk->cap_warned, sizeof(dev)))
+		return false;
+	mk->warned[mk->n_warned++] = dev;
+	return true;
+}
+
+/* Counted and logged once per filesystem marked that the last pass had not marked. */
+static void marked_now(struct marks *mk, struct pass *ps, dev_t dev, const char *mountpoint,
+		       long fuse_owner)
+{
+	if (!pass_add_marked(ps, dev) || dev_in(mk->fs, mk->n_fs, dev))
+		return;
+	mk->count++;
+	if (fuse_owner > 0)
+		log_info("marked the FUSE filesystem mounted on %s by uid %ld (as that user: no "
+			 "one else may look into it)",
+			 mountpoint, fuse_owner);
+	else
+		log_debug("marked the filesystem of %s", mountpoint);
+}
+
 /*
  * A mount at or below a watch path, marked again at every reading of the mount
  * table (marking a marked filesystem again changes nothing). Its device number
  * does not say whether it is marked: a filesystem unmounted and another mounted
- * in its place (FUSE, which an ordinary user may mount on a folder of his, or
- * tmpfs) often get the same anonymous device number, and the new one no mark.
- * The mount table gives the number, so nothing asks the filesystem (a FUSE
- * server could leave a stat unanswered, and the monitor's thread with it).
+ * in its place (FUSE, which a user may mount on a folder of his, or tmpfs)
+ * often get the same anonymous device number, and the new one no mark. The
+ * number comes from the mount table: nothing here asks the filesystem, whose
+ * server (FUSE) could leave a stat unanswered, and the monitor's thread with it.
  */
-static void mark_mount(struct marks *mk, const char *mountpoint, dev_t dev, dev_t *pass,
-		       size_t *n_pass)
+static void mark_mount(struct marks *mk, struct pass *ps, const char *mountpoint, dev_t dev)
 {
-	if (dev_in(pass, *n_pass, dev))
+	if (dev_in(ps->marked, ps->n_marked, dev))
 		return;
-	if (*n_pass < MARKS_MAX_FS && mk->fs_marks &&
-	    fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask, AT_FDCWD,
-			  mountpoint) == 0) {
-		pass[(*n_pass)++] = dev;
-		if (!dev_in(mk->fs, mk->n_fs, dev)) {
-			mk->count++;
-			log_debug("marked the filesystem of %s", mountpoint);
-		}
+	if (mk->fs_marks && fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask,
+					  AT_FDCWD, mountpoint) == 0) {
+		marked_now(mk, ps, dev, mountpoint, -1);
 		return;
 	}
 	if (fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mk->mask, AT_FDCWD,
 			  mountpoint) == 0) {
-		if (!dev_in(mk->mount_only, mk->n_mount_only, dev)) {
-			if (mk->n_mount_only < MARKS_MAX_FS)
-				mk->mount_only[mk->n_mount_only++] = dev;
+		if (first_warning(mk, dev)) {
 			mk->count++;
 			log_warning(
 				"the filesystem of %s cannot be marked whole: only its mount "
@@ -133,80 +198,192 @@ static void mark_mount(struct marks *mk, const char *mountpoint, dev_t dev, dev_
 		}
 		return;
 	}
-	if (!dev_in(mk->mount_only, mk->n_mount_only, dev)) {
-		if (mk->n_mount_only < MARKS_MAX_FS)
-			mk->mount_only[mk->n_mount_only++] = dev;
+	if (first_warning(mk, dev)) {
 		log_warning("cannot mark %s: %s; it is not watched", mountpoint, strerror(errno));
 		note_refused(mk, mountpoint, errno);
 	}
 }
 
-static int by_id(const void *a, const void *b)
+/*
+ * In a child: a FUSE mount's owner's uids and gids (the FUSE kernel lets in no
+ * one else without allow_other, root included) and CAP_SYS_ADMIN alone
+ * (fanotify asks it of filesystem marks), then a mark on the group's fd, which
+ * is the daemon's, for each of that owner's mounts: one errno each down `out`.
+ * Raw system calls only: the child of a threaded process.
+ */
+static void mark_as_owner(const struct marks *mk, const struct reader_fs *fs, size_t n, int out)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct caps[2];
+	uid_t uid = (uid_t)fs[0].owner;
+	gid_t gid = fs[0].owner_gid;
+	int e = 0;
 
-	return x < y ? -1 : x > y;
+	memset(caps, 0, sizeof(caps));
+	caps[0].effective = caps[0].permitted = 1u << CAP_SYS_ADMIN;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || syscall(SYS_setgroups, 0, NULL) != 0 ||
+	    syscall(SYS_setresgid, gid, gid, gid) != 0 ||
+	    syscall(SYS_setresuid, uid, uid, uid) != 0 || syscall(SYS_capset, &hdr, caps) != 0)
+		e = errno;
+	for (size_t i = 0; i < n; i++) {
+		int r = e;
+
+		if (!r && fs[i].owner == fs[0].owner && fs[i].owner_gid == gid &&
+		    fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask,
+				  AT_FDCWD, fs[i].mountpoint) != 0)
+			r = errno;
+		if (fs[i].owner != fs[0].owner || fs[i].owner_gid != gid)
+			r = -1; /* another owner's: the parent asks another child */
+		if (write(out, &r, sizeof(r)) != (ssize_t)sizeof(r))
+			_exit(1);
+	}
+	_exit(0);
 }
 
-/* Mount ids of our namespace, and marks for filesystems mounted below a watch path. */
+/*
+ * The user FUSE mounts of this pass (in ps->noted), marked by one child per
+ * owner: a user who mounts and unmounts in a loop costs one fork per change of
+ * the mount table, not one per mount.
+ */
+static void mark_user_fuse(struct marks *mk, struct pass *ps)
+{
+	for (size_t i = 0; i < ps->n_noted; i++) {
+		const struct reader_fs *first = &ps->noted[i];
+		int pipefd[2], status = 0;
+		pid_t pid;
+
+		if (!reader_fs_user_fuse(first) || first->handled)
+			continue;
+		if (!mk->fs_marks || pipe2(pipefd, O_CLOEXEC) != 0)
+			continue;
+		if ((pid = fork()) == 0) {
+			close(pipefd[0]);
+			mark_as_owner(mk, first, ps->n_noted - i, pipefd[1]);
+		}
+		close(pipefd[1]);
+		for (size_t k = i; k < ps->n_noted; k++) {
+			struct reader_fs *fs = &ps->noted[k];
+			int r = EIO;
+
+			if (pid < 0 || read(pipefd[0], &r, sizeof(r)) != (ssize_t)sizeof(r))
+				r = pid < 0 ? errno : EIO;
+			if (r == -1 || !reader_fs_user_fuse(fs) || fs->handled)
+				continue;
+			fs->handled = true;
+			if (r == 0)
+				marked_now(mk, ps, fs->dev, fs->mountpoint, fs->owner);
+			else if (first_warning(mk, fs->dev)) {
+				log_warning(
+					"cannot mark the FUSE filesystem mounted on %s by uid %ld: "
+					"%s; it is not watched",
+					fs->mountpoint, fs->owner, strerror(r));
+				note_refused(mk, fs->mountpoint, r);
+			}
+		}
+		close(pipefd[0]);
+		if (pid > 0)
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+	}
+}
+
+/* A mount at or below a watch path: noted if its content may differ per reader, marked. */
+static bool mount_in_watch(struct marks *mk, struct pass *ps, const char *line,
+			   const char *mountpoint, dev_t dev)
+{
+	struct reader_fs fs;
+
+	if (reader_fs_parse(line, &fs)) {
+		if (!grow((void **)&ps->noted, ps->n_noted, &ps->cap_noted, sizeof(fs)))
+			return false;
+		fs.dev = dev;
+		fs.handled = false;
+		ps->noted[ps->n_noted++] = fs;
+		if (reader_fs_user_fuse(&fs))
+			return true; /* marked by its owner's child, after the walk */
+	}
+	mark_mount(mk, ps, mountpoint, dev);
+	return true;
+}
+
+/* Mount ids of our namespace, and marks for filesystems mounted at or below a watch path. */
 static int read_mounts(struct marks *mk, char *err, size_t errlen)
 {
 	char line[8192], mountpoint[PATH_MAX];
 	uint64_t *ids = NULL, id;
-	size_t n = 0, cap = 0, n_pass = 0;
-	dev_t pass[MARKS_MAX_FS];
+	size_t n = 0, cap = 0;
+	unsigned major, minor;
+	struct pass ps = { 0 };
 	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int rc = -1;
 
 	if (!f) {
 		snprintf(err, errlen, "cannot read /proc/self/mountinfo: %s", strerror(errno));
-		return -1;
+		goto out;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		unsigned major, minor;
-
 		/* fields: id parent major:minor root mountpoint ... */
 		if (sscanf(line, "%lu %*s %u:%u %*s %4095s", &id, &major, &minor, mountpoint) != 4)
 			continue;
-		if (n == cap) {
-			uint64_t *more = realloc(ids, (cap = cap ? 2 * cap : 64) * sizeof(*ids));
-			if (!more) {
-				free(ids);
-				fclose(f);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			ids = more;
-		}
+		if (!grow((void **)&ids, n, &cap, sizeof(*ids)))
+			goto oom;
 		ids[n++] = id;
 		unescape_mountinfo(mountpoint);
 		for (size_t i = 0; i < mk->cfg->n_watch; i++) {
-			if (strcmp(mountpoint, mk->cfg->watch[i]) == 0 ||
-			    path_is_under(mountpoint, mk->cfg->watch[i])) {
-				mark_mount(mk, mountpoint, makedev(major, minor), pass, &n_pass);
-				break;
-			}
+			if (strcmp(mountpoint, mk->cfg->watch[i]) != 0 &&
+			    !path_is_under(mountpoint, mk->cfg->watch[i]))
+				continue;
+			if (!mount_in_watch(mk, &ps, line, mountpoint, makedev(major, minor)))
+				goto oom;
+			break;
 		}
 	}
-	fclose(f);
-	/* what is marked now: the watch paths' own filesystems and this pass's */
-	memcpy(mk->fs + mk->n_base, pass, n_pass * sizeof(*pass));
-	mk->n_fs = mk->n_base + n_pass;
+	mark_user_fuse(mk, &ps);
+	/* marked now: the watch paths' own filesystems, and this pass's */
+	while (mk->cap_fs < mk->n_base + ps.n_marked)
+		if (!grow((void **)&mk->fs, mk->cap_fs, &mk->cap_fs, sizeof(dev_t)))
+			goto oom;
+	memcpy(mk->fs + mk->n_base, ps.marked, ps.n_marked * sizeof(dev_t));
+	mk->n_fs = mk->n_base + ps.n_marked;
 	qsort(ids, n, sizeof(*ids), by_id);
 	free(mk->ours);
 	mk->ours = ids;
 	mk->n_ours = n;
-	return 0;
+	ids = NULL;
+	pthread_mutex_lock(&mk->noted_lock);
+	free(mk->noted);
+	mk->noted = ps.noted;
+	mk->n_noted = ps.n_noted;
+	pthread_mutex_unlock(&mk->noted_lock);
+	ps.noted = NULL;
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+out:
+	if (f)
+		fclose(f);
+	free(ids);
+	free(ps.marked);
+	free(ps.noted);
+	return rc;
 }
 
 int marks_init(struct marks *mk, int fan_fd, const struct config *cfg, uint64_t mask, char *err,
 	       size_t errlen)
 {
 	memset(mk, 0, sizeof(*mk));
+	pthread_mutex_init(&mk->noted_lock, NULL);
 	mk->fan_fd = fan_fd;
 	mk->mask = mask;
 	mk->cfg = cfg;
 	mk->fs_marks = true;
 	mk->mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	mk->cap_fs = MARKS_MAX_BASE;
+	if (!(mk->fs = calloc(mk->cap_fs, sizeof(*mk->fs)))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < cfg->n_watch; i++)
 		if (mark_path(mk, cfg->watch[i], true, err, errlen) != 0)
 			return -1;
@@ -238,10 +415,61 @@ const char *marks_mode(const struct marks *mk)
 			    : "mount marks (this kernel refuses filesystem marks)";
 }
 
+bool marks_reader_fs(struct marks *mk, dev_t dev, long *owner, bool *user_fuse)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&mk->noted_lock);
+	for (size_t i = 0; i < mk->n_noted && !found; i++) {
+		if (mk->noted[i].dev == dev) {
+			found = true;
+			*owner = mk->noted[i].owner;
+			*user_fuse = reader_fs_user_fuse(&mk->noted[i]);
+		}
+	}
+	pthread_mutex_unlock(&mk->noted_lock);
+	return found;
+}
+
+void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, struct textbuf *tb)
+{
+	static const char *const user_fuse[] = {
+		[USER_FUSE_SCAN] = "scanned (watch.user_fuse = scan: what it serves the scanners "
+				   "may not be what it serves others)",
+		[USER_FUSE_DENY_EXEC] = "exec denied (watch.user_fuse = deny_exec)",
+		[USER_FUSE_DENY] = "open and exec denied (watch.user_fuse = deny)",
+	};
+	char shown[PATH_MAX * 4];
+
+	pthread_mutex_lock(&mk->noted_lock);
+	for (size_t i = 0; i < mk->n_noted; i++) {
+		const struct reader_fs *fs = &mk->noted[i];
+
+		/* a user names the folder: one line stays one line */
+		log_escape(fs->mountpoint, shown, sizeof(shown));
+		if (reader_fs_user_fuse(fs))
+			textbuf_printf(tb, "user FUSE mount %s (%s, mounted by uid %ld): %s\n",
+				       shown, fs->fstype, fs->owner, user_fuse[policy]);
+		else
+			textbuf_printf(tb,
+				       "%s mount %s (%s): scanned; its content may differ per "
+				       "reader\n",
+				       fs->owner == 0 ? "root's FUSE" : "network filesystem", shown,
+				       fs->fstype);
+	}
+	pthread_mutex_unlock(&mk->noted_lock);
+}
+
 void marks_free(struct marks *mk)
 {
 	if (mk->mountinfo_fd >= 0)
 		close(mk->mountinfo_fd);
 	free(mk->ours);
+	free(mk->fs);
+	free(mk->warned);
+	free(mk->noted);
 	mk->ours = NULL;
+	mk->fs = mk->warned = NULL;
+	mk->noted = NULL;
+	pthread_mutex_destroy(&mk->noted_lock);
 }

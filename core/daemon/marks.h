@@ -15,18 +15,28 @@
  * read again when it changes (marks_refresh, on POLLPRI of marks_fd), so
  * mounts made later are told apart and filesystems mounted below a watch
  * path later are marked.
+ *
+ * Mounts below a watch path whose content may differ per reader (FUSE, network
+ * filesystems: reader_fs.c) are noted for the filter and for status. A FUSE
+ * mount made by a user without allow_other lets no one else in, root
+ * included: its filesystem is marked by a child that takes the owner's uids
+ * and keeps CAP_SYS_ADMIN.
  */
 #ifndef FANGUARD_MARKS_H
 #define FANGUARD_MARKS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "common/config.h"
+#include "daemon/reader_fs.h"
 
-#define MARKS_MAX_FS 64
+struct textbuf;
+
+#define MARKS_MAX_BASE 64 /* filesystems of the watch paths themselves */
 
 struct marks {
 	int fan_fd;
@@ -36,13 +46,16 @@ struct marks {
 	uint64_t *ours;   /* mount ids of the daemon's namespace, sorted */
 	size_t n_ours;
 	/* filesystems marked whole: the watch paths' (n_base), then the last reading's */
-	dev_t fs[2 * MARKS_MAX_FS];
-	size_t n_fs, n_base;
-	dev_t mount_only[MARKS_MAX_FS]; /* marked by mount only, or not at all: warned once */
-	size_t n_mount_only;
-	unsigned count;    /* marks placed (filesystem or mount) */
-	bool fs_marks;     /* false: this kernel refused filesystem marks; mount marks */
-	char refused[512]; /* filesystems that could not be marked, for status */
+	dev_t *fs;
+	size_t n_fs, n_base, cap_fs;
+	dev_t *warned; /* filesystems that could not be marked whole: warned about once */
+	size_t n_warned, cap_warned;
+	unsigned count;             /* marks placed (filesystem or mount) */
+	bool fs_marks;              /* false: this kernel refused filesystem marks; mount marks */
+	char refused[512];          /* filesystems that could not be marked, for status */
+	pthread_mutex_t noted_lock; /* noted is replaced here and read by the control thread */
+	struct reader_fs *noted;    /* at or below a watch path, content per reader */
+	size_t n_noted;
 };
 
 /*
@@ -55,6 +68,10 @@ int marks_init(struct marks *mk, int fan_fd, const struct config *cfg, uint64_t 
 void marks_refresh(struct marks *mk);
 /* True if mnt_id is a mount of the daemon's own namespace (its fd paths can be believed). */
 bool marks_mount_is_ours(const struct marks *mk, uint64_t mnt_id);
+/* The noted mount of filesystem dev: who mounted it (FUSE; else -1), a user's FUSE; false if none. */
+bool marks_reader_fs(struct marks *mk, dev_t dev, long *owner, bool *user_fuse);
+/* One status line per noted mount, with what watch.user_fuse does to it. */
+void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, struct textbuf *tb);
 /* "filesystem marks on 2 filesystem(s)" or the mount-mark fallback, for the ready line. */
 const char *marks_mode(const struct marks *mk);
 void marks_free(struct marks *mk);

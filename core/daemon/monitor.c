@@ -103,7 +103,8 @@ struct monitor *monitor_create(struct config *cfg, char *err, size_t errlen)
 	if (open_fds(m, err, errlen) != 0)
 		goto fail;
 	mask = choose_events(m);
-	if (cache_init(&m->cache, m->caching ? cfg->cache_size : 0) != 0) {
+	if (cache_init(&m->cache, m->caching ? cfg->cache_size : 0) != 0 ||
+	    deny_repeats_init(&m->deny_repeats) != 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -150,6 +151,7 @@ void monitor_format_marks(struct monitor *m, struct textbuf *tb)
 	/* read by the control thread while the monitor may refresh: counts and text only */
 	textbuf_printf(tb, "marks: %s, %u placed%s%s\n", marks_mode(&m->marks), m->marks.count,
 		       m->marks.refused[0] ? "; not marked whole: " : "", m->marks.refused);
+	marks_format_reader_fs(&m->marks, m->cfg->user_fuse, tb);
 }
 
 static void read_events(struct monitor *m, struct scan_request *req)
@@ -271,6 +273,16 @@ static bool stop_requested(struct monitor *m, int signal_fd)
 	return stop;
 }
 
+/* poll()'s timeout: the watchdog's, or sooner when held-back denies are due to be summed up. */
+static int wait_ms(int poll_ms, const struct deny_repeats *repeats)
+{
+	int due = deny_repeats_wait_ms(repeats, monotonic_ns());
+
+	if (due < 0)
+		return poll_ms;
+	return poll_ms < 0 || due < poll_ms ? due : poll_ms;
+}
+
 int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 {
 	struct scan_request *req = calloc(1, sizeof(*req));
@@ -298,7 +310,7 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 		};
 		eventfd_t requests;
 
-		if (poll(fds, 8, poll_ms) < 0) {
+		if (poll(fds, 8, wait_ms(poll_ms, &m->deny_repeats)) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
@@ -330,9 +342,11 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 			log_info("answering %llu event(s) still in flight",
 				 (unsigned long long)inflight_count(&m->inflight));
 		}
+		deny_repeats_flush(&m->deny_repeats, monotonic_ns());
 		inflight_advance_and_arm(&m->inflight);
 	}
 	free(req);
+	deny_repeats_flush(&m->deny_repeats, UINT64_MAX); /* nothing held back is lost */
 	monitor_log_stats(m);
 	return 0;
 }
@@ -365,6 +379,7 @@ void monitor_destroy(struct monitor *m)
 	pthread_cond_destroy(&m->query_answered);
 	pthread_mutex_destroy(&m->excl_lock);
 	cache_free(&m->cache);
+	deny_repeats_free(&m->deny_repeats);
 	inflight_free(&m->inflight);
 	uid_share_free(&m->share);
 	marks_free(&m->marks);

@@ -7,6 +7,7 @@
 #include "daemon/monitor_internal.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/fanotify.h>
 #include <unistd.h>
 
@@ -189,13 +190,31 @@ static void submit_report_event(struct monitor *m, const struct fanotify_event_m
 	m->n.report_scans++;
 }
 
-static void log_cached_deny(const struct fanotify_event_metadata *ev,
+/*
+ * The first deny of a file by a process is logged at once; its repeats from the
+ * cache within a window are counted and summed up in one line (deny_repeats.c):
+ * a loop of opens of a denied file would otherwise write a line and a record
+ * per open.
+ */
+static void log_cached_deny(struct monitor *m, const struct fanotify_event_metadata *ev,
 			    const struct scan_request *req, const char *threats, bool report)
 {
 	struct procinfo who;
 	char whom[600];
+	struct deny_seen seen = {
+		.dev = req->st.st_dev,
+		.ino = req->st.st_ino,
+		.pid = ev->pid,
+		.kind = req->kind,
+		.report = report,
+		.who = &who,
+		.path = req->path,
+		.threats = threats,
+	};
 
 	procinfo_read(ev->pid, &who);
+	if (!deny_repeats_first(&m->deny_repeats, &seen, monotonic_ns()))
+		return;
 	log_warning("%s %s of %s by pid %d (%s): %s (verdict remembered from an earlier scan%s)",
 		    report ? "WOULD DENY" : "DENY", event_kind_name(req->kind), req->path,
 		    (int)ev->pid, procinfo_describe(&who, whom, sizeof(whom)), threats,
@@ -213,6 +232,37 @@ static void log_cached_deny(const struct fanotify_event_metadata *ev,
 	}
 }
 
+/*
+ * A file on a user's own FUSE mount that watch.user_fuse denies: who opened it
+ * is read before the answer (an exec refused ends its process at once), the
+ * line written after it.
+ */
+static void log_user_fuse_deny(struct monitor *m, const struct fanotify_event_metadata *ev,
+			       const struct scan_request *req, const struct filter_detail *d,
+			       const struct procinfo *who)
+{
+	const char *setting = config_user_fuse_name(m->cfg->user_fuse);
+	char whom[600], why[200];
+
+	snprintf(why, sizeof(why), "a FUSE filesystem mounted by uid %ld (watch.user_fuse = %s)",
+		 d->fuse_owner, setting);
+	log_warning("%s %s of %s by pid %d (%s): %s%s", d->report ? "WOULD DENY" : "DENY",
+		    event_kind_name(req->kind), req->path, (int)ev->pid,
+		    procinfo_describe(who, whom, sizeof(whom)), why,
+		    d->report ? "; report mode: allowed" : "");
+	if (eventlog_enabled()) {
+		struct event_record r;
+
+		event_record_init(&r, d->report ? "would_deny" : "deny", req->kind, req->path,
+				  ev->pid, who);
+		r.verdict = d->report ? "allow" : "deny";
+		r.action = d->report ? "allowed" : "denied";
+		r.reason = "user_fuse";
+		event_record_add_finding(&r, "user_fuse", why);
+		eventlog_write(&r);
+	}
+}
+
 /* A remembered deny stays a deny in the cache; report mode changes only the answer. */
 static void answer_from_cache(struct monitor *m, const struct fanotify_event_metadata *ev,
 			      const struct scan_request *req, enum decision decision,
@@ -220,7 +270,7 @@ static void answer_from_cache(struct monitor *m, const struct fanotify_event_met
 {
 	if (decision == DECISION_DENY) {
 		m->n.cache_deny++;
-		log_cached_deny(ev, req, threats, report);
+		log_cached_deny(m, ev, req, threats, report);
 		if (report) {
 			m->n.would_deny++;
 			decision = DECISION_ALLOW;
@@ -323,5 +373,15 @@ void monitor_dispatch(struct monitor *m, const struct fanotify_event_metadata *e
 			m->n.would_deny++;
 		monitor_answer_now(m, ev, d.report ? DECISION_ALLOW : DECISION_DENY);
 		break;
+	case FILTER_DENY_USER_FUSE: {
+		struct procinfo who;
+
+		procinfo_read(ev->pid, &who);
+		if (d.report)
+			m->n.would_deny++;
+		monitor_answer_now(m, ev, d.report ? DECISION_ALLOW : DECISION_DENY);
+		log_user_fuse_deny(m, ev, req, &d, &who);
+		break;
+	}
 	}
 }

@@ -12,6 +12,7 @@
 #include "common/histogram.h"
 #include "daemon/background.h"
 #include "daemon/cache.h"
+#include "daemon/deny_repeats.h"
 #include "daemon/ignore_marks.h"
 #include "daemon/inflight.h"
 #include "daemon/marks.h"
@@ -29,6 +30,7 @@ struct counters {
 		foreign; /* events through a mount of another namespace: scanned, no path rule */
 	unsigned long long
 		exe_not_excluded; /* an excluded program not trusted (exe_trust.h): scanned */
+	unsigned long long user_fuse_denied; /* on a user's own FUSE mount (watch.user_fuse) */
 	/* overload: events beyond their user's share, or beyond max_inflight (on_overload) */
 	unsigned long long over_share;
 	/* verdicts after the deadline answered: detections among them, openers killed */
@@ -72,7 +74,8 @@ struct monitor {
 	uint64_t mask;      /* every event the mounts are marked for (monitor_watch) */
 	struct ignore_marks ignore;
 	struct verdict_cache cache;
-	struct histogram answer_latency; /* arrival to answer, for events that waited on a scan */
+	struct deny_repeats deny_repeats; /* repeated denies from the cache, summed up */
+	struct histogram answer_latency;  /* arrival to answer, for events that waited on a scan */
 	/*
 	 * `fanguard explain` asks what the cache remembers of a file: the cache
 	 * is the monitor thread's alone, so another thread leaves the question

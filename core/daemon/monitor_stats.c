@@ -73,6 +73,8 @@ void monitor_format_prometheus(struct monitor *m, struct textbuf *tb)
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"close_write\"} %llu\n",
 		       m->n.close_write);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"too_large\"} %llu\n", m->n.too_large);
+	textbuf_printf(tb, "fanguard_events_total{outcome=\"user_fuse_denied\"} %llu\n",
+		       m->n.user_fuse_denied);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"queue_full\"} %llu\n", m->n.overloaded);
 	textbuf_printf(tb, "fanguard_events_total{outcome=\"user_share_full\"} %llu\n",
 		       m->n.over_share);

@@ -58,6 +58,8 @@ int runtime_start(struct runtime *rt, const char *group, char *err, size_t errle
 	allocator_keep_scan_buffers();
 	for (size_t i = 0; i < n; i++) {
 		struct plugin *p = &rt->cfg.plugins[i];
+		/* what a plugin with its own time limit keeps below (host API timeout_ms) */
+		p->opts->timeout_ms = rt->answers_opens ? rt->cfg.timeout_ms : 0;
 		if (plugin_start(p, err, errlen) != 0)
 			return -1;
 		log_info("plugin %s %s loaded from %s", p->name,

@@ -8,6 +8,12 @@
 struct runtime {
 	struct config cfg;
 	struct engine engine;
+	/*
+	 * Set between runtime_open and runtime_start by fanguardd and its scanners:
+	 * an open waits timeout_ms for these plugins' verdict, and they are told so
+	 * (host API timeout_ms). The CLI's own scans keep it false: nobody waits.
+	 */
+	bool answers_opens;
 };
 
 /* Loads the config and opens (dlopen) the enabled plugins without starting them. */

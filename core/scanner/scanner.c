@@ -181,6 +181,7 @@ int scanner_main(const char *config_path, const char *group, const char *given_t
 	/* plugins make their temporary folders inside it: the one place Landlock leaves open */
 	if (scan_tmpdir_adopt(given_tmpdir, tmpdir, sizeof(tmpdir), err, sizeof(err)) != 0)
 		goto fail;
+	rt.answers_opens = true;
 	if (runtime_start(&rt, group, err, sizeof(err)) != 0)
 		goto fail;
 	n_threads = runtime_workers(&rt);

@@ -34,7 +34,7 @@ extern "C" {
 /* ABI version: a different major is refused; a newer minor only appends. */
 #define FG_PLUGIN_ABI_MAJOR 1
 #define FG_PLUGIN_ABI_MINOR \
-	4 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size, result flags; 1.4: deadline_ns */
+	5 /* 1.0: first release; 1.1: FG_PLUGIN_NEEDS_NETWORK; 1.2: check_data_file; 1.3: max_file_size, result flags; 1.4: deadline_ns; 1.5: timeout_ms */
 
 /* The one symbol the host looks up with dlsym(). */
 #define FG_PLUGIN_ENTRY_SYMBOL "fanguard_plugin_entry"
@@ -143,6 +143,16 @@ struct fg_host_api {
 	 */
 	int (*check_data_file)(const struct fg_options *opts, const char *path, char *err,
 			       size_t err_size);
+	/* Version 1.5 and later (check with FG_HAS_FIELD): */
+	/*
+	 * verdict.timeout_ms of the config the plugin was started with: how long
+	 * an open waits for the verdict before verdict.on_timeout answers it; 0
+	 * when nobody waits (fanguard scan's and plugin-test's own scans; `scan
+	 * --daemon` scans in fanguardd's scanners). An engine with a limit
+	 * on a whole scan's time keeps it below this, so that a file that takes
+	 * long (an archive bomb) ends with a verdict, not with on_timeout.
+	 */
+	unsigned (*timeout_ms)(const struct fg_options *opts);
 };
 
 /*

@@ -26,7 +26,8 @@ struct clamav_state {
 	const struct fg_options *opts;
 	struct cl_engine *engine;
 	uint64_t signature_count;
-	uint64_t max_file_size; /* what max_file_size tells the host; 0: ask about every file */
+	uint64_t max_file_size;   /* what max_file_size tells the host; 0: ask about every file */
+	bool quiet_max_file_size; /* alert_exceeds_scan_limits alone: no MaxFileSize alerts */
 	struct cl_scan_options scan_options;
 	char private_tmpdir[PATH_MAX]; /* made by us, removed at fini; empty if not ours */
 };
@@ -36,10 +37,14 @@ struct clamav_state {
 struct found_names {
 	char text[FG_THREAT_MAX];
 	size_t len;
-	bool full;            /* a name did not fit: later ones are dropped too */
-	uint64_t deadline_ns; /* the host's (CLOCK_MONOTONIC); 0: none */
-	bool out_of_time;     /* the scan was stopped at the deadline */
+	bool full;                /* a name did not fit: later ones are dropped too */
+	uint64_t deadline_ns;     /* the host's (CLOCK_MONOTONIC); 0: none */
+	bool out_of_time;         /* the scan was stopped at the deadline */
+	bool quiet_max_file_size; /* drop Heuristics.Limits.Exceeded.MaxFileSize */
+	bool dropped;             /* a name was dropped for that */
 };
+
+#define MAX_FILE_SIZE_ALERT "Heuristics.Limits.Exceeded.MaxFileSize"
 
 static void log_loaded(const struct clamav_state *st)
 {
@@ -112,8 +117,19 @@ static void note_found(int fd, const char *virname, void *context)
 {
 	struct found_names *found = context;
 
-	if (found && !found->out_of_time) /* not the name of our own stop below */
-		append_name(found, virname);
+	if (!found || found->out_of_time) /* not the name of our own stop below */
+		return;
+	/*
+	 * One switch in libclamav alerts on every limit; a member over max_file_size
+	 * is no bomb (it is skipped, not scanned for long), so only the admin's
+	 * alert_exceeds_max names it.
+	 */
+	if (found->quiet_max_file_size && virname &&
+	    !strncmp(virname, MAX_FILE_SIZE_ALERT, strlen(MAX_FILE_SIZE_ALERT))) {
+		found->dropped = true;
+		return;
+	}
+	append_name(found, virname);
 }
 
 /*
@@ -155,15 +171,15 @@ static void clamav_fini(void *state)
  * libclamav skips a whole file larger than CL_ENGINE_MAX_FILESIZE, before any
  * parsing (cl_scanmap_callback, cl_scandesc_callback): the host need not hand
  * it over, unless alert_exceeds_max wants libclamav to see it and name it
- * Heuristics.Limits.Exceeded.MaxFileSize.
+ * Heuristics.Limits.Exceeded.MaxFileSize (alert_exceeds_scan_limits sets the
+ * same libclamav switch, but not for that name).
  */
 static void note_max_file_size(struct clamav_state *st)
 {
 	int err = 0;
 	long long limit = cl_engine_get_num(st->engine, CL_ENGINE_MAX_FILESIZE, &err);
 
-	if (err != CL_SUCCESS || limit <= 0 ||
-	    (st->scan_options.heuristic & CL_SCAN_HEURISTIC_EXCEEDS_MAX))
+	if (err != CL_SUCCESS || limit <= 0 || st->host->opt_bool(st->opts, "alert_exceeds_max"))
 		st->max_file_size = 0;
 	else
 		st->max_file_size = (uint64_t)limit;
@@ -212,6 +228,7 @@ static int clamav_init(const struct fg_host_api *host, const struct fg_options *
 		goto fail;
 	}
 	note_max_file_size(st);
+	st->quiet_max_file_size = !host->opt_bool(opts, "alert_exceeds_max");
 	log_loaded(st);
 	clamav_log_limits(st->engine, host, opts);
 	*state = st;
@@ -252,6 +269,7 @@ static enum fg_verdict clamav_scan(void *state, void *thread_ctx, const struct f
 		return FG_VERDICT_CLEAN;
 	if (FG_HAS_FIELD(obj, struct fg_scan_object, deadline_ns))
 		found.deadline_ns = obj->deadline_ns;
+	found.quiet_max_file_size = st->quiet_max_file_size;
 	if (obj->data)
 		rc = scan_memory(st, obj, &options, &virname, &found);
 	else
@@ -265,6 +283,8 @@ static enum fg_verdict clamav_scan(void *state, void *thread_ctx, const struct f
 	switch (rc) {
 	case CL_CLEAN: return FG_VERDICT_CLEAN;
 	case CL_VIRUS:
+		if (!found.len && found.dropped)
+			return FG_VERDICT_CLEAN; /* only a member over max_file_size, skipped */
 		if (!found.len)
 			append_name(&found, virname);
 		snprintf(result->threat, result->threat_size, "%s", found.text);

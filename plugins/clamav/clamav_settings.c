@@ -2,7 +2,8 @@
  * The clamav plugin's options. Engine limits keep libclamav's own defaults
  * unless the config sets them: their textual defaults below are libclamav
  * 1.4's (read from a fresh cl_engine_new()), for the documentation only, and
- * are never passed on. Switches take clamscan 1.4's defaults and flags
+ * are never passed on. The exception is max_scantime: unset, it is half of
+ * verdict.timeout_ms (its textual default is that of timeout_ms 5000). Switches take clamscan 1.4's defaults and flags
  * (clamscan/manager.c, scanmanager()).
  */
 #include "clamav_settings.h"
@@ -31,9 +32,11 @@ const struct fg_option_spec clamav_options[] = {
 	  "archive members scanned per file; 0 for no limit; unset: libclamav's own" },
 	{ "max_recursion", FG_OPT_INT, "17",
 	  "archive nesting depth scanned, at least 1; unset: libclamav's own" },
-	{ "max_scantime", FG_OPT_INT, "120000",
-	  "milliseconds a scan may take, the rest is not scanned; 0 for no limit; unset: "
-	  "libclamav's own" },
+	{ "max_scantime", FG_OPT_INT, "2500",
+	  "milliseconds a scan may take, the rest is not scanned (with alert_exceeds_scan_limits: "
+	  "Heuristics.Limits.Exceeded.MaxScanTime); 0 for no limit; unset: half of "
+	  "verdict.timeout_ms, so that a slow file ends with a verdict before the open's deadline "
+	  "(libclamav's own, 120000, where no timeout_ms is known)" },
 	{ "max_embeddedpe", FG_OPT_INT, "41943040",
 	  "largest file searched for embedded PE files; unset: libclamav's own" },
 	{ "max_htmlnormalize", FG_OPT_INT, "41943040",
@@ -76,6 +79,11 @@ const struct fg_option_spec clamav_options[] = {
 	{ "alert_exceeds_max", FG_OPT_BOOL, "false",
 	  "alert (Heuristics.Limits.Exceeded.*) on files over max_file_size, max_scan_size, "
 	  "max_files, max_recursion or max_scantime" },
+	{ "alert_exceeds_scan_limits", FG_OPT_BOOL, "true",
+	  "alert (Heuristics.Limits.Exceeded.*) when max_scantime, max_scan_size, max_files or "
+	  "max_recursion cut a scan short: an archive bomb is denied in max_scantime instead of "
+	  "outlasting timeout_ms; files and members over max_file_size are still skipped quietly "
+	  "(alert_exceeds_max names those too)" },
 	{ "alert_phishing_ssl", FG_OPT_BOOL, "false",
 	  "alert on emails containing SSL mismatches in URLs" },
 	{ "alert_phishing_cloak", FG_OPT_BOOL, "false", "alert on emails containing cloaked URLs" },
@@ -161,6 +169,7 @@ static const struct switch_flag switch_flags[] = {
 	{ "alert_broken_media", HEURISTIC, CL_SCAN_HEURISTIC_BROKEN_MEDIA },
 	{ "alert_macros", HEURISTIC, CL_SCAN_HEURISTIC_MACROS },
 	{ "alert_exceeds_max", HEURISTIC, CL_SCAN_HEURISTIC_EXCEEDS_MAX },
+	{ "alert_exceeds_scan_limits", HEURISTIC, CL_SCAN_HEURISTIC_EXCEEDS_MAX },
 	{ "alert_phishing_ssl", HEURISTIC, CL_SCAN_HEURISTIC_PHISHING_SSL_MISMATCH },
 	{ "alert_phishing_cloak", HEURISTIC, CL_SCAN_HEURISTIC_PHISHING_CLOAK },
 	{ "alert_partition_intersection", HEURISTIC, CL_SCAN_HEURISTIC_PARTITION_INTXN },
@@ -197,28 +206,81 @@ static bool option_is_set(const struct fg_host_api *host, const struct fg_option
 	return line != 0 || (origin && origin[0]);
 }
 
+/* "FILE:LINE: " where the config set the option, "" when it was not set there. */
+static void option_place(const struct fg_host_api *host, const struct fg_options *opts,
+			 const char *name, char *buf, size_t size)
+{
+	unsigned line = 0;
+	const char *origin = host->opt_origin(opts, name, &line);
+
+	if (origin && origin[0])
+		snprintf(buf, size, "%s:%u: ", origin, line);
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * max_scantime, unset: half of the time an open waits for its verdict, so that
+ * libclamav stops a file that keeps it busy (an archive bomb) and answers
+ * with a verdict, not the open's deadline with on_timeout. The other half is
+ * for the wait in the queue and the other plugins. -1: keep libclamav's own.
+ */
+static long long default_scantime(const struct fg_host_api *host, const struct fg_options *opts)
+{
+	unsigned timeout_ms = FG_HAS_FIELD(host, struct fg_host_api, timeout_ms) && host->timeout_ms
+				      ? host->timeout_ms(opts)
+				      : 0;
+
+	if (!timeout_ms)
+		return -1;
+	return timeout_ms / 2 ? timeout_ms / 2 : 1;
+}
+
+/* A max_scantime the admin set that lets a slow file outlast the open's deadline. */
+static void warn_scantime(const struct fg_host_api *host, const struct fg_options *opts,
+			  const char *place, long long value)
+{
+	long long wait = default_scantime(host, opts) == -1 ? 0 : host->timeout_ms(opts);
+
+	if (wait && (value == 0 || value >= wait))
+		host->log(
+			opts, FG_LOG_WARNING,
+			"%smax_scantime %lld is not below verdict.timeout_ms %lld: a file that keeps "
+			"libclamav busy that long (an archive bomb) is answered by on_timeout",
+			place, value, wait);
+}
+
 int clamav_set_limits(struct cl_engine *engine, const struct fg_host_api *host,
 		      const struct fg_options *opts, char *err, size_t err_size)
 {
+	char place[512];
 	cl_error_t rc;
 
 	for (size_t i = 0; i < N_ENGINE_LIMITS; i++) {
 		const struct engine_limit *lim = &engine_limits[i];
 		long long value;
 
-		if (!option_is_set(host, opts, lim->option))
+		option_place(host, opts, lim->option, place, sizeof(place));
+		if (option_is_set(host, opts, lim->option))
+			value = host->opt_int(opts, lim->option);
+		else if (lim->field == CL_ENGINE_MAX_SCANTIME)
+			value = default_scantime(host, opts);
+		else
 			continue;
-		value = host->opt_int(opts, lim->option);
+		if (value == -1)
+			continue;
 		if (value < lim->min || value > lim->max) {
-			snprintf(err, err_size, "%s: %lld is not between %lld and %lld",
+			snprintf(err, err_size, "%s%s: %lld is not between %lld and %lld", place,
 				 lim->option, value, lim->min, lim->max);
 			return -1;
 		}
 		if ((rc = cl_engine_set_num(engine, lim->field, value)) != CL_SUCCESS) {
-			snprintf(err, err_size, "cannot set ClamAV limit %s: %s", lim->option,
-				 cl_strerror(rc));
+			snprintf(err, err_size, "%scannot set ClamAV limit %s: %s", place,
+				 lim->option, cl_strerror(rc));
 			return -1;
 		}
+		if (lim->field == CL_ENGINE_MAX_SCANTIME)
+			warn_scantime(host, opts, place, value);
 	}
 	return 0;
 }
@@ -238,7 +300,10 @@ void clamav_log_limits(const struct cl_engine *engine, const struct fg_host_api 
 					i ? ", " : "", lim->option, value,
 					option_is_set(host, opts, lim->option) ? " (set)" : "");
 	}
-	host->log(opts, FG_LOG_INFO, "limits, libclamav's own unless (set): %s", line);
+	host->log(opts, FG_LOG_INFO, "limits, libclamav's own unless (set): %s%s", line,
+		  option_is_set(host, opts, "max_scantime") || default_scantime(host, opts) == -1
+			  ? ""
+			  : " (max_scantime: half of timeout_ms)");
 }
 
 void clamav_switches(const struct fg_host_api *host, const struct fg_options *opts,

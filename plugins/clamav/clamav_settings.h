@@ -1,7 +1,7 @@
 /*
  * The clamav plugin's options and what each asks of libclamav: engine limits
  * (cl_engine_set_num, only for the ones the admin set, so libclamav keeps its
- * own defaults), scan switches (struct cl_scan_options) and database switches
+ * own defaults; max_scantime unset is half of verdict.timeout_ms), scan switches (struct cl_scan_options) and database switches
  * (cl_load's CL_DB_* flags). The switches mirror clamscan's, defaults included.
  */
 #ifndef FANGUARD_CLAMAV_SETTINGS_H
@@ -17,7 +17,10 @@
 /* The declared options, NULL-name terminated. */
 extern const struct fg_option_spec clamav_options[];
 
-/* Sets the limits the config names on engine; -1 with the option at fault in err. */
+/*
+ * Sets the limits the config names on engine, and max_scantime from the host's
+ * timeout_ms when the config does not; -1 with file:line and option in err.
+ */
 int clamav_set_limits(struct cl_engine *engine, const struct fg_host_api *host,
 		      const struct fg_options *opts, char *err, size_t err_size);
 

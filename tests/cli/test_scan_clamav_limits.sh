@@ -30,7 +30,7 @@ expect_out "max_scantime 120000, .*bytecode_timeout 60000$"
 # values libclamav would silently replace are refused, naming the option
 printf 'plugin clamav { database = {"%s"} max_recursion = 0 }\n' "$CLAM_DB" >"$WORK/bad.conf"
 expect_scan 2 -c "$WORK/bad.conf" "$SAMPLES/eicar.zip"
-expect_out "max_recursion: 0 is not between 1 and 4294967295"
+expect_out "bad.conf:1: max_recursion: 0 is not between 1 and 4294967295"
 printf 'plugin clamav { database = {"%s"} max_file_size = 4294967296 }\n' "$CLAM_DB" >"$WORK/bad.conf"
 expect_scan 2 -c "$WORK/bad.conf" "$SAMPLES/eicar.zip"
 expect_out "max_file_size: 4294967296 is not between 0 and 2147483645"

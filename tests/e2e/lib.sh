@@ -80,6 +80,7 @@ watch {
   exclude = {${EXCLUDE:-}}
   events = {${EVENTS:-"open", "exec", "close_write"}}
   ${MAX_SIZE:+max_file_size = $MAX_SIZE}
+  ${WATCH_EXTRA:-}
 }
 verdict {
   policy = "${POLICY:-any-deny}"
@@ -100,7 +101,7 @@ CONF
 
 fg_plugin_block() {
 	case $1 in
-	clamav) echo "plugin clamav { database = {\"$DATA/clamav\"} }" ;;
+	clamav) echo "plugin clamav { database = {\"$DATA/clamav\"} ${CLAMAV_EXTRA:-} }" ;;
 	yara) echo "plugin yara { rules = {\"$DATA/yara/rules\"} }" ;;
 	hash) echo "plugin hash { blocklist = {\"$WORK/blocklist.sha256\"} }" ;;
 	marker) echo "plugin marker { path = \"$FANGUARD_TEST_PLUGIN_DIR/marker.so\" }" ;;

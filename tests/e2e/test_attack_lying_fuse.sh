@@ -1,0 +1,56 @@
+# ATTACK (unprivileged): FUSE lets a filesystem see who reads it. nobody mounts his own FUSE
+# filesystem (fusermount3, no allow_other) on a folder he owns inside a watched path; it serves a
+# harmless script to the scanners' user and the same script with EICAR in it to everyone else,
+# and nobody runs it. Without allow_other not even root may look into such a mount, so the
+# daemon could neither mark it nor read what it serves to others. Expected: exec of a file on a
+# FUSE mount made by a user other than root is denied (watch.user_fuse = "deny_exec", the
+# default), and `fanguard status` lists the mount; with watch.user_fuse = "scan" it is not
+# (the setting is what decides).
+. "$(dirname "$0")/lib.sh"
+[ -n "${FG_LYINGFS:-}" ] && [ -x "${FG_LYINGFS:-}" ] && command -v fusermount3 >/dev/null || {
+	echo "SKIP: no fg_lyingfs or fusermount3 (libfuse3-dev, fuse3: scripts/install-deps.sh)"
+	exit 77
+}
+[ -e /dev/fuse ] || { echo "SKIP: no /dev/fuse"; exit 77; }
+fg_setup
+fg_victim_setup
+scan_uid=$(id -u fanguard-scan)
+# /dev/fuse is 0600 on this host (Debian makes it 0666): libfuse opens it before it asks
+# fusermount3, so an ordinary user's mount needs it open to all. A node of our own, bound over
+# it in this test's mount namespace only, leaves the host's alone.
+if ! as_attacker test -r /dev/fuse -a -w /dev/fuse; then
+	mknod -m 0666 "$WORK/fuse" c $((16#$(stat -c %t /dev/fuse))) $((16#$(stat -c %T /dev/fuse)))
+	mount --bind "$WORK/fuse" /dev/fuse
+fi
+mkdir "$MNT/drop/fs"
+chown 65534:65534 "$MNT/drop/fs"
+chmod 0755 "$WORK"
+
+run_attack() { # $1: watch.user_fuse, "" for the default; sets ATTACK: what nobody's exec said
+	WATCH_EXTRA="${1:+user_fuse = \"$1\"}" EVENTS='"open", "exec"' fg_write_config "$WORK/fanguard.conf" clamav hash
+	fg_start "$WORK/fanguard.conf"
+	as_attacker "$FG_LYINGFS" "$scan_uid" "$MNT/drop/fs" -f 2>"$WORK/lyingfs.log" &
+	lying_pid=$!
+	for _ in $(seq 1 100); do grep -q " $MNT/drop/fs " /proc/self/mountinfo && break; sleep 0.05; done
+	grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo || fail "the lying filesystem did not mount"
+	# the lie: the owner reads EICAR
+	as_attacker cat "$MNT/drop/fs/tool" | grep -q EICAR || fail "the filesystem does not serve EICAR to its owner"
+	ATTACK=$(as_attacker "$FG_PROBE" exec "$MNT/drop/fs/tool" 2>&1 || true)
+	"$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/status" 2>&1 || true
+	as_attacker fusermount3 -u "$MNT/drop/fs"
+	wait "$lying_pid" || true
+	fg_victim_denied "a lying FUSE mount"
+	fg_stop
+}
+
+run_attack "" # the default: deny_exec
+[ "$ATTACK" = EPERM ] || fail "nobody ran the script his own FUSE filesystem serves: '$ATTACK' (expected EPERM)"
+expect_log "DENY exec of $MNT/drop/fs/tool by pid [0-9]+ \(uid 65534, .*\): a FUSE filesystem mounted by uid 65534 \(watch.user_fuse = deny_exec\)"
+grep -q "user FUSE mount $MNT/drop/fs (fuse.fg_lyingfs, mounted by uid 65534): exec denied" "$WORK/status" ||
+	fail "status does not list the mount: $(cat "$WORK/status")"
+
+# the setting decides: "scan" lets the exec go to the scanners (and the lie works on them)
+run_attack scan
+[ "$ATTACK" != EPERM ] || fail "with user_fuse = scan the exec was denied all the same"
+echo "with user_fuse = scan the exec said: $ATTACK"
+pass
