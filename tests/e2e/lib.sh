@@ -231,3 +231,23 @@ fg_victim_denied() {
 	got=$(as_victim "$FG_PROBE" open "$MNT/victim-later.com" || true)
 	[ "$got" = EPERM ] || fail "victim's EICAR after $1: '$got' (expected EPERM)"
 }
+
+# ---- FUSE mounted by an ordinary user (test_attack_*fuse*.sh) ----
+# Before fg_setup: skips (77) without the lying filesystem helper or fusermount3.
+fg_need_user_fuse() {
+	[ -n "${FG_LYINGFS:-}" ] && [ -x "${FG_LYINGFS:-}" ] && command -v fusermount3 >/dev/null || {
+		echo "SKIP: no fg_lyingfs or fusermount3 (libfuse3-dev, fuse3: scripts/install-deps.sh)"
+		exit 77
+	}
+	[ -e /dev/fuse ] || { echo "SKIP: no /dev/fuse"; exit 77; }
+}
+
+# /dev/fuse is 0600 on some hosts (Debian makes it 0666): libfuse opens it before it asks
+# fusermount3, so an ordinary user's mount needs it open to all. A node of our own, bound over
+# it in this test's mount namespace only, leaves the host's alone.
+fg_user_fuse_setup() {
+	if ! as_attacker test -r /dev/fuse -a -w /dev/fuse; then
+		mknod -m 0666 "$WORK/fuse" c $((16#$(stat -c %t /dev/fuse))) $((16#$(stat -c %T /dev/fuse)))
+		mount --bind "$WORK/fuse" /dev/fuse
+	fi
+}

@@ -7,21 +7,11 @@
 # default), and `fanguard status` lists the mount; with watch.user_fuse = "scan" it is not
 # (the setting is what decides).
 . "$(dirname "$0")/lib.sh"
-[ -n "${FG_LYINGFS:-}" ] && [ -x "${FG_LYINGFS:-}" ] && command -v fusermount3 >/dev/null || {
-	echo "SKIP: no fg_lyingfs or fusermount3 (libfuse3-dev, fuse3: scripts/install-deps.sh)"
-	exit 77
-}
-[ -e /dev/fuse ] || { echo "SKIP: no /dev/fuse"; exit 77; }
+fg_need_user_fuse
 fg_setup
 fg_victim_setup
 scan_uid=$(id -u fanguard-scan)
-# /dev/fuse is 0600 on this host (Debian makes it 0666): libfuse opens it before it asks
-# fusermount3, so an ordinary user's mount needs it open to all. A node of our own, bound over
-# it in this test's mount namespace only, leaves the host's alone.
-if ! as_attacker test -r /dev/fuse -a -w /dev/fuse; then
-	mknod -m 0666 "$WORK/fuse" c $((16#$(stat -c %t /dev/fuse))) $((16#$(stat -c %T /dev/fuse)))
-	mount --bind "$WORK/fuse" /dev/fuse
-fi
+fg_user_fuse_setup
 mkdir "$MNT/drop/fs"
 chown 65534:65534 "$MNT/drop/fs"
 chmod 0755 "$WORK"
