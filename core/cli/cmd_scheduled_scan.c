@@ -181,7 +181,8 @@ static int scheduled(const char *config_path, bool full, int asked_daemon, long 
 	s.state_path = sched->state;
 	s.progress_path = sched->progress;
 	if (!run.daemon && run.rt.cfg.event_log[0] &&
-	    eventlog_open(run.rt.cfg.event_log, err, sizeof(err)) != 0)
+	    eventlog_open(run.rt.cfg.event_log, (uint64_t)run.rt.cfg.event_log_max_mb << 20,
+			  run.rt.cfg.event_log_keep, err, sizeof(err)) != 0)
 		fprintf(stderr, "fanguard scheduled-scan: %s (no event records)\n", err);
 	scan_report_init(&run.report, false, true, false);
 	scheduled_scan_start(&s, &run);

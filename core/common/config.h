@@ -96,8 +96,10 @@ struct config {
 	int log_level;
 	char *control_socket; /* absolute path; "" turns the control socket off */
 	bool log_syslog;
-	char *event_log;      /* JSON lines of detections: a file, "-" for stdout, "" off */
-	char *quarantine_dir; /* canonical absolute path; never scanned */
+	char *event_log;           /* JSON lines of detections: a file, "-" for stdout, "" off */
+	unsigned event_log_max_mb; /* a file about to grow past it is rotated; 0: no cap */
+	unsigned event_log_keep;   /* rotated files kept: PATH.1 .. PATH.N */
+	char *quarantine_dir;      /* canonical absolute path; never scanned */
 	bool quarantine_on_close_write; /* close_write detections are moved into quarantine */
 	struct schedule_config schedule;
 	struct plugin *plugins; /* enabled plugins, opened, not started */

@@ -297,6 +297,8 @@ int config_copy_core_options(cfg_t *cfg, struct config *out)
 	if (!(out->control_socket = strdup(resolved_socket)))
 		return -1;
 	out->log_syslog = cfg_getbool(log, "syslog");
+	out->event_log_max_mb = (unsigned)cfg_getint(log, "events_max_mb");
+	out->event_log_keep = (unsigned)cfg_getint(log, "events_keep");
 	{
 		const char *events = cfg_getstr(log, "events");
 		char resolved[PATH_MAX];

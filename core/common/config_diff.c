@@ -71,7 +71,9 @@ void config_restart_needed(const struct config *running, const struct config *fr
 	name_change(out, outsize,
 		    running->log_level != fresh->log_level ||
 			    running->log_syslog != fresh->log_syslog ||
-			    !same_string(running->event_log, fresh->event_log),
+			    !same_string(running->event_log, fresh->event_log) ||
+			    running->event_log_max_mb != fresh->event_log_max_mb ||
+			    running->event_log_keep != fresh->event_log_keep,
 		    "log");
 	name_change(out, outsize, !same_string(running->control_socket, fresh->control_socket),
 		    "control");

@@ -202,6 +202,8 @@ static const struct int_range {
 	{ "scan|restart_limit", 1, 1000 },
 	{ "scan|restart_window_s", 1, 86400 },
 	{ "signatures|settle_s", 1, 3600 },
+	{ "log|events_max_mb", 0, 1048576 },
+	{ "log|events_keep", 1, 100 },
 	{ "signatures|max_age_days", 0, 3650 },
 	{ "schedule|nice", 0, 19 },
 	{ "schedule|cpu_quota", 0, 100000 },
@@ -383,6 +385,8 @@ static cfg_opt_t log_opts[] = {
 	CFG_STR("level", "info", CFGF_NONE),
 	CFG_BOOL("syslog", cfg_false, CFGF_NONE),
 	CFG_STR("events", "", CFGF_NONE),
+	CFG_INT("events_max_mb", 100, CFGF_NONE),
+	CFG_INT("events_keep", 5, CFGF_NONE),
 	CFG_STR("__unknown", NULL, CFGF_NONE),
 	CFG_END(),
 };

@@ -33,7 +33,10 @@ static char *event_path;     /* NULL for stdout */
 static dev_t event_dev;
 static ino_t event_ino;
 static unsigned long failed_writes; /* since the last write that worked */
-static bool reopen_failing;
+static bool reopen_failing, rotate_failing;
+static uint64_t event_size;      /* of the open file, as we wrote it */
+static uint64_t event_max_bytes; /* 0: no cap (logrotate's to rotate) */
+static unsigned event_keep;      /* files kept beside it when we rotate: PATH.1 .. PATH.N */
 
 /* Opens path for appending, never through a symlink; -1 with err set. */
 static int open_log_file(const char *path, struct stat *st, char *err, size_t errlen)
@@ -60,7 +63,7 @@ static int open_log_file(const char *path, struct stat *st, char *err, size_t er
 	return fd;
 }
 
-int eventlog_open(const char *path, char *err, size_t errlen)
+int eventlog_open(const char *path, uint64_t max_bytes, unsigned keep, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd;
@@ -88,6 +91,9 @@ int eventlog_open(const char *path, char *err, size_t errlen)
 	event_fd = fd;
 	event_dev = st.st_dev;
 	event_ino = st.st_ino;
+	event_size = strcmp(path, "-") != 0 ? (uint64_t)st.st_size : 0;
+	event_max_bytes = strcmp(path, "-") != 0 ? max_bytes : 0;
+	event_keep = keep ? keep : 1;
 	atomic_store(&event_on, true);
 	pthread_mutex_unlock(&event_lock);
 	return 0;
@@ -103,7 +109,7 @@ void eventlog_close(void)
 	free(event_path);
 	event_path = NULL;
 	failed_writes = 0;
-	reopen_failing = false;
+	reopen_failing = rotate_failing = false;
 	pthread_mutex_unlock(&event_lock);
 }
 
@@ -131,6 +137,39 @@ static void follow_rotation(void)
 	event_fd = fd;
 	event_dev = st.st_dev;
 	event_ino = st.st_ino;
+	event_size = (uint64_t)st.st_size;
+}
+
+/*
+ * Under event_lock, before a line of `len` bytes: a file that would grow past
+ * the cap is renamed PATH.1 (PATH.1 to PATH.2, and so on; the oldest, PATH.N,
+ * goes), and follow_rotation then opens a new one at the path. A flood of
+ * events (a user starting a process for every open of a detected file: each
+ * one's first deny is logged) so takes at most (N + 1) x the cap of the disk.
+ */
+static void rotate_when_full(size_t len)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+
+	if (!event_path || !event_max_bytes || event_size == 0 ||
+	    event_size + len <= event_max_bytes)
+		return;
+	for (unsigned i = event_keep; i > 1; i--) {
+		snprintf(from, sizeof(from), "%s.%u", event_path, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", event_path, i);
+		if (rename(from, to) != 0 && errno != ENOENT)
+			break;
+	}
+	snprintf(to, sizeof(to), "%s.1", event_path);
+	if (rename(event_path, to) != 0) {
+		if (!rotate_failing)
+			log_warning(
+				"event log %s: cannot rotate it at its size cap: %s; it grows on",
+				event_path, strerror(errno));
+		rotate_failing = true;
+		return;
+	}
+	rotate_failing = false;
 }
 
 bool eventlog_enabled(void)
@@ -252,8 +291,10 @@ void eventlog_write(const struct event_record *r)
 	/* one append per event, under the lock that also guards a rotation */
 	pthread_mutex_lock(&event_lock);
 	if (event_fd >= 0) {
+		rotate_when_full(tb.len);
 		follow_rotation();
 		if (write(event_fd, line, tb.len) == (ssize_t)tb.len) {
+			event_size += tb.len;
 			if (failed_writes)
 				log_info("event log: writing again; %lu event line(s) were lost",
 					 failed_writes);

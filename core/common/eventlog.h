@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/plugin_host.h"
@@ -50,8 +51,11 @@ void event_record_init(struct event_record *r, const char *event, enum fg_event_
 /* One more finding (plugin, threat or error text); beyond PLUGINS_MAX they are left out. */
 void event_record_add_finding(struct event_record *r, const char *plugin, const char *threat);
 
-/* Opens (creating 0600, never through a symlink) the file, or stdout for "-"; "" turns it off. */
-int eventlog_open(const char *path, char *err, size_t errlen);
+/*
+ * Opens (creating 0600, never through a symlink) the file, or stdout for "-"; "" turns it off.
+ * A file about to grow past max_bytes (0: no cap) is renamed PATH.1, keeping `keep` of them.
+ */
+int eventlog_open(const char *path, uint64_t max_bytes, unsigned keep, char *err, size_t errlen);
 void eventlog_close(void);
 bool eventlog_enabled(void);
 void eventlog_write(const struct event_record *r);

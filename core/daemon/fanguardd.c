@@ -119,7 +119,8 @@ static int serve(struct runtime *rt)
 		log_error("%s", err);
 		return 1;
 	}
-	if (eventlog_open(rt->cfg.event_log, err, sizeof(err)) != 0) {
+	if (eventlog_open(rt->cfg.event_log, (uint64_t)rt->cfg.event_log_max_mb << 20,
+			  rt->cfg.event_log_keep, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		return 1;
 	}
