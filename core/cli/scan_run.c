@@ -12,6 +12,7 @@
 #include "cli/cmd_quarantine.h"
 #include "cli/scan_client.h"
 #include "common/install_paths.h"
+#include "common/open_writers.h"
 #include "common/quarantine.h"
 
 /* ---- scanning one file ---- */
@@ -47,6 +48,9 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 		report(run, &st, &res, NULL, NULL);
 		return;
 	}
+	/* after the fstat, before the read: a writer seen later must move the ctime to write */
+	if (run->hooks.scanned)
+		res.may_change_unseen = open_writers_check(job->fd) != OPEN_WRITERS_NONE;
 	engine_scan(t, &target, &out);
 	engine_decide(&run->rt.engine, &out);
 	if (out.reason == REASON_TOO_LARGE) {
@@ -102,6 +106,8 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 	}
 	res.detections = a.detections;
 	res.errors = a.errors;
+	/* the daemon checked between its fstat and its read, as scan_here does */
+	res.may_change_unseen = strcmp(a.writers, open_writers_name(OPEN_WRITERS_NONE)) != 0;
 	if (strcmp(a.result, "deny") == 0 || strcmp(a.result, "allow") == 0) {
 		res.kind = a.result[0] == 'd' ? RESULT_DENY : RESULT_ALLOW;
 		res.error_votes = a.errors[0] != '\0';
@@ -229,6 +235,11 @@ int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, s
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/*
+	 * A writer's open during open_writers_check()'s lease sends us SIGIO,
+	 * whose default would end the scan: a user could stop root's scans.
+	 */
+	signal(SIGIO, SIG_IGN);
 	run->quarantine_fd = -1;
 	if (run->daemon && run->jobs > DAEMON_JOBS_MAX)
 		run->jobs = DAEMON_JOBS_MAX;
