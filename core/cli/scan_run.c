@@ -1,11 +1,13 @@
 #include "cli/scan_run.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,6 +225,23 @@ static int load(struct scan_run *run, const char *config_path, char *err, size_t
 	return 0;
 }
 
+/*
+ * The walk holds a descriptor per folder level, and a user may nest about
+ * PATH_MAX / 2 folders: with the usual soft limit of 1024 (systemd's default
+ * for services) everything below level 1,000 or so failed with EMFILE and was
+ * never scanned. The hard limit is the admin's; the soft one is ours to raise.
+ */
+static void raise_open_files_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = PATH_MAX + 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, size_t errlen)
 {
 	sigset_t sigs;
@@ -240,6 +259,7 @@ int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, s
 	 * whose default would end the scan: a user could stop root's scans.
 	 */
 	signal(SIGIO, SIG_IGN);
+	raise_open_files_limit();
 	run->quarantine_fd = -1;
 	if (run->daemon && run->jobs > DAEMON_JOBS_MAX)
 		run->jobs = DAEMON_JOBS_MAX;
