@@ -2,11 +2,38 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+/*
+ * fanguardd runs as root. Whoever else listens on the socket's path (a user
+ * who bound it while the daemon was down, where the configured folder lets
+ * him) must not answer root's commands: `scheduled-scan` would remember his
+ * "allow" for every file, and he would get O_PATH descriptors of root's walk.
+ * Our own uid is trusted too (a test daemon, a user's own).
+ */
+static bool peer_is_trusted(int fd, const char *path, char *err, size_t errlen)
+{
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
+		snprintf(err, errlen, "control socket %s: cannot tell who listens: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	if (peer.uid == 0 || peer.uid == geteuid())
+		return true;
+	snprintf(err, errlen,
+		 "control socket %s is served by uid %u (pid %d), not by root: not fanguardd; "
+		 "refused",
+		 path, (unsigned)peer.uid, (int)peer.pid);
+	return false;
+}
 
 int control_connect(const char *path, char *err, size_t errlen)
 {
@@ -24,6 +51,10 @@ int control_connect(const char *path, char *err, size_t errlen)
 			 strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	if (!peer_is_trusted(fd, path, err, errlen)) {
+		close(fd);
 		return -1;
 	}
 	return fd;

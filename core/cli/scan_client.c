@@ -104,5 +104,6 @@ int scan_client_scan(int conn, int fd, const char *path, bool move, struct daemo
 	field(line, 1, a->detections, sizeof(a->detections));
 	field(line, 2, a->errors, sizeof(a->errors));
 	field(line, 3, a->moved, sizeof(a->moved));
+	field(line, 4, a->writers, sizeof(a->writers));
 	return 0;
 }

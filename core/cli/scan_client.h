@@ -11,6 +11,7 @@ struct daemon_answer {
 	char detections[1024];
 	char errors[1024];
 	char moved[1024]; /* "quarantined:ID", "not-moved:REASON" or "" */
+	char writers[32]; /* open_writers_name() before the read; "" from a daemon too old to say */
 };
 
 /* Connects to the daemon at socket_path and starts a scan session: the connection, or -1. */

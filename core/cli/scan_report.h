@@ -34,6 +34,13 @@ struct scan_result {
 	const char *errors;     /* "clamav: message; ...", or a file-level reason, or "" */
 	const char *allowed_by; /* why detections did not deny ("the majority policy"), or NULL */
 	bool error_votes;       /* errors come from plugins, not from the file itself */
+	/*
+	 * Someone had it open for writing when it was read, or that could not
+	 * be told (common/open_writers.h): a clean verdict then says nothing
+	 * about its next (dev, inode, size, mtime, ctime). Set only for a run
+	 * with a `scanned` hook.
+	 */
+	bool may_change_unseen;
 };
 
 struct scan_report {

@@ -1,17 +1,20 @@
 #include "cli/scan_run.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cmd_quarantine.h"
 #include "cli/scan_client.h"
 #include "common/install_paths.h"
+#include "common/open_writers.h"
 #include "common/quarantine.h"
 
 /* ---- scanning one file ---- */
@@ -47,6 +50,9 @@ static void scan_here(struct scan_run *run, struct engine_thread *t, const struc
 		report(run, &st, &res, NULL, NULL);
 		return;
 	}
+	/* after the fstat, before the read: a writer seen later must move the ctime to write */
+	if (run->hooks.scanned)
+		res.may_change_unseen = open_writers_check(job->fd) != OPEN_WRITERS_NONE;
 	engine_scan(t, &target, &out);
 	engine_decide(&run->rt.engine, &out);
 	if (out.reason == REASON_TOO_LARGE) {
@@ -102,6 +108,8 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 	}
 	res.detections = a.detections;
 	res.errors = a.errors;
+	/* the daemon checked between its fstat and its read, as scan_here does */
+	res.may_change_unseen = strcmp(a.writers, open_writers_name(OPEN_WRITERS_NONE)) != 0;
 	if (strcmp(a.result, "deny") == 0 || strcmp(a.result, "allow") == 0) {
 		res.kind = a.result[0] == 'd' ? RESULT_DENY : RESULT_ALLOW;
 		res.error_votes = a.errors[0] != '\0';
@@ -217,6 +225,23 @@ static int load(struct scan_run *run, const char *config_path, char *err, size_t
 	return 0;
 }
 
+/*
+ * The walk holds a descriptor per folder level, and a user may nest about
+ * PATH_MAX / 2 folders: with the usual soft limit of 1024 (systemd's default
+ * for services) everything below level 1,000 or so failed with EMFILE and was
+ * never scanned. The hard limit is the admin's; the soft one is ours to raise.
+ */
+static void raise_open_files_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = PATH_MAX + 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, size_t errlen)
 {
 	sigset_t sigs;
@@ -229,6 +254,12 @@ int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, s
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/*
+	 * A writer's open during open_writers_check()'s lease sends us SIGIO,
+	 * whose default would end the scan: a user could stop root's scans.
+	 */
+	signal(SIGIO, SIG_IGN);
+	raise_open_files_limit();
 	run->quarantine_fd = -1;
 	if (run->daemon && run->jobs > DAEMON_JOBS_MAX)
 		run->jobs = DAEMON_JOBS_MAX;

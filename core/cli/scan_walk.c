@@ -35,24 +35,34 @@ static void walk_error(const struct walk *w, const char *path, const char *what)
 		scan_report_path_error(&w->run->report, path, what);
 }
 
+/*
+ * One call per folder level, so the stack holds a frame per level of the
+ * deepest tree a user made: the two child paths live on the heap, or a user's
+ * 2,000 nested folders (allowed below PATH_MAX) overflowed the 8 MiB stack
+ * and crashed root's scan at every run.
+ */
 static void walk_dir(const struct walk *w, int fd, const char *path, const char *abs)
 {
 	DIR *dir = fdopendir(fd);
 	struct dirent *de;
-	char child[PATH_MAX], child_abs[PATH_MAX];
+	char *child = malloc(2 * PATH_MAX), *child_abs = child + PATH_MAX;
 
-	if (!dir) {
-		walk_error(w, path, strerror(errno));
-		close(fd);
+	if (!dir || !child) {
+		walk_error(w, path, strerror(dir ? ENOMEM : errno));
+		if (dir)
+			closedir(dir);
+		else
+			close(fd);
+		free(child);
 		return;
 	}
 	while ((errno = 0, de = readdir(dir)) != NULL && !atomic_load(&w->run->interrupted)) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "",
-			     de->d_name) >= (int)sizeof(child) ||
-		    snprintf(child_abs, sizeof(child_abs), "%s/%s", strcmp(abs, "/") ? abs : "",
-			     de->d_name) >= (int)sizeof(child_abs)) {
+		if (snprintf(child, PATH_MAX, "%s/%s", strcmp(path, "/") ? path : "", de->d_name) >=
+			    PATH_MAX ||
+		    snprintf(child_abs, PATH_MAX, "%s/%s", strcmp(abs, "/") ? abs : "",
+			     de->d_name) >= PATH_MAX) {
 			walk_error(w, path, "path too long");
 			continue;
 		}
@@ -61,6 +71,7 @@ static void walk_dir(const struct walk *w, int fd, const char *path, const char 
 	if (errno)
 		walk_error(w, path, strerror(errno));
 	closedir(dir);
+	free(child);
 }
 
 /* By --exclude or the config's watch.exclude, matched on the real, absolute path. */

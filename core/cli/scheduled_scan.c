@@ -67,7 +67,8 @@ static void after_scan(void *ctx, const struct stat *st, const struct scan_resul
 	atomic_fetch_add(&s->scanned, 1);
 	if (quarantine_id)
 		atomic_fetch_add(&s->quarantined, 1);
-	if (clean && cacheable(out))
+	/* a file someone had open for writing can change under the same stat: not remembered */
+	if (clean && cacheable(out) && !res->may_change_unseen)
 		scan_state_record_clean(&s->state, st);
 	else if (res->kind != RESULT_SKIPPED)
 		scan_state_forget(&s->state, st); /* scanned again next time */

@@ -18,6 +18,7 @@
 #include "common/histogram.h"
 #include "common/log.h"
 #include "common/monotonic.h"
+#include "common/open_writers.h"
 #include "common/procinfo.h"
 #include "common/quarantine.h"
 #include "common/scan_wire.h"
@@ -33,7 +34,9 @@ struct result {
 	char detections[1024];
 	char errors[1024];
 	char moved[PATH_MAX + 300];
-	bool detected; /* denied because a plugin detected something (not on_error) */
+	const char
+		*writers; /* open_writers_name() between our fstat and the read; "" if not asked */
+	bool detected;    /* denied because a plugin detected something (not on_error) */
 };
 
 struct session {
@@ -215,6 +218,12 @@ static void scan_item(struct session *s, int opath_fd, uint32_t flags)
 		set_result(&s->result, "error", strerror(errno));
 		return;
 	}
+	/*
+	 * For the client's incremental state (scheduled-scan): a file someone has
+	 * open for writing may change under the stat it keeps. SIGIO is ignored
+	 * (monitor.c), so a writer's open meanwhile only waits for the unlock.
+	 */
+	s->result.writers = open_writers_name(open_writers_check(req.fd));
 	req.submitted_ns = monotonic_ns();
 	/* the pipeline answers within its deadline; the slack covers a scanner restart */
 	scan_in_pipeline(s, &req, deadline_after_ms(2 * cfg->timeout_ms + 2000));
@@ -290,6 +299,7 @@ static void *session_main(void *arg)
 	if (control_send_all(s->conn, "ok\n", 3)) {
 		while (!s->svc->stopping && receive_item(s->conn, &fd, &flags) == 0) {
 			s->result.moved[0] = '\0';
+			s->result.writers = "";
 			if (fd < 0)
 				set_result(&s->result, "error",
 					   "no file descriptor came with the request");
@@ -300,8 +310,9 @@ static void *session_main(void *arg)
 			flatten(s->result.detections);
 			flatten(s->result.errors);
 			flatten(s->result.moved);
-			snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\n", s->result.kind,
-				 s->result.detections, s->result.errors, s->result.moved);
+			snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\n", s->result.kind,
+				 s->result.detections, s->result.errors, s->result.moved,
+				 s->result.writers);
 			if (!control_send_all(s->conn, line, strlen(line)))
 				break;
 		}
