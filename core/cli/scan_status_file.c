@@ -44,10 +44,40 @@ int scan_status_write(const char *path, const struct scan_status *s)
 	return 0;
 }
 
-static int read_status(const char *path, struct scan_status *s)
+/*
+ * Only root's scheduled scan writes it (0644, renamed into place): a file of
+ * another owner, or one others may write, was put there by someone else (a
+ * progress folder in a sticky one such as /tmp) and is not shown as ours.
+ */
+static FILE *open_trusted(const char *path, FILE *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		fprintf(out,
+			"scheduled scan: progress file %s not shown: not root's own regular "
+			"file (owned by uid %u, mode %04o)\n",
+			path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "r")))
+		close(fd);
+	return f;
+}
+
+static int read_status(const char *path, struct scan_status *s, FILE *out)
 {
 	char key[32], value[64], state[64] = "";
-	FILE *f = fopen(path, "re");
+	FILE *f = open_trusted(path, out);
 
 	if (!f)
 		return -1;
@@ -105,7 +135,7 @@ void scan_status_print(const char *path, FILE *out)
 	struct scan_status s;
 	char started[64], updated[64], of[96] = "";
 
-	if (read_status(path, &s) != 0)
+	if (read_status(path, &s, out) != 0)
 		return;
 	/* a run killed without a word (SIGKILL, power cut) left "running" behind */
 	if (s.state == SCAN_STATUS_RUNNING && kill((pid_t)s.pid, 0) != 0 && errno == ESRCH)

@@ -4,7 +4,7 @@
 # and ctime); have a detection remembered (detections are scanned again every run); write,
 # replace or forge the state file. A state file another user owns or others may write is not
 # used (every file is scanned and the file replaced); a state folder a user may write is
-# refused outright.
+# refused outright; a progress file the user wrote is not shown by `fanguard status`.
 . "$(dirname "$0")/lib.sh"
 command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
 as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
@@ -80,4 +80,13 @@ sed -i "s|state = .*|state = \"$WORK/uservar/scan-state\"|" "$WORK/fanguard.conf
 run 2
 expect_out "uservar"
 expect_no_out "^scheduled scan done"
+
+# 7. a progress file the user put where root's would go (a sticky folder, like /tmp): status
+# does not show the user's forged line as the scan's
+mkdir -m 1777 "$WORK/sticky"
+sed -i "s|progress = .*|progress = \"$WORK/sticky/progress\"|; s|state = .*|state = \"$WORK/var/scan-state\"|" "$WORK/fanguard.conf"
+as_user sh -c "printf 'state finished\npid 1\nstarted 1\nupdated 1\ndone 3\ntotal 3\nfound 0\nerrors 0\n' >'$WORK/sticky/progress'"
+timeout 20 "$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/out" 2>&1 || true
+expect_out "progress file $WORK/sticky/progress not shown: not root's own regular file \(owned by uid 65534"
+expect_no_out "^scheduled scan: finished"
 pass
