@@ -118,7 +118,9 @@ static void print_summary(struct scheduled_scan *s, double seconds)
 
 	printf("scheduled scan %s: %llu files scanned, %llu unchanged skipped, %llu found, "
 	       "%llu quarantined, %llu errors in %.1f s (%s pass%s, %s)\n",
-	       r->interrupted ? "STOPPED, goes on at the next run" : "done",
+	       r->interrupted                 ? "STOPPED, goes on at the next run"
+	       : atomic_load(&s->run->failed) ? "FAILED, the plugins did not start"
+					      : "done",
 	       (unsigned long long)atomic_load(&s->scanned),
 	       (unsigned long long)atomic_load(&s->unchanged), r->found,
 	       (unsigned long long)atomic_load(&s->quarantined), r->errors, seconds,
