@@ -9,6 +9,7 @@ packages=(build-essential cmake pkg-config libclamav-dev libyara-dev libconfuse-
 	clamav yara # clamscan and yara: the fidelity test compares fanguard's verdicts with theirs
 	clamav-daemon # clamd for the clamd plugin's tests: they start their own, on a free port
 	# with a private config and socket, so the package's own clamd/freshclam services do not matter
+	strace # test_scheduled_scan_lazy: an unchanged file is never opened, the database not read
 	systemd # systemd-analyze: the units are verified (test_deb_package, test_scheduled_scan_units)
 	fuse3 libfuse3-dev # fusermount3 and libfuse3: e2e_attack_lying_fuse mounts a lying FUSE filesystem
 	prometheus) # /usr/bin/promtool: e2e_metrics_promtool runs `promtool check metrics` on our output

@@ -118,12 +118,16 @@ static void print_summary(struct scheduled_scan *s, double seconds)
 
 	printf("scheduled scan %s: %llu files scanned, %llu unchanged skipped, %llu found, "
 	       "%llu quarantined, %llu errors in %.1f s (%s pass%s, %s)\n",
-	       r->interrupted ? "STOPPED, goes on at the next run" : "done",
+	       r->interrupted                 ? "STOPPED, goes on at the next run"
+	       : atomic_load(&s->run->failed) ? "FAILED, the plugins did not start"
+					      : "done",
 	       (unsigned long long)atomic_load(&s->scanned),
 	       (unsigned long long)atomic_load(&s->unchanged), r->found,
 	       (unsigned long long)atomic_load(&s->quarantined), r->errors, seconds,
 	       s->full ? "full" : "incremental", s->resumed ? ", resumed" : "",
-	       s->run->daemon ? "scanned by fanguardd" : "scanned here");
+	       s->run->daemon                     ? "scanned by fanguardd"
+	       : scan_run_plugins_started(s->run) ? "scanned here"
+						  : "scanned here, plugins not loaded");
 	fflush(stdout);
 }
 
@@ -156,6 +160,11 @@ static int scheduled(const char *config_path, bool full, int asked_daemon, long 
 	be_polite(&cfg.schedule);
 	config_free(&cfg);
 	run.jobs = jobs < 1 ? 1 : (unsigned)jobs;
+	/*
+	 * the signature set's digest needs the plugins opened (their versions),
+	 * not started: an unchanged tree never loads the signatures
+	 */
+	run.start_on_demand = true;
 	if (scan_run_prepare(&run, config_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fanguard: %s\n", err);
 		return 2;

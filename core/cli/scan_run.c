@@ -133,21 +133,60 @@ static void scan_by_daemon(struct scan_run *run, int *conn, const struct job *jo
 				   strncmp(a.moved, "quarantined:", 12) == 0 ? a.moved + 12 : NULL);
 }
 
+/*
+ * The plugins of a start_on_demand run, started by the first thread that has
+ * a file; a failure stops the run (the error printed once, the queue dropped).
+ */
+static int start_plugins_once(struct scan_run *run)
+{
+	char err[1024];
+	int rc = 0;
+
+	pthread_mutex_lock(&run->start_lock);
+	if (atomic_load(&run->failed))
+		rc = -1;
+	else if (!run->plugins_started) {
+		if (runtime_start(&run->rt, NULL, err, sizeof(err)) == 0)
+			run->plugins_started = true;
+		else {
+			fprintf(stderr, "fanguard: %s\n", err);
+			atomic_store(&run->failed, true);
+			queue_abandon(&run->queue);
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&run->start_lock);
+	return rc;
+}
+
+/* This thread's scanning contexts (local mode), the plugins started first if need be. */
+static bool scan_thread_ready(struct scan_run *run, struct engine_thread *t)
+{
+	char err[1024];
+
+	if (start_plugins_once(run) != 0)
+		return false;
+	if (engine_thread_init(&run->rt.engine, t, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fanguard: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
 static void *scan_thread(void *arg)
 {
 	struct scan_run *run = arg;
 	struct engine_thread t;
 	struct job job;
 	int conn = -1;
-	char err[1024];
-	bool ready = true;
+	enum { UNTRIED, READY, FAILED } local = UNTRIED;
 
-	if (!run->daemon && engine_thread_init(&run->rt.engine, &t, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fanguard: %s\n", err);
-		ready = false;
-	}
 	while (queue_pop(&run->queue, &job)) {
-		if (!ready)
+		if (!run->daemon && local == UNTRIED)
+			local = scan_thread_ready(run, &t) ? READY : FAILED;
+		if (atomic_load(&run->failed))
+			; /* the plugins did not start: reported once, the run fails */
+		else if (!run->daemon && local == FAILED)
 			scan_report_path_error(&run->report, job.path, "no scanning context");
 		else if (run->daemon)
 			scan_by_daemon(run, &conn, &job);
@@ -158,7 +197,7 @@ static void *scan_thread(void *arg)
 	}
 	if (conn >= 0)
 		close(conn);
-	if (!run->daemon && ready)
+	if (local == READY)
 		engine_thread_fini(&t);
 	return NULL;
 }
@@ -204,6 +243,7 @@ void scan_run_unprepare(struct scan_run *run)
 		config_free(&run->rt.cfg);
 	else
 		runtime_unload(&run->rt);
+	pthread_mutex_destroy(&run->start_lock);
 }
 
 /* The plugins, or for --daemon only the socket's path. */
@@ -211,8 +251,12 @@ static int load(struct scan_run *run, const char *config_path, char *err, size_t
 {
 	int conn;
 
-	if (!run->daemon)
-		return runtime_load(&run->rt, config_path, err, errlen);
+	if (!run->daemon && run->start_on_demand)
+		return runtime_open(&run->rt, config_path, err, errlen);
+	if (!run->daemon) {
+		run->plugins_started = runtime_load(&run->rt, config_path, err, errlen) == 0;
+		return run->plugins_started ? 0 : -1;
+	}
 	if (config_load(config_path, install_plugin_dir(), &run->rt.cfg, err, errlen) != 0)
 		return -1;
 	/* fail early, with the reason, if the daemon cannot be reached */
@@ -261,10 +305,13 @@ int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, s
 	signal(SIGIO, SIG_IGN);
 	raise_open_files_limit();
 	run->quarantine_fd = -1;
+	pthread_mutex_init(&run->start_lock, NULL);
 	if (run->daemon && run->jobs > DAEMON_JOBS_MAX)
 		run->jobs = DAEMON_JOBS_MAX;
-	if (load(run, config_path, err, errlen) != 0)
+	if (load(run, config_path, err, errlen) != 0) {
+		pthread_mutex_destroy(&run->start_lock);
 		return -1;
+	}
 	/* with --daemon the daemon moves files into its own quarantine */
 	if (run->move && !run->daemon &&
 	    (run->quarantine_fd = quarantine_open(run->rt.cfg.quarantine_dir, err, errlen)) < 0) {
@@ -308,7 +355,17 @@ int scan_run_execute(struct scan_run *run, char **paths, int n, double *seconds)
 	*seconds = seconds_since(&t0);
 	free(threads);
 	queue_fini(&run->queue);
-	return 0;
+	return atomic_load(&run->failed) ? -1 : 0;
+}
+
+bool scan_run_plugins_started(struct scan_run *run)
+{
+	bool started;
+
+	pthread_mutex_lock(&run->start_lock);
+	started = run->plugins_started;
+	pthread_mutex_unlock(&run->start_lock);
+	return started;
 }
 
 void scan_run_describe_plugins(struct scan_run *run, char *buf, size_t size)

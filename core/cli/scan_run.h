@@ -7,6 +7,7 @@
 #ifndef FANGUARD_SCAN_RUN_H
 #define FANGUARD_SCAN_RUN_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,8 +26,12 @@
  * walk or from any scanning thread, so they serialize themselves.
  */
 struct scan_run_hooks {
-	/* A regular file the walk opened (st: fstat of fd): true leaves it unscanned. */
-	bool (*skip)(void *ctx, int fd, const char *path, const struct stat *st);
+	/*
+	 * A regular file the walk found (st: its lstat, or stat for a path named
+	 * on the command line), before it is opened: true leaves it unopened
+	 * and unscanned.
+	 */
+	bool (*skip)(void *ctx, const char *path, const struct stat *st);
 	/*
 	 * One file's outcome. st is the file as it was before the scan; out is the
 	 * engine's outcome (NULL when the daemon scanned); quarantine_id is the
@@ -42,9 +47,18 @@ struct scan_run {
 	struct path_set exclude; /* --exclude, beside the config's watch.exclude */
 	atomic_bool interrupted; /* SIGINT/SIGTERM: the walk stops, the threads finish their file */
 	atomic_int signal;       /* the signal that interrupted */
+	atomic_bool failed;      /* the plugins could not start: the walk stops, the run fails */
 	bool daemon;             /* the running fanguardd scans; this process only walks */
 	bool move;               /* detected files go into the quarantine folder */
 	bool count_total;        /* a counting walk beside the scan gives the progress its total */
+	/*
+	 * Local mode: the plugins (signatures, rules) start when a scanning thread
+	 * gets its first file, not in scan_run_prepare, so a run that finds
+	 * nothing to scan never loads them (seconds with a full ClamAV database).
+	 */
+	bool start_on_demand;
+	bool plugins_started; /* under start_lock */
+	pthread_mutex_t start_lock;
 	int quarantine_fd;
 	unsigned jobs;
 	struct scan_run_hooks hooks;
@@ -53,13 +67,25 @@ struct scan_run {
 };
 
 /*
- * Loads what the mode needs (the plugins, or for --daemon the config and a
- * first connection to the daemon) and, with move and no daemon, opens the
- * quarantine. 0, or -1 with the reason in err.
+ * Loads what the mode needs (the plugins, opened and, unless start_on_demand,
+ * started; or for --daemon the config and a first connection to the daemon)
+ * and, with move and no daemon, opens the quarantine. 0, or -1 with the
+ * reason in err.
  */
 int scan_run_prepare(struct scan_run *run, const char *config_path, char *err, size_t errlen);
-/* Walks and scans paths; the caller prints the summary. seconds: how long it took. */
+/*
+ * Walks and scans paths; the caller prints the summary. seconds: how long it
+ * took. -1 when it could not run, or when the plugins started on demand
+ * failed to start (the reason printed on stderr).
+ */
 int scan_run_execute(struct scan_run *run, char **paths, int n, double *seconds);
+/* Whether the walk stops: interrupted, or the plugins failed to start. */
+static inline bool scan_run_stopping(struct scan_run *run)
+{
+	return atomic_load(&run->interrupted) || atomic_load(&run->failed);
+}
+/* Whether this process started the plugins (with start_on_demand: whether a file needed them). */
+bool scan_run_plugins_started(struct scan_run *run);
 /* "clamav 1.0, yara 4.3" or "those of fanguardd at SOCKET", for the summary. */
 void scan_run_describe_plugins(struct scan_run *run, char *buf, size_t size);
 /* clamscan's exit status for what the run found (SCAN_EXIT_*), 128 + signal when interrupted. */

@@ -9,11 +9,10 @@
 
 /* ---- the hooks ---- */
 
-static bool skip_unchanged(void *ctx, int fd, const char *path, const struct stat *st)
+static bool skip_unchanged(void *ctx, const char *path, const struct stat *st)
 {
 	struct scheduled_scan *s = ctx;
 
-	(void)fd;
 	(void)path;
 	if (!scan_state_unchanged(&s->state, st))
 		return false;
@@ -176,15 +175,16 @@ void scheduled_scan_stop(struct scheduled_scan *s)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->ticker, NULL);
 	}
-	write_progress(s, atomic_load(&s->run->interrupted) ? SCAN_STATUS_INTERRUPTED
-							    : SCAN_STATUS_FINISHED);
+	/* a run whose plugins failed to start did not finish either */
+	write_progress(s,
+		       scan_run_stopping(s->run) ? SCAN_STATUS_INTERRUPTED : SCAN_STATUS_FINISHED);
 	pthread_cond_destroy(&s->stop_cond);
 	pthread_mutex_destroy(&s->lock);
 }
 
 int scheduled_scan_save(struct scheduled_scan *s, char *err, size_t errlen)
 {
-	if (!atomic_load(&s->run->interrupted))
+	if (!scan_run_stopping(s->run))
 		scan_state_complete(&s->state,
 				    atomic_load(&s->unchanged) + atomic_load(&s->scanned));
 	return scan_state_save(&s->state, s->state_path, err, errlen);
