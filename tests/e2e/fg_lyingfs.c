@@ -6,6 +6,9 @@
  * The kernel's page cache would hand the first reader's bytes to the next
  * one: direct_io makes every read reach this process.
  *   fg_lyingfs CLEAN_UID MOUNTPOINT [fuse options...]   (runs in the foreground)
+ * With FG_LYINGFS_STALL=1 in its environment it answers only its owner: a
+ * request of anyone else (root's open of an event's file, say) is never
+ * answered.
  */
 #define FUSE_USE_VERSION 31
 #include <errno.h>
@@ -22,10 +25,23 @@
 
 static char clean[sizeof(EVIL)];
 static uid_t clean_uid;
+static int stall_others;
+
+/* FG_LYINGFS_STALL: a request of anyone but the owner waits for ever (each in its own thread) */
+static void stall_unless_owner(void)
+{
+	if (stall_others && fuse_get_context()->uid != getuid()) {
+		fprintf(stderr, "fg_lyingfs: stalling a request of uid %u\n",
+			(unsigned)fuse_get_context()->uid);
+		for (;;)
+			pause();
+	}
+}
 
 static int lying_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	(void)fi;
+	stall_unless_owner();
 	memset(st, 0, sizeof(*st));
 	if (strcmp(path, "/") == 0) {
 		st->st_mode = S_IFDIR | 0755;
@@ -60,6 +76,7 @@ static int lying_open(const char *path, struct fuse_file_info *fi)
 {
 	if (strcmp(path, "/tool") != 0)
 		return -ENOENT;
+	stall_unless_owner();
 	fi->direct_io = 1;
 	return 0;
 }
@@ -96,6 +113,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	clean_uid = (uid_t)strtoul(argv[1], NULL, 10);
+	stall_others = getenv("FG_LYINGFS_STALL") != NULL;
 	/* the same length as the evil script: a comment of '#' pads it */
 	memset(clean, '#', sizeof(EVIL) - 1);
 	memcpy(clean, CLEAN_HEAD, strlen(CLEAN_HEAD));

@@ -1,0 +1,42 @@
+# ATTACK (unprivileged): a FUSE server that never answers. nobody mounts his own FUSE
+# filesystem on a folder of his inside a watched path; it answers his own requests and leaves
+# everyone else's (root's included) unanswered for ever. He opens its file, which raises a
+# permission event; if fanguardd's event thread asked the filesystem anything about it (its
+# attributes, or the open behind the event's descriptor), that thread would wait for ever, and
+# with it every open on the watched filesystems. Expected: other users' opens on the watched
+# tmpfs are still answered, and the daemon stops cleanly.
+. "$(dirname "$0")/lib.sh"
+fg_need_user_fuse
+fg_setup
+fg_victim_setup
+scan_uid=$(id -u fanguard-scan)
+fg_user_fuse_setup
+mkdir "$MNT/drop/fs"
+chown 65534:65534 "$MNT/drop/fs"
+chmod 0755 "$WORK"
+printf 'clean\n' >"$MNT/clean.txt"
+chmod 0644 "$MNT/clean.txt"
+EVENTS='"open", "exec"' fg_write_config "$WORK/fanguard.conf" clamav hash
+fg_start "$WORK/fanguard.conf"
+as_attacker env FG_LYINGFS_STALL=1 "$FG_LYINGFS" "$scan_uid" "$MNT/drop/fs" -f 2>"$WORK/lyingfs.log" &
+lying_pid=$!
+for _ in $(seq 1 100); do grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo && break; sleep 0.05; done
+grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo || fail "the stalling filesystem did not mount"
+sleep 0.5 # the daemon marks it when it reads the mount table
+
+# the attacker's own open and exec: whatever becomes of them, they must not hold the daemon
+as_attacker timeout 20 cat "$MNT/drop/fs/tool" >/dev/null 2>&1 &
+reader=$!
+as_attacker timeout 20 "$FG_PROBE" exec "$MNT/drop/fs/tool" >/dev/null 2>&1 &
+runner=$!
+sleep 1
+got=$(timeout 10 "$FG_PROBE" open "$MNT/clean.txt" || echo "no answer in 10 s")
+[ "$got" = ok ] || fail "a clean file on the watched tmpfs while the FUSE server stalls: '$got'"
+fg_victim_denied "a stalling FUSE server"
+grep -q "stalling a request of uid" "$WORK/lyingfs.log" && echo "the server left a request unanswered: $(grep -c stalling "$WORK/lyingfs.log")"
+wait "$reader" "$runner" 2>/dev/null || true
+timeout 10 fusermount3 -u -z "$MNT/drop/fs" 2>/dev/null || umount -l "$MNT/drop/fs" 2>/dev/null || true
+kill -KILL "$lying_pid" 2>/dev/null || true
+wait "$lying_pid" 2>/dev/null || true
+fg_stop
+pass
