@@ -19,9 +19,10 @@
  *   fg_probe hammer FILE STOPFILE
  *                            opens and reads FILE again and again until STOPFILE exists;
  *                            prints "ok N eperm N other N"
- *   fg_probe rewrite FILE ROUNDS CLEAN DETECTED
- *                            FILE holds CLEAN (as long as DETECTED); each round writes CLEAN
- *                            back through a descriptor kept open, checks that an open reads
+ *   fg_probe rewrite FILE keep|recreate ROUNDS CLEAN DETECTED
+ *                            FILE holds CLEAN (as long as DETECTED); each round puts CLEAN
+ *                            back (through a descriptor kept open, or as a new file made in
+ *                            its place), checks that an open reads
  *                            CLEAN, rewrites the file with DETECTED by an O_TRUNC open and
  *                            checks that an open is refused. Prints "rounds N clean_read N
  *                            detected_denied N", and what went otherwise on stderr
@@ -85,27 +86,48 @@ static int hammer(const char *file, const char *stopfile)
 	return 0;
 }
 
+/* Puts CLEAN back in FILE: through keep, or (keep < 0) as a new file in place of the old. */
+static int put_clean(const char *file, int keep, const char *clean, size_t len)
+{
+	int fd;
+
+	if (keep >= 0)
+		return ftruncate(keep, 0) == 0 && pwrite(keep, clean, len, 0) == (ssize_t)len ? 0
+											      : -1;
+	if (unlink(file) != 0)
+		return -1;
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write(fd, clean, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
 /*
  * The scans that concurrent readers (fg_probe hammer) start on CLEAN may end after DETECTED
- * is in the file: their verdict must not answer for it.
+ * is in the file: their verdict must not answer for it. how: "keep" puts CLEAN back through a
+ * descriptor kept open (the same inode all along), "recreate" as a new file each round.
  */
-static int rewrite(const char *file, unsigned rounds, const char *clean, const char *detected)
+static int rewrite(const char *file, const char *how, unsigned rounds, const char *clean,
+		   const char *detected)
 {
 	size_t len = strlen(detected);
 	unsigned round, clean_read = 0, detected_denied = 0;
 	char buf[4096];
 	ssize_t n;
-	int keep, fd;
+	int keep = -1, fd;
 
 	if (strlen(clean) != len || len > sizeof(buf)) {
 		fprintf(stderr, "fg_probe rewrite: CLEAN and DETECTED must be as long\n");
 		return 2;
 	}
-	keep = open(file, O_RDWR | O_CLOEXEC);
-	if (keep < 0)
+	if (strcmp(how, "keep") == 0 && (keep = open(file, O_RDWR | O_CLOEXEC)) < 0)
 		return report_errno(errno);
 	for (round = 1; round <= rounds; round++) {
-		if (ftruncate(keep, 0) != 0 || pwrite(keep, clean, len, 0) != (ssize_t)len)
+		if (put_clean(file, keep, clean, len) != 0)
 			return report_errno(errno);
 		n = read_whole(file, buf, sizeof(buf));
 		if (n == (ssize_t)len && memcmp(buf, clean, len) == 0)
@@ -128,7 +150,8 @@ static int rewrite(const char *file, unsigned rounds, const char *clean, const c
 			fprintf(stderr, "round %u: the detected content: %s\n", round,
 				n < 0 ? strerror((int)-n) : "read");
 	}
-	close(keep);
+	if (keep >= 0)
+		close(keep);
 	printf("rounds %u clean_read %u detected_denied %u\n", rounds, clean_read, detected_denied);
 	return 0;
 }
@@ -250,11 +273,12 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && strcmp(argv[1], "hammer") == 0)
 		return hammer(argv[2], argv[3]);
-	if (argc == 6 && strcmp(argv[1], "rewrite") == 0)
-		return rewrite(argv[2], (unsigned)strtoul(argv[3], NULL, 10), argv[4], argv[5]);
+	if (argc == 7 && strcmp(argv[1], "rewrite") == 0)
+		return rewrite(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 10), argv[5],
+			       argv[6]);
 	fprintf(stderr, "usage: fg_probe open FILE | fg_probe exec FILE [ARG...] | "
 			"fg_probe mmapwrite FILE OFFSET TEXT | fg_probe truncate FILE SIZE | "
 			"fg_probe execveat FILE [ARG...] | fg_probe hammer FILE STOPFILE | "
-			"fg_probe rewrite FILE ROUNDS CLEAN DETECTED\n");
+			"fg_probe rewrite FILE keep|recreate ROUNDS CLEAN DETECTED\n");
 	return 2;
 }
