@@ -15,6 +15,7 @@
 #include "common/install_paths.h"
 #include "common/log.h"
 #include "daemon/control.h"
+#include "daemon/fuse_guard.h"
 #include "daemon/monitor.h"
 #include "daemon/pipeline.h"
 #include "daemon/quarantine_worker.h"
@@ -115,6 +116,7 @@ static int serve(struct runtime *rt)
 		return 1;
 	}
 	budget_descriptors(&rt->cfg);
+	fuse_guard_prepare(); /* it mounts: before the filter */
 	if (rt->cfg.seccomp && sandbox_daemon_filter(err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		return 1;

@@ -431,6 +431,24 @@ bool marks_reader_fs(struct marks *mk, dev_t dev, long *owner, bool *user_fuse)
 	return found;
 }
 
+bool marks_fuse_mount(struct marks *mk, dev_t dev, char *mountpoint, size_t size, long *owner)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&mk->noted_lock);
+	for (size_t i = 0; i < mk->n_noted && !found; i++) {
+		const struct reader_fs *fs = &mk->noted[i];
+
+		if (fs->dev == dev && strncmp(fs->fstype, "fuse", 4) == 0) {
+			found = true;
+			snprintf(mountpoint, size, "%s", fs->mountpoint);
+			*owner = fs->owner;
+		}
+	}
+	pthread_mutex_unlock(&mk->noted_lock);
+	return found;
+}
+
 void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, struct textbuf *tb)
 {
 	static const char *const user_fuse[] = {

@@ -70,6 +70,8 @@ void marks_refresh(struct marks *mk);
 bool marks_mount_is_ours(const struct marks *mk, uint64_t mnt_id);
 /* The noted mount of filesystem dev: who mounted it (FUSE; else -1), a user's FUSE; false if none. */
 bool marks_reader_fs(struct marks *mk, dev_t dev, long *owner, bool *user_fuse);
+/* A FUSE mount at or below a watch path on filesystem dev: its mountpoint and who mounted it. */
+bool marks_fuse_mount(struct marks *mk, dev_t dev, char *mountpoint, size_t size, long *owner);
 /* One status line per noted mount, with what watch.user_fuse does to it. */
 void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, struct textbuf *tb);
 /* "filesystem marks on 2 filesystem(s)" or the mount-mark fallback, for the ready line. */

@@ -28,6 +28,7 @@
 #include "daemon/cache.h"
 #include "daemon/exclusions.h"
 #include "daemon/fatal_signal.h"
+#include "daemon/fuse_guard.h"
 #include "daemon/ignore_marks.h"
 #include "daemon/inflight.h"
 #include "daemon/marks.h"
@@ -151,6 +152,10 @@ void monitor_format_marks(struct monitor *m, struct textbuf *tb)
 	/* read by the control thread while the monitor may refresh: counts and text only */
 	textbuf_printf(tb, "marks: %s, %u placed%s%s\n", marks_mode(&m->marks), m->marks.count,
 		       m->marks.refused[0] ? "; not marked whole: " : "", m->marks.refused);
+	if (fuse_guard_aborted(m->fuse_guard))
+		textbuf_printf(tb,
+			       "FUSE connections aborted (they held up the event thread): %llu\n",
+			       fuse_guard_aborted(m->fuse_guard));
 	marks_format_reader_fs(&m->marks, m->cfg->user_fuse, tb);
 }
 
@@ -293,6 +298,13 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 
 	if (!req)
 		return -1;
+	/* a second is long past anything this loop does; half the deadline if that is shorter */
+	m->fuse_guard =
+		fuse_guard_start(&m->marks, &m->busy_since,
+				 m->cfg->timeout_ms / 2 < 1000 ? m->cfg->timeout_ms / 2 : 1000);
+	if (!m->fuse_guard)
+		log_warning("cannot start the FUSE guard: a FUSE server that stops answering could "
+			    "hold up every open on the watched filesystems");
 	while (!stopping || inflight_count(&m->inflight) > 0) {
 		if (watchdog_ms && monotonic_ns() >= next_ping) {
 			sd_notify_send("WATCHDOG=1");
@@ -310,12 +322,14 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 		};
 		eventfd_t requests;
 
+		atomic_store(&m->busy_since, 0);
 		if (poll(fds, 8, wait_ms(poll_ms, &m->deny_repeats)) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
 			break;
 		}
+		atomic_store(&m->busy_since, monotonic_ns());
 		/* before the events: a mount made meanwhile is known (and marked) first */
 		if (fds[5].revents & (POLLPRI | POLLERR))
 			marks_refresh(&m->marks);
@@ -346,6 +360,9 @@ int monitor_run(struct monitor *m, int signal_fd, unsigned watchdog_ms)
 		inflight_advance_and_arm(&m->inflight);
 	}
 	free(req);
+	atomic_store(&m->busy_since, 0);
+	fuse_guard_stop(m->fuse_guard);
+	m->fuse_guard = NULL;
 	deny_repeats_flush(&m->deny_repeats, UINT64_MAX); /* nothing held back is lost */
 	monitor_log_stats(m);
 	return 0;

@@ -99,6 +99,9 @@ struct monitor {
 	 */
 	_Atomic uint64_t written_seq;
 	_Atomic uint64_t written_at[MONITOR_WRITTEN_SLOTS];
+	/* when the loop started its current round (0: waiting in poll), for the FUSE guard */
+	_Atomic uint64_t busy_since;
+	struct fuse_guard *fuse_guard;
 };
 
 struct fanotify_event_metadata;

@@ -3,8 +3,9 @@
 # everyone else's (root's included) unanswered for ever. He opens its file, which raises a
 # permission event; if fanguardd's event thread asked the filesystem anything about it (its
 # attributes, or the open behind the event's descriptor), that thread would wait for ever, and
-# with it every open on the watched filesystems. Expected: other users' opens on the watched
-# tmpfs are still answered, and the daemon stops cleanly.
+# with it every open on the watched filesystems. Expected: the FUSE guard aborts the stalling
+# connection within a second, other users' opens on the watched tmpfs are answered, and the
+# daemon stops cleanly.
 . "$(dirname "$0")/lib.sh"
 fg_need_user_fuse
 fg_setup
@@ -18,8 +19,18 @@ printf 'clean\n' >"$MNT/clean.txt"
 chmod 0644 "$MNT/clean.txt"
 EVENTS='"open", "exec"' fg_write_config "$WORK/fanguard.conf" clamav hash
 fg_start "$WORK/fanguard.conf"
-as_attacker env FG_LYINGFS_STALL=1 "$FG_LYINGFS" "$scan_uid" "$MNT/drop/fs" -f 2>"$WORK/lyingfs.log" &
+# not through as_attacker (a function: $! would be its subshell's); setpriv and env exec it, so
+# $! is the server itself, which never ends on its own (a stalled request holds its loop)
+setpriv --reuid=65534 --regid=65534 --clear-groups -- env FG_LYINGFS_STALL=1 \
+	"$FG_LYINGFS" "$scan_uid" "$MNT/drop/fs" -f >/dev/null 2>"$WORK/lyingfs.log" &
 lying_pid=$!
+stop_server() {
+	local rc=$?
+	kill -KILL "$lying_pid" 2>/dev/null || true
+	wait "$lying_pid" 2>/dev/null || true
+	return "$rc"
+}
+trap 'stop_server; fg_cleanup' EXIT
 for _ in $(seq 1 100); do grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo && break; sleep 0.05; done
 grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo || fail "the stalling filesystem did not mount"
 sleep 0.5 # the daemon marks it when it reads the mount table
@@ -33,6 +44,7 @@ sleep 1
 got=$(timeout 10 "$FG_PROBE" open "$MNT/clean.txt" || echo "no answer in 10 s")
 [ "$got" = ok ] || fail "a clean file on the watched tmpfs while the FUSE server stalls: '$got'"
 fg_victim_denied "a stalling FUSE server"
+expect_log "FUSE filesystem on $MNT/drop/fs \(mounted by uid 65534\) left [0-9]+ request\(s\) unanswered .*: its connection is aborted"
 grep -q "stalling a request of uid" "$WORK/lyingfs.log" && echo "the server left a request unanswered: $(grep -c stalling "$WORK/lyingfs.log")"
 wait "$reader" "$runner" 2>/dev/null || true
 timeout 10 fusermount3 -u -z "$MNT/drop/fs" 2>/dev/null || umount -l "$MNT/drop/fs" 2>/dev/null || true
