@@ -105,6 +105,20 @@ fg_wait_log "mount table changed: 1 new mark"
 [ "$(fg_count_log "overlay on $MNT/ov2/merged: .*outside the watch paths")" -eq 1 ] ||
 	fail "the overlay with a layer outside was warned about more than once"
 umount "$MNT/later" "$MNT/ov2/merged" "$outside"
-umount "$ov/merged"
 fg_stop
+
+# A watch path that is itself on an overlay: refused with a warning, not marked (the first
+# open through it would deadlock the daemon), and opens through it still answered.
+watched_mnt=$MNT
+MNT="$ov/merged" fg_write_config "$WORK/on-overlay.conf" hash
+MNT=$watched_mnt
+fg_start "$WORK/on-overlay.conf"
+expect_log "the watch path $ov/merged is on an overlay: not marked \(that would deadlock the daemon\)"
+[ "$(bounded "a read through an overlay that is a watch path" cat "$ov/merged/fine.txt")" = fine ] ||
+	fail "a clean file does not read back through an overlay that is a watch path"
+timeout 20 "$FANGUARD" status -c "$WORK/on-overlay.conf" >"$WORK/status" 2>&1 || true
+grep -qF "not marked whole: $ov/merged" "$WORK/status" ||
+	fail "status does not show the watch path on an overlay: $(cat "$WORK/status")"
+fg_stop
+umount "$ov/merged"
 pass
