@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -50,8 +52,19 @@ static void note_refused(struct marks *mk, const char *path, int e)
  */
 static int mark_path(struct marks *mk, const char *path, bool required, char *err, size_t errlen)
 {
+	struct statfs sfs;
 	struct stat st;
 
+	if (statfs(path, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC) {
+		/* overlay_layers.h: marking an overlay deadlocks the daemon at its first event */
+		log_warning(
+			"the watch path %s is on an overlay: not marked (that would deadlock the "
+			"daemon); files it gives are scanned only where its layers are on watch "
+			"paths",
+			path);
+		note_refused(mk, path, EDEADLK);
+		return 0;
+	}
 	if (stat(path, &st) != 0) {
 		/* a mount below a watch path that root may not look into must not stop the refresh */
 		if (!required) {
@@ -134,6 +147,8 @@ struct pass {
 	size_t n_marked, cap_marked;
 	struct reader_fs *noted; /* mounts whose content may differ per reader */
 	size_t n_noted, cap_noted;
+	struct overlay_mount *overlays; /* overlay mounts: never marked */
+	size_t n_overlays, cap_overlays;
 };
 
 static bool pass_add_marked(struct pass *ps, dev_t dev)
@@ -287,12 +302,73 @@ static void mark_user_fuse(struct marks *mk, struct pass *ps)
 	}
 }
 
+/* A layer is seen when it is on a watch path; a relative one (to whose folder?) is not known to be. */
+struct layer_check {
+	const struct config *cfg;
+	struct overlay_mount *ov;
+};
+
+static bool layer_watched(const char *layer, void *arg)
+{
+	struct layer_check *lc = arg;
+	char normal[PATH_MAX];
+
+	if (path_normalize(layer, normal, sizeof(normal)) == 0 &&
+	    path_is_watched(normal, lc->cfg->watch, lc->cfg->n_watch))
+		return true;
+	snprintf(lc->ov->outside_layer, sizeof(lc->ov->outside_layer), "%s", layer);
+	return false;
+}
+
+/* Logged about in the last pass: the same mount, with the same layer outside (or none). */
+static bool warned_before(const struct marks *mk, const struct overlay_mount *ov)
+{
+	for (size_t i = 0; i < mk->n_overlays; i++)
+		if (mk->overlays[i].mnt_id == ov->mnt_id &&
+		    strcmp(mk->overlays[i].outside_layer, ov->outside_layer) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * An overlay at or below a watch path: never marked (overlay_layers.h), only
+ * noted, and a warning once per mount when one of its layers is not on a watch
+ * path, whose files are then read through it with no event. Its layers outside
+ * are not marked either: that could be the root filesystem.
+ */
+static bool note_overlay(struct marks *mk, struct pass *ps, const char *line,
+			 struct overlay_mount *ov)
+{
+	struct layer_check lc = { .cfg = mk->cfg, .ov = ov };
+
+	if (overlay_each_layer(line, layer_watched, &lc) < 0)
+		return false;
+	if (!grow((void **)&ps->overlays, ps->n_overlays, &ps->cap_overlays, sizeof(*ov)))
+		return false;
+	ps->overlays[ps->n_overlays++] = *ov;
+	if (warned_before(mk, ov))
+		return true;
+	if (!ov->outside_layer[0]) {
+		log_info("overlay on %s: not marked (that would deadlock the daemon); opens "
+			 "through it are seen on its layers' filesystems",
+			 ov->mountpoint);
+		return true;
+	}
+	log_warning("overlay on %s: not marked (that would deadlock the daemon); its layer %s is "
+		    "outside the watch paths, so files it gives are not scanned",
+		    ov->mountpoint, ov->outside_layer);
+	return true;
+}
+
 /* A mount at or below a watch path: noted if its content may differ per reader, marked. */
 static bool mount_in_watch(struct marks *mk, struct pass *ps, const char *line,
 			   const char *mountpoint, dev_t dev)
 {
+	struct overlay_mount ov;
 	struct reader_fs fs;
 
+	if (overlay_parse(line, &ov))
+		return note_overlay(mk, ps, line, &ov);
 	if (reader_fs_parse(line, &fs)) {
 		if (!grow((void **)&ps->noted, ps->n_noted, &ps->cap_noted, sizeof(fs)))
 			return false;
@@ -309,7 +385,8 @@ static bool mount_in_watch(struct marks *mk, struct pass *ps, const char *line,
 /* Mount ids of our namespace, and marks for filesystems mounted at or below a watch path. */
 static int read_mounts(struct marks *mk, char *err, size_t errlen)
 {
-	char line[8192], mountpoint[PATH_MAX];
+	char *line = NULL, mountpoint[PATH_MAX];
+	size_t line_cap = 0;
 	uint64_t *ids = NULL, id;
 	size_t n = 0, cap = 0;
 	unsigned major, minor;
@@ -321,7 +398,8 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read /proc/self/mountinfo: %s", strerror(errno));
 		goto out;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	/* getline: an overlay with many layers writes a line longer than any fixed buffer */
+	while (getline(&line, &line_cap, f) > 0) {
 		/* fields: id parent major:minor root mountpoint ... */
 		if (sscanf(line, "%lu %*s %u:%u %*s %4095s", &id, &major, &minor, mountpoint) != 4)
 			continue;
@@ -354,8 +432,12 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 	free(mk->noted);
 	mk->noted = ps.noted;
 	mk->n_noted = ps.n_noted;
+	free(mk->overlays);
+	mk->overlays = ps.overlays;
+	mk->n_overlays = ps.n_overlays;
 	pthread_mutex_unlock(&mk->noted_lock);
 	ps.noted = NULL;
+	ps.overlays = NULL;
 	rc = 0;
 	goto out;
 oom:
@@ -363,9 +445,11 @@ oom:
 out:
 	if (f)
 		fclose(f);
+	free(line);
 	free(ids);
 	free(ps.marked);
 	free(ps.noted);
+	free(ps.overlays);
 	return rc;
 }
 
@@ -475,6 +559,25 @@ void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, stru
 				       fs->owner == 0 ? "root's FUSE" : "network filesystem", shown,
 				       fs->fstype);
 	}
+	for (size_t i = 0; i < mk->n_overlays; i++) {
+		const struct overlay_mount *ov = &mk->overlays[i];
+		char layer[PATH_MAX * 4];
+
+		log_escape(ov->mountpoint, shown, sizeof(shown));
+		log_escape(ov->outside_layer, layer, sizeof(layer));
+		if (ov->outside_layer[0])
+			textbuf_printf(tb,
+				       "overlay mount %s: not marked (that would deadlock the "
+				       "daemon); its layer %s is outside the watch paths, so files "
+				       "it gives are not scanned\n",
+				       shown, layer);
+		else
+			textbuf_printf(tb,
+				       "overlay mount %s: not marked (that would deadlock the "
+				       "daemon); opens through it are seen on its layers' "
+				       "filesystems\n",
+				       shown);
+	}
 	pthread_mutex_unlock(&mk->noted_lock);
 }
 
@@ -486,6 +589,8 @@ void marks_free(struct marks *mk)
 	free(mk->fs);
 	free(mk->warned);
 	free(mk->noted);
+	free(mk->overlays);
+	mk->overlays = NULL;
 	mk->ours = NULL;
 	mk->fs = mk->warned = NULL;
 	mk->noted = NULL;

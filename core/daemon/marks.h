@@ -16,6 +16,11 @@
  * mounts made later are told apart and filesystems mounted below a watch
  * path later are marked.
  *
+ * An overlay at or below a watch path is never marked (overlay_layers.h: that
+ * deadlocks the daemon); opens through it are seen on its layers' filesystems,
+ * and a layer outside the watch paths (not marked: it could be /) is warned
+ * about once and shown in status.
+ *
  * Mounts below a watch path whose content may differ per reader (FUSE, network
  * filesystems: reader_fs.c) are noted for the filter and for status. A FUSE
  * mount made by a user without allow_other lets no one else in, root
@@ -32,6 +37,7 @@
 #include <sys/types.h>
 
 #include "common/config.h"
+#include "daemon/overlay_layers.h"
 #include "daemon/reader_fs.h"
 
 struct textbuf;
@@ -56,6 +62,8 @@ struct marks {
 	pthread_mutex_t noted_lock; /* noted is replaced here and read by the control thread */
 	struct reader_fs *noted;    /* at or below a watch path, content per reader */
 	size_t n_noted;
+	struct overlay_mount *overlays; /* at or below a watch path: never marked (noted_lock) */
+	size_t n_overlays;
 };
 
 /*
@@ -72,7 +80,7 @@ bool marks_mount_is_ours(const struct marks *mk, uint64_t mnt_id);
 bool marks_reader_fs(struct marks *mk, dev_t dev, long *owner, bool *user_fuse);
 /* A FUSE mount at or below a watch path on filesystem dev: its mountpoint and who mounted it. */
 bool marks_fuse_mount(struct marks *mk, dev_t dev, char *mountpoint, size_t size, long *owner);
-/* One status line per noted mount, with what watch.user_fuse does to it. */
+/* One status line per noted mount, with what watch.user_fuse does to it, and per overlay. */
 void marks_format_reader_fs(struct marks *mk, enum user_fuse_policy policy, struct textbuf *tb);
 /* "filesystem marks on 2 filesystem(s)" or the mount-mark fallback, for the ready line. */
 const char *marks_mode(const struct marks *mk);
