@@ -62,5 +62,7 @@ void path_set_free(struct path_set *s);
  * absolute or out is too small.
  */
 int path_normalize(const char *path, char *out, size_t outsize);
+/* Decodes, in place, the octal escapes mountinfo writes (\040 for a space, \054 for a comma). */
+void path_unescape_mountinfo(char *s);
 
 #endif

@@ -21,23 +21,6 @@
 #include "common/path.h"
 #include "common/textbuf.h"
 
-/* Decodes the octal escapes (\040 for space) mountinfo uses in paths. */
-static void unescape_mountinfo(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
 static void note_refused(struct marks *mk, const char *path, int e)
 {
 	size_t len = strlen(mk->refused);
@@ -406,7 +389,7 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 		if (!grow((void **)&ids, n, &cap, sizeof(*ids)))
 			goto oom;
 		ids[n++] = id;
-		unescape_mountinfo(mountpoint);
+		path_unescape_mountinfo(mountpoint);
 		for (size_t i = 0; i < mk->cfg->n_watch; i++) {
 			if (strcmp(mountpoint, mk->cfg->watch[i]) != 0 &&
 			    !path_is_under(mountpoint, mk->cfg->watch[i]))

@@ -6,22 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Decodes the octal escapes (\040 for space, \054 for a comma) mountinfo uses. */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
+#include "common/path.h"
 
 /* The filesystem type and super options of a mountinfo line (after " - "), or NULL. */
 static const char *overlay_super_options(const char *line)
@@ -44,7 +29,7 @@ bool overlay_parse(const char *line, struct overlay_mount *out)
 	if (!overlay_super_options(line) ||
 	    sscanf(line, "%" SCNu64 " %*s %*s %*s %4095s", &out->mnt_id, mountpoint) != 2)
 		return false;
-	unescape_octal(mountpoint);
+	path_unescape_mountinfo(mountpoint);
 	snprintf(out->mountpoint, sizeof(out->mountpoint), "%s", mountpoint);
 	out->outside_layer[0] = '\0';
 	return true;
@@ -101,7 +86,7 @@ int overlay_each_layer(const char *line, overlay_layer_fn fn, void *arg)
 		if ((next = strchr(opt, ',')))
 			*next++ = '\0';
 		if (strncmp(opt, "lowerdir=", 9) == 0) {
-			unescape_octal(opt + 9);
+			path_unescape_mountinfo(opt + 9);
 			n += each_lower(opt + 9, fn, arg, &stop);
 			continue;
 		}
@@ -110,7 +95,7 @@ int overlay_each_layer(const char *line, overlay_layer_fn fn, void *arg)
 
 			if (strncmp(opt, single[i], len) != 0)
 				continue;
-			unescape_octal(opt + len);
+			path_unescape_mountinfo(opt + len);
 			n++;
 			stop = !fn(opt + len, arg);
 			break;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "common/path.h"
+
 static bool is_fuse(const char *fstype)
 {
 	return strcmp(fstype, "fuse") == 0 || strcmp(fstype, "fuseblk") == 0 ||
@@ -22,23 +24,6 @@ static bool reader_dependent(const char *fstype)
 		if (strcmp(fstype, network[i]) == 0)
 			return true;
 	return false;
-}
-
-/* Decodes the octal escapes (\040 for space) mountinfo uses in paths. */
-static void unescape(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
 }
 
 /* A decimal NAME=N among comma-separated super options; -1 if absent. */
@@ -65,7 +50,7 @@ bool reader_fs_parse(const char *line, struct reader_fs *out)
 	memset(out, 0, sizeof(*out));
 	out->dev = makedev(major, minor);
 	snprintf(out->fstype, sizeof(out->fstype), "%s", fstype);
-	unescape(mountpoint);
+	path_unescape_mountinfo(mountpoint);
 	snprintf(out->mountpoint, sizeof(out->mountpoint), "%s", mountpoint);
 	out->owner = is_fuse(fstype) ? super_option(opts, "user_id") : -1;
 	out->owner_gid = is_fuse(fstype) ? (uid_t)super_option(opts, "group_id") : 0;
