@@ -7,13 +7,9 @@
 # walk keeps its paths on the heap and raises its soft limit of open files (one per level) to
 # what PATH_MAX allows: the bottom is reached, the EICAR found.
 . "$(dirname "$0")/lib.sh"
-command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
-as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
-chmod 755 "$WORK"
+need_setpriv
+make_user_tree
 tree="$WORK/tree"
-mkdir -p "$tree" "$WORK/var"
-chmod 700 "$WORK/var"
-chown 65534:65534 "$tree"
 echo clean >"$tree/top.txt"
 as_user /usr/bin/python3 - "$tree" "$EICAR" <<'PY' || fail "the user could not make the deep tree"
 import os, sys
@@ -24,20 +20,9 @@ for _ in range(2000):
 with open("eicar.com", "w") as f:
     f.write(sys.argv[2])
 PY
-cat >"$WORK/fanguard.conf" <<CONF
-watch { paths = {} }
-control { socket = "$WORK/control.sock" }
-schedule {
-  paths = {"$tree"}
-  state = "$WORK/var/scan-state"
-  progress = "$WORK/progress"
-}
-plugin clamav { database = {"$DATA/clamav"} }
-CONF
-rc=0
-(ulimit -Sn 1024 && exec timeout 120 "$FANGUARD" scheduled-scan --local -c "$WORK/fanguard.conf") \
-	>"$WORK/out" 2>&1 || rc=$?
-[ "$rc" -eq 1 ] || fail "scheduled-scan over a 2,000-folder-deep tree: exit $rc, expected 1 (found)"
+write_schedule_conf "$tree"
+# over the 2,000-folder-deep tree, with systemd's soft limit of open files: exit 1 (found)
+(ulimit -Sn 1024 && expect_scheduled_scan 1 --local)
 expect_out "/eicar\.com: .*FOUND"
 expect_out "^scheduled scan done: 2 files scanned, 0 unchanged skipped, 1 found, 0 quarantined, 0 errors"
 pass

@@ -6,25 +6,15 @@
 # descriptors of its whole walk. Now a server whose peer uid is neither root nor the caller's
 # is refused: auto mode scans by itself and finds the file; --daemon fails and says why.
 . "$(dirname "$0")/lib.sh"
-command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
+need_setpriv
 [ -x /usr/bin/python3 ] || fail "/usr/bin/python3 is needed for the fake daemon"
-as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 chmod 755 "$WORK"
-mkdir -p "$WORK/tree" "$WORK/var" "$WORK/run"
-chmod 700 "$WORK/var"
+make_scan_dirs
+mkdir -p "$WORK/run"
 chmod 1777 "$WORK/run"
 printf '%s' "$EICAR" >"$WORK/tree/eicar.com"
 echo clean >"$WORK/tree/clean.txt"
-cat >"$WORK/fanguard.conf" <<CONF
-watch { paths = {} }
-control { socket = "$WORK/run/control.sock" }
-schedule {
-  paths = {"$WORK/tree"}
-  state = "$WORK/var/scan-state"
-  progress = "$WORK/progress"
-}
-plugin clamav { database = {"$DATA/clamav"} }
-CONF
+CONTROL_SOCKET="$WORK/run/control.sock" write_schedule_conf "$WORK/tree"
 cat >"$WORK/fake.py" <<'PY'
 import os, socket, struct, sys, threading
 path, ready = sys.argv[1:3]
@@ -67,18 +57,12 @@ trap 'kill "$fake" 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 600); do [ -e "$WORK/run/.ready" ] && break; sleep 0.05; done
 [ -e "$WORK/run/.ready" ] || fail "the fake daemon did not start"
 
-run() { # $1: expected exit status, then options
-	local want=$1 rc=0
-	shift
-	timeout 120 "$FANGUARD" scheduled-scan -c "$WORK/fanguard.conf" "$@" >"$WORK/out" 2>&1 || rc=$?
-	[ "$rc" -eq "$want" ] || fail "scheduled-scan $*: exit $rc, expected $want"
-}
 # auto (the default): the user's server is not the daemon; the command scans by itself
-run 1
+expect_scheduled_scan 1
 expect_out "eicar\.com: .*FOUND"
 expect_out "^scheduled scan done: 2 files scanned, .*scanned here"
 # --daemon: refused, with the reason
-run 2 --daemon
+expect_scheduled_scan 2 --daemon
 expect_out "served by uid 65534 .*not by root"
 expect_no_out "^scheduled scan done"
 pass

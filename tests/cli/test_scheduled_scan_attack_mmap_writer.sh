@@ -8,46 +8,17 @@
 # still remembered. `--local` here; e2e_attack_scheduled_scan_mmap_writer does it through the
 # daemon.
 . "$(dirname "$0")/lib.sh"
-command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
+need_setpriv
 [ -x /usr/bin/python3 ] || fail "/usr/bin/python3 is needed for the attacker's mapping"
-as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
-chmod 755 "$WORK"
+make_user_tree
 tree="$WORK/tree"
-mkdir -p "$tree" "$WORK/var"
-chmod 700 "$WORK/var"
-chown 65534:65534 "$tree"
 clean=$(printf 'a%.0s' $(seq 1 68)) # EICAR's size
 for f in quiet mapped; do as_user sh -c "printf '%s' '$clean' >'$tree/$f'"; done
-cat >"$WORK/fanguard.conf" <<CONF
-watch { paths = {} }
-control { socket = "$WORK/control.sock" }
-schedule {
-  paths = {"$tree"}
-  state = "$WORK/var/scan-state"
-  progress = "$WORK/progress"
-}
-plugin clamav { database = {"$DATA/clamav"} }
-CONF
-run() { # $1: expected exit status
-	local rc=0
-	timeout 120 "$FANGUARD" scheduled-scan --local -c "$WORK/fanguard.conf" >"$WORK/out" 2>&1 || rc=$?
-	[ "$rc" -eq "$1" ] || fail "scheduled-scan: exit $rc, expected $1"
-}
+write_schedule_conf "$tree"
+run() { expect_scheduled_scan "$1" --local; } # $1: expected exit status
 
 # the user maps his file shared and writable, touches one page (the one time update), waits
-cat >"$WORK/writer.py" <<'PY'
-import mmap, os, sys, time
-path, ready, go, payload = sys.argv[1:5]
-fd = os.open(path, os.O_RDWR)
-m = mmap.mmap(fd, 0)
-os.close(fd)  # only the mapping holds the file open for writing now
-m[0:1] = m[0:1]  # faulted in writable: mtime and ctime are set now, and not again
-open(ready, "w").close()
-while not os.path.exists(go):
-    time.sleep(0.05)
-m[0:len(payload)] = payload.encode()
-m.close()
-PY
+cp "$FANGUARD_SRC/tests/e2e/fg_mmap_writer.py" "$WORK/writer.py"
 chmod 644 "$WORK/writer.py"
 as_user timeout 300 /usr/bin/python3 "$WORK/writer.py" "$tree/mapped" "$tree/.ready" "$tree/.go" "$EICAR" &
 writer=$!

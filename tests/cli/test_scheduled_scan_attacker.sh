@@ -6,31 +6,14 @@
 # used (every file is scanned and the file replaced); a state folder a user may write is
 # refused outright; a progress file the user wrote is not shown by `fanguard status`.
 . "$(dirname "$0")/lib.sh"
-command -v setpriv >/dev/null || fail "setpriv missing (util-linux)"
-as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
-chmod 755 "$WORK"
+need_setpriv
+make_user_tree
 tree="$WORK/tree"
-mkdir -p "$tree" "$WORK/var"
-chmod 700 "$WORK/var"
-chown 65534:65534 "$tree"
 # clean files of EICAR's size (68 bytes), owned by the user
 clean=$(printf 'a%.0s' $(seq 1 68))
 for f in f1 f2 f3; do as_user sh -c "printf '%s' '$clean' >'$tree/$f'"; done
-cat >"$WORK/fanguard.conf" <<CONF
-watch { paths = {} }
-control { socket = "$WORK/control.sock" }
-schedule {
-  paths = {"$tree"}
-  state = "$WORK/var/scan-state"
-  progress = "$WORK/progress"
-}
-plugin clamav { database = {"$DATA/clamav"} }
-CONF
-run() { # $1: expected exit status
-	local rc=0
-	timeout 120 "$FANGUARD" scheduled-scan -c "$WORK/fanguard.conf" >"$WORK/out" 2>&1 || rc=$?
-	[ "$rc" -eq "$1" ] || fail "scheduled-scan: exit $rc, expected $1"
-}
+write_schedule_conf "$tree"
+run() { expect_scheduled_scan "$1"; } # $1: expected exit status
 run 0
 expect_out "^scheduled scan done: 3 files scanned, 0 unchanged"
 run 0

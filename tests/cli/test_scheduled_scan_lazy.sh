@@ -6,22 +6,12 @@
 # fails the run (exit 2, the file and line named) although its loading was deferred.
 . "$(dirname "$0")/lib.sh"
 command -v strace >/dev/null || fail "strace missing (scripts/install-deps.sh)"
+make_scan_dirs
 tree="$WORK/tree"
-mkdir -p "$tree/a" "$WORK/db" "$WORK/var"
-chmod 700 "$WORK/var"
+mkdir -p "$tree/a" "$WORK/db"
 cp "$DATA/clamav/eicar.ndb" "$WORK/db/"
 for i in $(seq 1 20); do echo "clean file $i" >"$tree/a/f$i"; done
-cat >"$WORK/fanguard.conf" <<CONF
-watch { paths = {} }
-control { socket = "$WORK/control.sock" }
-schedule {
-  paths = {"$tree"}
-  state = "$WORK/var/scan-state"
-  progress = "$WORK/progress"
-  daemon = "no"
-}
-plugin clamav { database = {"$WORK/db"} }
-CONF
+write_schedule_conf "$tree" "clamav { database = {\"$WORK/db\"} }" 'daemon = "no"'
 run() { # $1: expected exit status; every open of every thread goes to $WORK/opens
 	local want=$1 rc=0
 	timeout 120 strace -f -qq -e trace=open,openat,openat2 -o "$WORK/opens" \

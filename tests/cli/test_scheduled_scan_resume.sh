@@ -5,21 +5,11 @@
 # files done of the total and an ETA. The sleepy test plugin makes each scan take 100 ms.
 . "$(dirname "$0")/lib.sh"
 : "${FANGUARD_TEST_PLUGIN_DIR:?set by CTest}"
+make_scan_dirs
 tree="$WORK/tree"
-mkdir -p "$tree" "$WORK/var"
-chmod 700 "$WORK/var"
 N=60
 for i in $(seq 1 $N); do echo "file $i" >"$tree/f$i"; done
-cat >"$WORK/fanguard.conf" <<CONF
-watch { paths = {} }
-control { socket = "$WORK/control.sock" }
-schedule {
-  paths = {"$tree"}
-  state = "$WORK/var/scan-state"
-  progress = "$WORK/progress"
-}
-plugin sleepy { path = "$FANGUARD_TEST_PLUGIN_DIR/sleepy.so" delay_ms = 100 }
-CONF
+write_schedule_conf "$tree" "sleepy { path = \"$FANGUARD_TEST_PLUGIN_DIR/sleepy.so\" delay_ms = 100 }"
 progress_done() { sed -n 's/^done //p' "$WORK/progress" 2>/dev/null || echo 0; }
 
 # starts a run in the background, waits until it has done $1 files and status shows them with
@@ -47,11 +37,7 @@ run_and_stop() {
 	"$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/out" 2>&1 || true
 	expect_out "^scheduled scan: INTERRUPTED at .*the next run goes on where it stopped"
 }
-run_to_end() {
-	local rc=0
-	timeout 120 "$FANGUARD" scheduled-scan -c "$WORK/fanguard.conf" -j 4 "$@" >"$WORK/out" 2>&1 || rc=$?
-	[ "$rc" -eq 0 ] || fail "scheduled-scan $*: exit $rc"
-}
+run_to_end() { expect_scheduled_scan 0 -j 4 "$@"; }
 
 # an incremental pass stopped after 10 files: the next run scans only the rest
 run_and_stop 10

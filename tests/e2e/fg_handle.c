@@ -19,13 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int report_errno(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	printf("%s\n", name ? name : "EUNKNOWN");
-	return err == EPERM ? 3 : 4;
-}
+#include "fg_util.h"
 
 int main(int argc, char **argv)
 {
@@ -41,16 +35,16 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "save") == 0) {
 		h.fh.handle_bytes = MAX_HANDLE_SZ;
 		if (name_to_handle_at(AT_FDCWD, argv[2], &h.fh, &mount_id, 0) != 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		if (!(f = fopen(argv[3], "w")) ||
 		    fwrite(&h, sizeof(h.fh) + h.fh.handle_bytes, 1, f) != 1 || fclose(f) != 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		printf("ok\n");
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "open") == 0) {
 		if (!(f = fopen(argv[3], "r")))
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		n = (ssize_t)fread(&h, 1, sizeof(h), f);
 		fclose(f);
 		if (n < (ssize_t)sizeof(h.fh) || h.fh.handle_bytes > MAX_HANDLE_SZ) {
@@ -58,12 +52,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if ((mount_fd = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		if ((fd = open_by_handle_at(mount_fd, &h.fh, O_RDONLY | O_CLOEXEC)) < 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			fwrite(buf, 1, (size_t)n, stdout);
-		return n < 0 ? report_errno(errno) : 0;
+		return n < 0 ? fg_report_errno(errno) : 0;
 	}
 	fprintf(stderr,
 		"usage: fg_handle save FILE HANDLE_FILE | fg_handle open MOUNT HANDLE_FILE\n");

@@ -24,11 +24,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fg_util.h"
+
+/* The errno's name on stdout, and the exit code the caller chose. */
 static int report_errno(int err, int code)
 {
-	const char *name = strerrorname_np(err);
-
-	printf("%s\n", name ? name : "EUNKNOWN");
+	fg_print_errno(err);
 	return code;
 }
 

@@ -43,13 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int report_errno(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	printf("%s\n", name ? name : "EUNKNOWN");
-	return err == EPERM ? 3 : 4;
-}
+#include "fg_util.h"
 
 /* Opens FILE and reads it whole into buf; returns the length, or -errno. */
 static ssize_t read_whole(const char *file, char *buf, size_t size)
@@ -125,10 +119,10 @@ static int rewrite(const char *file, const char *how, unsigned rounds, const cha
 		return 2;
 	}
 	if (strcmp(how, "keep") == 0 && (keep = open(file, O_RDWR | O_CLOEXEC)) < 0)
-		return report_errno(errno);
+		return fg_report_errno(errno);
 	for (round = 1; round <= rounds; round++) {
 		if (put_clean(file, keep, clean, len) != 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		n = read_whole(file, buf, sizeof(buf));
 		if (n == (ssize_t)len && memcmp(buf, clean, len) == 0)
 			clean_read++;
@@ -141,7 +135,7 @@ static int rewrite(const char *file, const char *how, unsigned rounds, const cha
 			continue;
 		}
 		if (write(fd, detected, len) != (ssize_t)len)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		close(fd);
 		n = read_whole(file, buf, sizeof(buf));
 		if (n == -EPERM)
@@ -165,11 +159,11 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "open") == 0) {
 		fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			;
 		if (n < 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		close(fd);
 		printf("ok\n");
 		return 0;
@@ -177,7 +171,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "exec") == 0) {
 		fflush(stdout);
 		execv(argv[2], argv + 2);
-		return report_errno(errno);
+		return fg_report_errno(errno);
 	}
 	if (argc == 5 && strcmp(argv[1], "mmapwrite") == 0) {
 		size_t off = strtoul(argv[3], NULL, 10), len = strlen(argv[4]);
@@ -186,14 +180,14 @@ int main(int argc, char **argv)
 
 		fd = open(argv[2], O_RDWR | O_CLOEXEC);
 		if (fd < 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		if (fstat(fd, &st) != 0 || off + len > (size_t)st.st_size) {
 			fprintf(stderr, "fg_probe: %s too small for offset %zu\n", argv[2], off);
 			return 2;
 		}
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (map == MAP_FAILED)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		memcpy(map + off, argv[4], len);
 		munmap(map, (size_t)st.st_size);
 		close(fd);
@@ -207,7 +201,7 @@ int main(int argc, char **argv)
 		FILE *list = fopen(argv[2], "r");
 
 		if (!list)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		while (fgets(path, sizeof(path), list)) {
 			struct timespec a, b;
 			double ms;
@@ -244,7 +238,7 @@ int main(int argc, char **argv)
 		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 		snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", argv[2]);
 		if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		printf("listening\n");
 		fflush(stdout);
@@ -257,7 +251,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && strcmp(argv[1], "truncate") == 0) {
 		if (truncate(argv[2], (off_t)strtoull(argv[3], NULL, 10)) != 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		printf("ok\n");
 		return 0;
 	}
@@ -266,10 +260,10 @@ int main(int argc, char **argv)
 
 		fd = open(argv[2], O_PATH);
 		if (fd < 0)
-			return report_errno(errno);
+			return fg_report_errno(errno);
 		fflush(stdout);
 		syscall(SYS_execveat, fd, "", argv + 2, environ, AT_EMPTY_PATH);
-		return report_errno(errno);
+		return fg_report_errno(errno);
 	}
 	if (argc == 4 && strcmp(argv[1], "hammer") == 0)
 		return hammer(argv[2], argv[3]);

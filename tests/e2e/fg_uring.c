@@ -25,6 +25,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fg_util.h"
+
 struct ring {
 	int fd;
 	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
@@ -34,11 +36,8 @@ struct ring {
 
 static int report_errno(const char *what, int err)
 {
-	const char *name = strerrorname_np(err);
-
 	fprintf(stderr, "fg_uring: %s: %s\n", what, strerror(err));
-	printf("%s\n", name ? name : "EUNKNOWN");
-	return err == EPERM ? 3 : 4;
+	return fg_report_errno(err);
 }
 
 /* One submission queue entry and its completion; returns the completion's res (-errno). */

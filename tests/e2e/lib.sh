@@ -13,6 +13,8 @@ TEST_NAME=$(basename "$0" .sh)
 EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 DAEMON_PID=""
 DAEMON_LOG=""
+FG_LYINGFS_PIDS=() # the servers fg_mount_lyingfs started, and their folders
+FG_LYINGFS_DIRS=()
 
 # True when the daemon was built with AddressSanitizer. Not `ldd | grep -q`: under pipefail,
 # grep's early exit can kill ldd with SIGPIPE and turn a match into a failure.
@@ -28,6 +30,7 @@ fg_in_private_namespace() {
 
 fg_cleanup() {
 	local rc=$?
+	fg_unmount_lyingfs
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill -TERM "$DAEMON_PID" 2>/dev/null || true
 		wait "$DAEMON_PID" 2>/dev/null || true
@@ -250,4 +253,47 @@ fg_user_fuse_setup() {
 		mknod -m 0666 "$WORK/fuse" c $((16#$(stat -c %t /dev/fuse))) $((16#$(stat -c %T /dev/fuse)))
 		mount --bind "$WORK/fuse" /dev/fuse
 	fi
+}
+
+# The FUSE attacks' start: nobody may reach $MNT ($WORK 0755), and may write the folders
+# $MNT/drop/NAME... made for his mounts. After fg_setup and fg_victim_setup.
+fg_user_fuse_folders() {
+	fg_user_fuse_setup
+	chmod 0755 "$WORK"
+	local name
+	for name in "$@"; do
+		mkdir "$MNT/drop/$name"
+		chown 65534:65534 "$MNT/drop/$name"
+	done
+}
+
+# Mounts nobody's lying FUSE filesystem (fg_lyingfs: "tool", a harmless script for the
+# scanners' user, EICAR for everyone else) on the folder $1 and waits until it is mounted; more
+# arguments are environment assignments for the server (FG_LYINGFS_STALL=1). Not through
+# as_attacker (a function: $! would be its subshell's): setpriv and env exec it, so $! is the
+# server itself, which fg_unmount_lyingfs can kill.
+fg_mount_lyingfs() {
+	local dir=$1
+	shift
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- env "$@" \
+		"$FG_LYINGFS" "$(id -u fanguard-scan)" "$dir" -f >/dev/null 2>>"$WORK/lyingfs.log" </dev/null &
+	FG_LYINGFS_PIDS+=("$!")
+	FG_LYINGFS_DIRS+=("$dir")
+	for _ in $(seq 1 100); do grep -q " $dir .* - fuse" /proc/self/mountinfo && return 0; sleep 0.05; done
+	fail "the lying filesystem on $dir did not mount"
+}
+
+# Unmounts what fg_mount_lyingfs mounted and ends its servers; fg_cleanup calls it too. Each
+# server is killed: a stalling one never ends on its own (a stalled request holds its loop).
+fg_unmount_lyingfs() {
+	local dir pid
+	for dir in "${FG_LYINGFS_DIRS[@]}"; do
+		timeout 10 fusermount3 -u -z "$dir" 2>/dev/null || umount -l "$dir" 2>/dev/null || true
+	done
+	for pid in "${FG_LYINGFS_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	FG_LYINGFS_PIDS=()
+	FG_LYINGFS_DIRS=()
 }

@@ -10,25 +10,17 @@
 fg_need_user_fuse
 fg_setup
 fg_victim_setup
-scan_uid=$(id -u fanguard-scan)
-fg_user_fuse_setup
-mkdir "$MNT/drop/fs"
-chown 65534:65534 "$MNT/drop/fs"
-chmod 0755 "$WORK"
+fg_user_fuse_folders fs
 
 run_attack() { # $1: watch.user_fuse, "" for the default; sets ATTACK: what nobody's exec said
 	WATCH_EXTRA="${1:+user_fuse = \"$1\"}" EVENTS='"open", "exec"' fg_write_config "$WORK/fanguard.conf" clamav hash
 	fg_start "$WORK/fanguard.conf"
-	as_attacker "$FG_LYINGFS" "$scan_uid" "$MNT/drop/fs" -f 2>"$WORK/lyingfs.log" &
-	lying_pid=$!
-	for _ in $(seq 1 100); do grep -q " $MNT/drop/fs " /proc/self/mountinfo && break; sleep 0.05; done
-	grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo || fail "the lying filesystem did not mount"
+	fg_mount_lyingfs "$MNT/drop/fs"
 	# the lie: the owner reads EICAR
 	as_attacker cat "$MNT/drop/fs/tool" | grep -q EICAR || fail "the filesystem does not serve EICAR to its owner"
 	ATTACK=$(as_attacker "$FG_PROBE" exec "$MNT/drop/fs/tool" 2>&1 || true)
 	"$FANGUARD" status -c "$WORK/fanguard.conf" >"$WORK/status" 2>&1 || true
-	as_attacker fusermount3 -u "$MNT/drop/fs"
-	wait "$lying_pid" || true
+	fg_unmount_lyingfs
 	fg_victim_denied "a lying FUSE mount"
 	fg_stop
 }

@@ -9,52 +9,34 @@
 fg_need_user_fuse
 fg_setup
 fg_victim_setup
-scan_uid=$(id -u fanguard-scan)
-fg_user_fuse_setup
-chmod 0755 "$WORK"
 N=40
-for i in $(seq 1 "$N"); do mkdir "$MNT/drop/fs$i"; done
-chown 65534:65534 "$MNT"/drop/fs*
+fg_user_fuse_folders $(seq -f 'fs%g' 1 "$N")
 EVENTS='"open", "exec"' fg_write_config "$WORK/fanguard.conf" clamav hash
 fg_start "$WORK/fanguard.conf"
 
-PIDS=()
-mount_one() { # $1: folder
-	as_attacker "$FG_LYINGFS" "$scan_uid" "$1" -f 2>>"$WORK/lyingfs.log" &
-	PIDS+=($!)
-	for _ in $(seq 1 100); do grep -q " $1 .* - fuse" /proc/self/mountinfo && return 0; sleep 0.05; done
-	fail "the lying filesystem on $1 did not mount"
+# nobody's exec of the last mount's script; the daemon marks a mount when it reads the mount
+# table, so the exec is denied once it has: tried until EPERM (for 5 s), the last answer in $got
+exec_last() {
+	got=""
+	for _ in $(seq 1 100); do
+		got=$(as_attacker "$FG_PROBE" exec "$MNT/drop/fs$N/tool" 2>&1 || true)
+		[ "$got" = EPERM ] && return 0
+		sleep 0.05
+	done
 }
-unmount_all() {
-	for i in $(seq 1 "$N"); do as_attacker fusermount3 -u "$MNT/drop/fs$i" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do wait "$p" || true; done
-}
-trap 'unmount_all; fg_cleanup' EXIT
-for i in $(seq 1 "$N"); do mount_one "$MNT/drop/fs$i"; done
-# the daemon marks them when it reads the mount table; the exec is denied once it has
-got=""
-for _ in $(seq 1 100); do
-	got=$(as_attacker "$FG_PROBE" exec "$MNT/drop/fs$N/tool" 2>&1 || true)
-	[ "$got" = EPERM ] && break
-	sleep 0.05
-done
+for i in $(seq 1 "$N"); do fg_mount_lyingfs "$MNT/drop/fs$i"; done
+exec_last
 [ "$got" = EPERM ] || fail "exec on the ${N}th user FUSE mount: '$got' (expected EPERM)"
 
 dev_before=$(as_attacker stat -c %d "$MNT/drop/fs$N")
 as_attacker fusermount3 -u "$MNT/drop/fs$N"
-mount_one "$MNT/drop/fs$N"
+fg_mount_lyingfs "$MNT/drop/fs$N"
 dev_after=$(as_attacker stat -c %d "$MNT/drop/fs$N")
 echo "device numbers of the last mount: $dev_before, then $dev_after"
-got=""
-for _ in $(seq 1 100); do
-	got=$(as_attacker "$FG_PROBE" exec "$MNT/drop/fs$N/tool" 2>&1 || true)
-	[ "$got" = EPERM ] && break
-	sleep 0.05
-done
+exec_last
 [ "$got" = EPERM ] || fail "exec on the FUSE mount made in the last one's place: '$got' (expected EPERM)"
 expect_log "DENY exec of $MNT/drop/fs$N/tool by pid [0-9]+ \(uid 65534"
 fg_victim_denied "forty FUSE mounts"
-unmount_all
-PIDS=()
+fg_unmount_lyingfs
 fg_stop
 pass

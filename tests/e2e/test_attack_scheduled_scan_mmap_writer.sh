@@ -25,19 +25,8 @@ fg_start "$WORK/fanguard.conf"
 clean=$(printf 'a%.0s' $(seq 1 68)) # EICAR's size
 for f in quiet mapped; do as_attacker sh -c "printf '%s' '$clean' >'$MNT/tree/$f'"; done
 
-cat >"$WORK/writer.py" <<'PY'
-import mmap, os, sys, time
-path, ready, go, payload = sys.argv[1:5]
-fd = os.open(path, os.O_RDWR)
-m = mmap.mmap(fd, 0)
-os.close(fd)  # only the mapping holds the file open for writing now
-m[0:1] = m[0:1]  # faulted in writable: mtime and ctime are set now, and not again
-open(ready, "w").close()
-while not os.path.exists(go):
-    time.sleep(0.05)
-m[0:len(payload)] = payload.encode()
-m.close()
-PY
+# the user maps his file shared and writable and writes EICAR through it when told (.go)
+cp "$FANGUARD_SRC/tests/e2e/fg_mmap_writer.py" "$WORK/writer.py"
 chmod 644 "$WORK/writer.py"
 as_attacker timeout 120 /usr/bin/python3 "$WORK/writer.py" "$MNT/tree/mapped" "$MNT/tree/.ready" \
 	"$MNT/tree/.go" "$EICAR" &

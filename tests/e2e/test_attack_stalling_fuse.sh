@@ -10,29 +10,13 @@
 fg_need_user_fuse
 fg_setup
 fg_victim_setup
-scan_uid=$(id -u fanguard-scan)
-fg_user_fuse_setup
-mkdir "$MNT/drop/fs"
-chown 65534:65534 "$MNT/drop/fs"
-chmod 0755 "$WORK"
+fg_user_fuse_folders fs
 printf 'clean\n' >"$MNT/clean.txt"
 chmod 0644 "$MNT/clean.txt"
 EVENTS='"open", "exec"' fg_write_config "$WORK/fanguard.conf" clamav hash
 fg_start "$WORK/fanguard.conf"
-# not through as_attacker (a function: $! would be its subshell's); setpriv and env exec it, so
-# $! is the server itself, which never ends on its own (a stalled request holds its loop)
-setpriv --reuid=65534 --regid=65534 --clear-groups -- env FG_LYINGFS_STALL=1 \
-	"$FG_LYINGFS" "$scan_uid" "$MNT/drop/fs" -f >/dev/null 2>"$WORK/lyingfs.log" &
-lying_pid=$!
-stop_server() {
-	local rc=$?
-	kill -KILL "$lying_pid" 2>/dev/null || true
-	wait "$lying_pid" 2>/dev/null || true
-	return "$rc"
-}
-trap 'stop_server; fg_cleanup' EXIT
-for _ in $(seq 1 100); do grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo && break; sleep 0.05; done
-grep -q " $MNT/drop/fs .* - fuse" /proc/self/mountinfo || fail "the stalling filesystem did not mount"
+# it answers nobody's requests only; fg_cleanup kills it if the test fails
+fg_mount_lyingfs "$MNT/drop/fs" FG_LYINGFS_STALL=1
 sleep 0.5 # the daemon marks it when it reads the mount table
 
 # the attacker's own open and exec: whatever becomes of them, they must not hold the daemon
@@ -47,8 +31,6 @@ fg_victim_denied "a stalling FUSE server"
 expect_log "FUSE filesystem on $MNT/drop/fs \(mounted by uid 65534\) left [0-9]+ request\(s\) unanswered .*: its connection is aborted"
 grep -q "stalling a request of uid" "$WORK/lyingfs.log" && echo "the server left a request unanswered: $(grep -c stalling "$WORK/lyingfs.log")"
 wait "$reader" "$runner" 2>/dev/null || true
-timeout 10 fusermount3 -u -z "$MNT/drop/fs" 2>/dev/null || umount -l "$MNT/drop/fs" 2>/dev/null || true
-kill -KILL "$lying_pid" 2>/dev/null || true
-wait "$lying_pid" 2>/dev/null || true
+fg_unmount_lyingfs
 fg_stop
 pass
