@@ -6,10 +6,17 @@
 # the clean bytes put back through a descriptor kept open (one inode all along), and as a new
 # file made in place of the old one each round.
 #
-# FAILS on the code of 2026-12 (hence DISABLED in tests/CMakeLists.txt): in most runs some
-# round's open after the EICAR rewrite is allowed, answered from the user-space verdict cache
-# (the writer has closed, and the close_write scan logs DETECTED); with scan.cache_size = 0 it
-# passes. Without the concurrent readers it passes.
+# FAILS on the code of 2026-12 (hence DISABLED in tests/CMakeLists.txt), under load: some
+# round's open after the EICAR rewrite is allowed (the writer has closed, and the close_write
+# scan logs DETECTED). Instrumented (2026-12-07), fanguardd got no fanotify event at all for
+# those opens, nor the close_write of most later rewrites: they were not answered from the
+# user-space cache; the kernel let them through, most likely under an inode ignore mark the
+# writes did not clear (events came again once fanguardd removed the inode's mark at the next
+# close_write it read). With ignore marks off it passed 6 runs of 6; unloaded, the unchanged
+# code passed 13 of 13 too, so how often it fails depends on the load: not yet settled.
+# Without the concurrent readers it passes.
+# The readers are bounded by timeout: a run that fails before the stop file is made must not
+# leave them spinning.
 . "$(dirname "$0")/lib.sh"
 fg_setup
 chmod 0711 "$WORK"
@@ -26,7 +33,7 @@ for how in keep recreate; do
 	as_attacker sh -c 'printf "%s" "$1" >"$2"' _ "$CLEAN" "$file"
 	rm -f "$WORK/stop"
 	for i in 1 2; do
-		as_attacker "$FG_PROBE" hammer "$file" "$WORK/stop" >"$WORK/hammer-$i" &
+		as_attacker timeout 120 "$FG_PROBE" hammer "$file" "$WORK/stop" >"$WORK/hammer-$i" &
 		eval "hammer_$i=\$!"
 	done
 	got=$(as_attacker "$FG_PROBE" rewrite "$file" "$how" "$rounds" "$CLEAN" "$EICAR" 2>"$WORK/rewrite.err") ||
