@@ -106,13 +106,19 @@ void ignore_marks_remove(struct ignore_marks *im, int fd)
 }
 
 /*
- * The fstat after the mark closes the window between our check and the mark:
- * a write after the mark clears it, a write before it shows in the fstat.
+ * Checked before the mark: a mark is in force from the moment it is placed, so
+ * one placed on a file already rewritten (st is the event's, and events wait
+ * in the queue) would let an open through until the check after it removed
+ * the mark again. The fstat after the mark closes the window between that
+ * check and the mark: a write after the mark clears it, a write before it
+ * shows in the fstat.
  */
 bool ignore_marks_add_if_unchanged(struct ignore_marks *im, int fd, const struct stat *st)
 {
 	struct stat now;
 
+	if (!im->flags || fstat(fd, &now) != 0 || !cache_same_state(st, &now))
+		return false;
 	if (!ignore_inode(im, fd))
 		return false;
 	if (fstat(fd, &now) != 0 || !cache_same_state(st, &now)) {
