@@ -73,7 +73,15 @@ static bool ignore_inode(struct ignore_marks *im, int fd)
 		atomic_store(&im->live, 1);
 		atomic_fetch_add(&im->flushes, 1);
 	}
-	if (fanotify_mark(im->fan_fd, FAN_MARK_ADD | im->flags, im->perm_mask, fd, NULL) != 0) {
+	/*
+	 * The inode mark also asks for close_write (which the mount marks deliver
+	 * already, so nothing more comes): with that it outlives the removal of its
+	 * ignore mask (see ignore_marks_remove). Same evictability, or it would pin
+	 * the inode.
+	 */
+	if (fanotify_mark(im->fan_fd, FAN_MARK_ADD | (im->flags & FAN_MARK_EVICTABLE),
+			  FAN_CLOSE_WRITE, fd, NULL) != 0 ||
+	    fanotify_mark(im->fan_fd, FAN_MARK_ADD | im->flags, im->perm_mask, fd, NULL) != 0) {
 		atomic_fetch_add(&im->failures, 1);
 		return false;
 	}
@@ -81,6 +89,14 @@ static bool ignore_inode(struct ignore_marks *im, int fd)
 	return true;
 }
 
+/*
+ * Only the ignore mask goes, never the mark itself. A permission event the
+ * kernel queued while the mark was there holds it until answered (a scan:
+ * milliseconds); were the mark destroyed meanwhile, the kernel would let every
+ * other permission event on the inode pass, unseen, until then
+ * (fsnotify_prepare_user_wait fails on a detached mark: "let the operation
+ * pass"). The mark's close_write keeps it attached (ignore_inode).
+ */
 void ignore_marks_remove(struct ignore_marks *im, int fd)
 {
 	if (!im->flags)
@@ -90,13 +106,19 @@ void ignore_marks_remove(struct ignore_marks *im, int fd)
 }
 
 /*
- * The fstat after the mark closes the window between our check and the mark:
- * a write after the mark clears it, a write before it shows in the fstat.
+ * Checked before the mark: a mark is in force from the moment it is placed, so
+ * one placed on a file already rewritten (st is the event's, and events wait
+ * in the queue) would let an open through until the check after it removed
+ * the mark again. The fstat after the mark closes the window between that
+ * check and the mark: a write after the mark clears it, a write before it
+ * shows in the fstat.
  */
 bool ignore_marks_add_if_unchanged(struct ignore_marks *im, int fd, const struct stat *st)
 {
 	struct stat now;
 
+	if (!im->flags || fstat(fd, &now) != 0 || !cache_same_state(st, &now))
+		return false;
 	if (!ignore_inode(im, fd))
 		return false;
 	if (fstat(fd, &now) != 0 || !cache_same_state(st, &now)) {
