@@ -404,7 +404,8 @@ static int read_mounts(struct marks *mk, char *err, size_t errlen)
 	while (mk->cap_fs < mk->n_base + ps.n_marked)
 		if (!grow((void **)&mk->fs, mk->cap_fs, &mk->cap_fs, sizeof(dev_t)))
 			goto oom;
-	memcpy(mk->fs + mk->n_base, ps.marked, ps.n_marked * sizeof(dev_t));
+	if (ps.n_marked) /* memcpy from NULL is undefined, even of 0 bytes */
+		memcpy(mk->fs + mk->n_base, ps.marked, ps.n_marked * sizeof(dev_t));
 	mk->n_fs = mk->n_base + ps.n_marked;
 	qsort(ids, n, sizeof(*ids), by_id);
 	free(mk->ours);
