@@ -29,6 +29,29 @@ static void note_refused(struct marks *mk, const char *path, int e)
 		 strerror(e));
 }
 
+/* Keeps an array growing; false when out of memory (then *cap is left as it was). */
+static bool grow(void **array, size_t n, size_t *cap, size_t size)
+{
+	size_t more_cap = *cap ? 2 * *cap : 64;
+	void *more;
+
+	if (n < *cap)
+		return true;
+	if (!(more = realloc(*array, more_cap * size)))
+		return false;
+	*array = more;
+	*cap = more_cap;
+	return true;
+}
+
+static bool dev_in(const dev_t *devs, size_t n, dev_t dev)
+{
+	for (size_t i = 0; i < n; i++)
+		if (devs[i] == dev)
+			return true;
+	return false;
+}
+
 /*
  * The filesystem path lives on, marked whole once; a mount mark where the
  * kernel refuses (older than 4.20, or a filesystem it will not mark whole).
@@ -58,9 +81,8 @@ static int mark_path(struct marks *mk, const char *path, bool required, char *er
 		snprintf(err, errlen, "cannot mark %s: %s", path, strerror(errno));
 		return -1;
 	}
-	for (size_t i = 0; i < mk->n_fs; i++)
-		if (mk->fs[i] == st.st_dev)
-			return 0;
+	if (dev_in(mk->fs, mk->n_fs, st.st_dev))
+		return 0;
 	if (mk->fs_marks && mk->n_fs < MARKS_MAX_BASE &&
 	    fanotify_mark(mk->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mk->mask, AT_FDCWD,
 			  path) == 0) {
@@ -101,27 +123,6 @@ static int by_id(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/* Keeps an array growing; false when out of memory. */
-static bool grow(void **array, size_t n, size_t *cap, size_t size)
-{
-	void *more;
-
-	if (n < *cap)
-		return true;
-	if (!(more = realloc(*array, (*cap = *cap ? 2 * *cap : 64) * size)))
-		return false;
-	*array = more;
-	return true;
-}
-
-static bool dev_in(const dev_t *devs, size_t n, dev_t dev)
-{
-	for (size_t i = 0; i < n; i++)
-		if (devs[i] == dev)
-			return true;
-	return false;
 }
 
 /* What one reading of the mount table marked, and the mounts it found. */
