@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/small_read.h"
+
 void procinfo_read(pid_t pid, struct procinfo *out)
 {
 	char path[64];
@@ -64,38 +66,15 @@ int procinfo_exe(pid_t pid, char *buf, size_t size)
 	return (int)n;
 }
 
-/* Without stdio: it runs for every event when uid exclusions are configured. */
-int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective)
+/* /proc/PID/status into buf; its length, or -1. */
+static ssize_t read_status(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[2048], *uid, *end;
-	unsigned long r, e;
-	ssize_t n;
-	int fd;
+	char path[64];
 
 	if (pid <= 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "Uid:\treal\teffective\tsaved\tfs", after Name (which may hold anything but a newline) */
-	if (!(uid = strstr(buf, "\nUid:")))
-		return -1;
-	errno = 0;
-	r = strtoul(uid + 5, &end, 10);
-	if (end == uid + 5 || errno)
-		return -1;
-	e = strtoul(end, &uid, 10);
-	if (uid == end || errno)
-		return -1;
-	*real = (uid_t)r;
-	*effective = (uid_t)e;
-	return 0;
+	return small_read(AT_FDCWD, path, buf, size);
 }
 
 /* The numbers after "\nKEY:" in a /proc status text, at most n of them; how many were read. */
@@ -117,23 +96,27 @@ static int status_numbers(const char *status, const char *key, unsigned long *ou
 	return i;
 }
 
+/* Without stdio: it runs for every event when uid exclusions are configured. */
+int procinfo_uids(pid_t pid, uid_t *real, uid_t *effective)
+{
+	char buf[4096];
+	unsigned long uid[2];
+
+	/* "Uid:\treal\teffective\tsaved\tfs", after Name (which may hold anything but a newline) */
+	if (read_status(pid, buf, sizeof(buf)) < 0 || status_numbers(buf, "\nUid:", uid, 2) != 2)
+		return -1;
+	*real = (uid_t)uid[0];
+	*effective = (uid_t)uid[1];
+	return 0;
+}
+
 int procinfo_guard(pid_t pid, struct procinfo_guard *out)
 {
-	char path[64], buf[4096];
+	char buf[4096];
 	unsigned long uid[4], tracer;
-	ssize_t n;
-	int fd;
 
-	if (pid <= 0)
+	if (read_status(pid, buf, sizeof(buf)) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* both come after Name, which may hold anything but a newline */
 	if (status_numbers(buf, "\nUid:", uid, 4) != 4 ||
 	    status_numbers(buf, "\nTracerPid:", &tracer, 1) != 1)

@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "common/monotonic.h"
+#include "common/small_read.h"
 #include "daemon/marks.h"
 
 #define CONNECTIONS "/sys/fs/fuse/connections"
@@ -53,17 +54,8 @@ void fuse_guard_prepare(void)
 static long read_number(int dfd, const char *name)
 {
 	char buf[32];
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
+	return small_read(dfd, name, buf, sizeof(buf)) < 0 ? -1 : strtol(buf, NULL, 10);
 }
 
 /*
