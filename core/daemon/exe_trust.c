@@ -97,6 +97,15 @@ static bool only_root_controls(pid_t pid, char *why, size_t whylen)
 	return true;
 }
 
+/* Whether the /proc link (an exe or a map_files entry) leads to the file named. */
+static bool leads_to(const char *link, const struct stat *named)
+{
+	struct stat target;
+
+	return stat(link, &target) == 0 && target.st_dev == named->st_dev &&
+	       target.st_ino == named->st_ino;
+}
+
 /*
  * The path text of /proc/PID/exe is the executable's name in the process's own
  * mount namespace: in a namespace of his own a user can mount anything at
@@ -105,12 +114,11 @@ static bool only_root_controls(pid_t pid, char *why, size_t whylen)
  */
 static bool exe_is_the_named_file(pid_t pid, const char *exe, char *why, size_t whylen)
 {
-	struct stat running, named;
+	struct stat named;
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if (stat(path, &running) != 0 || stat(exe, &named) != 0 || running.st_dev != named.st_dev ||
-	    running.st_ino != named.st_ino) {
+	if (stat(exe, &named) != 0 || !leads_to(path, &named)) {
 		snprintf(why, whylen,
 			 "what it runs is not the file %s names here (another mount "
 			 "namespace's file)",
@@ -158,11 +166,9 @@ static bool environment_clean(pid_t pid, char *why, size_t whylen)
 static bool mapping_is_named_file(pid_t pid, const struct mapping *map, const struct stat *named)
 {
 	char path[96];
-	struct stat mapped;
 
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", (int)pid, map->start, map->end);
-	return stat(path, &mapped) == 0 && mapped.st_dev == named->st_dev &&
-	       mapped.st_ino == named->st_ino;
+	return leads_to(path, named);
 }
 
 /* One executable mapping's file: root's, writable by no one else, in root's folders. */
