@@ -191,6 +191,35 @@ static void submit_report_event(struct monitor *m, const struct fanotify_event_m
 }
 
 /*
+ * The line and the record of a deny (or, in report mode, a would-deny) that no
+ * scan of this event decided: `reason` names what did, in the record's reason
+ * and finding; the line reads "WHY" + open + "; report mode: allowed" + close.
+ */
+static void log_unscanned_deny(const struct fanotify_event_metadata *ev,
+			       const struct scan_request *req, const struct procinfo *who,
+			       bool report, const char *reason, const char *why, const char *open,
+			       const char *close)
+{
+	char whom[600];
+
+	log_warning("%s %s of %s by pid %d (%s): %s%s%s%s", report ? "WOULD DENY" : "DENY",
+		    event_kind_name(req->kind), req->path, (int)ev->pid,
+		    procinfo_describe(who, whom, sizeof(whom)), why, open,
+		    report ? "; report mode: allowed" : "", close);
+	if (eventlog_enabled()) {
+		struct event_record r;
+
+		event_record_init(&r, report ? "would_deny" : "deny", req->kind, req->path, ev->pid,
+				  who);
+		r.verdict = report ? "allow" : "deny";
+		r.action = report ? "allowed" : "denied";
+		r.reason = reason;
+		event_record_add_finding(&r, reason, why);
+		eventlog_write(&r);
+	}
+}
+
+/*
  * The first deny of a file by a process is logged at once; its repeats from the
  * cache within a window are counted and summed up in one line (deny_repeats.c):
  * a loop of opens of a denied file would otherwise write a line and a record
@@ -200,7 +229,6 @@ static void log_cached_deny(struct monitor *m, const struct fanotify_event_metad
 			    const struct scan_request *req, const char *threats, bool report)
 {
 	struct procinfo who;
-	char whom[600];
 	struct deny_seen seen = {
 		.dev = req->st.st_dev,
 		.ino = req->st.st_ino,
@@ -215,21 +243,8 @@ static void log_cached_deny(struct monitor *m, const struct fanotify_event_metad
 	procinfo_read(ev->pid, &who);
 	if (!deny_repeats_first(&m->deny_repeats, &seen, monotonic_ns()))
 		return;
-	log_warning("%s %s of %s by pid %d (%s): %s (verdict remembered from an earlier scan%s)",
-		    report ? "WOULD DENY" : "DENY", event_kind_name(req->kind), req->path,
-		    (int)ev->pid, procinfo_describe(&who, whom, sizeof(whom)), threats,
-		    report ? "; report mode: allowed" : "");
-	if (eventlog_enabled()) {
-		struct event_record r;
-
-		event_record_init(&r, report ? "would_deny" : "deny", req->kind, req->path, ev->pid,
-				  &who);
-		r.verdict = report ? "allow" : "deny";
-		r.action = report ? "allowed" : "denied";
-		r.reason = "cache";
-		event_record_add_finding(&r, "cache", threats);
-		eventlog_write(&r);
-	}
+	log_unscanned_deny(ev, req, &who, report, "cache", threats,
+			   " (verdict remembered from an earlier scan", ")");
 }
 
 /*
@@ -241,26 +256,11 @@ static void log_user_fuse_deny(struct monitor *m, const struct fanotify_event_me
 			       const struct scan_request *req, const struct filter_detail *d,
 			       const struct procinfo *who)
 {
-	const char *setting = config_user_fuse_name(m->cfg->user_fuse);
-	char whom[600], why[200];
+	char why[200];
 
 	snprintf(why, sizeof(why), "a FUSE filesystem mounted by uid %ld (watch.user_fuse = %s)",
-		 d->fuse_owner, setting);
-	log_warning("%s %s of %s by pid %d (%s): %s%s", d->report ? "WOULD DENY" : "DENY",
-		    event_kind_name(req->kind), req->path, (int)ev->pid,
-		    procinfo_describe(who, whom, sizeof(whom)), why,
-		    d->report ? "; report mode: allowed" : "");
-	if (eventlog_enabled()) {
-		struct event_record r;
-
-		event_record_init(&r, d->report ? "would_deny" : "deny", req->kind, req->path,
-				  ev->pid, who);
-		r.verdict = d->report ? "allow" : "deny";
-		r.action = d->report ? "allowed" : "denied";
-		r.reason = "user_fuse";
-		event_record_add_finding(&r, "user_fuse", why);
-		eventlog_write(&r);
-	}
+		 d->fuse_owner, config_user_fuse_name(m->cfg->user_fuse));
+	log_unscanned_deny(ev, req, who, d->report, "user_fuse", why, "", "");
 }
 
 /* A remembered deny stays a deny in the cache; report mode changes only the answer. */
